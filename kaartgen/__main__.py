@@ -1,0 +1,5 @@
+"""Allow `python -m kaartgen`."""
+
+from kaartgen.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""The build pipeline: load content → validate → lay out → impose → render → write.
+
+Each step is its own module; this one only wires them together and turns locations in the content
+model into file:line for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kaartgen.errors import KaartgenError
+from kaartgen.fonts import Fonts
+from kaartgen.imposition import impose
+from kaartgen.layout import CardLayout, Layout
+from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES, Loaded, load_card_set, load_theme
+from kaartgen.pdf import render_pdf, write_atomic
+from kaartgen.text import Personal
+from kaartgen.theme import Format, Theme
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content: Path = DEFAULT_CONTENT
+    templates: Path = DEFAULT_TEMPLATES
+    language: str = "nl"
+    variant: str = "standaard"
+    format: str = "office"
+    out: Path = Path("output")
+    personal: Personal = field(default_factory=Personal)
+    back_offset: tuple[float, float] | None = None  # points; None: the template's value
+
+
+def pick_format(theme: Theme, name: str, back_offset: tuple[float, float] | None) -> Format:
+    if name not in theme.formats:
+        raise KaartgenError(f"unknown format '{name}'; the templates define: {', '.join(sorted(theme.formats))}")
+    fmt = theme.formats[name]
+    if back_offset is not None:
+        fmt = fmt.model_copy(update={"back_offset": back_offset})
+    return fmt
+
+
+def lay_out(theme: Loaded, card_set: Loaded, personal: Personal) -> list[CardLayout]:
+    """All cards laid out; layout errors get the file and line of the content they concern."""
+    try:
+        return Layout(theme.model, Fonts(theme.model), card_set.model, personal).pack()
+    except KaartgenError as exc:
+        if exc.loc is not None and exc.file is None:
+            raise card_set.sources.error(exc.loc, exc.message) from None
+        raise
+
+
+def output_name(card_set: Loaded, theme: Theme, fmt_name: str, personal: Personal) -> str:
+    """language, variant, size and format in the name; never anything about the client."""
+    info = card_set.model.info
+    suffix = "-personal" if personal.is_personal else ""
+    return f"kaartgen-{info.language}-{info.variant}-{theme.card.name}-{fmt_name}{suffix}.pdf"
+
+
+def build(options: BuildOptions) -> list[Path]:
+    """Build one pack and return the files written."""
+    theme = load_theme(options.templates)
+    card_set = load_card_set(options.content, options.language, options.variant)
+    fmt = pick_format(theme.model, options.format, options.back_offset)
+    cards = lay_out(theme, card_set, options.personal)
+    pages = impose(cards, fmt, theme.model, options.format)
+    info = card_set.model.info
+    data = render_pdf(pages, theme.model, fmt, info.title,
+                      f"{info.language}/{info.variant}, {theme.model.card.name}, {options.format}")
+    path = options.out / output_name(card_set, theme.model, options.format, options.personal)
+    write_atomic(path, data)
+    return [path]

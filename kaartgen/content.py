@@ -1,0 +1,193 @@
+"""The content model: what a card set says, validated from the YAML in content/<language>/<variant>/.
+
+Field names are the schema content owners write; `extra="forbid"` makes a misspelt key an error
+that names the key instead of a text that silently disappears from the cards.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+IDENT = r"^[a-z0-9_\u00e0-\u024f]+$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Labels(Strict):
+    examples: str
+    card_number: str
+
+
+class Dates(Strict):
+    weekdays: list[str] = Field(min_length=7, max_length=7)
+    months: list[str] = Field(min_length=12, max_length=12)
+    appointment: str
+
+
+class Calibration(Strict):
+    title: str
+    front: str
+    back: str
+    horizontal: str
+    vertical: str
+
+
+class Sample(Strict):
+    """Long but realistic personal values, so lint can prove a personal pack still fits."""
+
+    name: str
+    professional: str
+    appointment: str
+    location: str
+
+
+class SetInfo(Strict):
+    title: str
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    variant: str = Field(pattern=r"^[a-z0-9-]+$")
+    labels: Labels
+    dates: Dates
+    calibration: Calibration
+    sample: Sample
+
+
+class Stagnation(Strict):
+    id: str = Field(pattern=IDENT)
+    name: str
+    phase: str
+    mechanism: str
+    action: str
+
+
+class Domain(Strict):
+    id: str = Field(pattern=IDENT)
+    title: str
+    label: str
+    colour: str
+    intro: str
+    questions: list[str] = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+
+
+class Heading(Strict):
+    type: Literal["heading"]
+    text: str
+
+
+class Text(Strict):
+    type: Literal["text"]
+    text: str
+
+
+class WriteIn(Strict):
+    type: Literal["write_in"]
+    id: str = Field(pattern=IDENT)
+    label: str | None = None
+    lines: int = Field(default=3, ge=1, le=40)
+
+
+class Option(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str
+
+
+class Choice(Strict):
+    type: Literal["choice"]
+    id: str = Field(pattern=IDENT)
+    options: list[Option] = Field(min_length=2)
+
+
+class Description(Strict):
+    letter: str = Field(pattern=r"^[A-Z]$")
+    text: str
+    stagnation: str
+
+
+class Descriptions(Strict):
+    type: Literal["descriptions"]
+    id: str = Field(pattern=IDENT)
+    options: list[Description] = Field(min_length=2)
+
+
+class DomainChoice(Strict):
+    type: Literal["domain_choice"]
+    id: str = Field(pattern=IDENT)
+    max: int = Field(ge=1, le=5)
+    lines: int = Field(default=2, ge=1, le=20)
+
+
+Block = Annotated[
+    Union[Heading, Text, WriteIn, Choice, Descriptions, DomainChoice], Field(discriminator="type")
+]
+
+
+class Side(Strict):
+    blocks: list[Block] = Field(min_length=1)
+
+
+class FillInCard(Strict):
+    id: str = Field(pattern=IDENT)
+    notes: str
+    sides: list[Side] = Field(min_length=1, max_length=2)
+
+    def answer_ids(self) -> list[str]:
+        """The ids of every answer on the card, in reading order."""
+        return [b.id for s in self.sides for b in s.blocks if hasattr(b, "id")]
+
+
+class CardSet(Strict):
+    """One language and text variant of the whole set, as drawn and as read back."""
+
+    info: SetInfo
+    stagnations: list[Stagnation] = Field(min_length=1)
+    domains: list[Domain] = Field(min_length=1)
+    cards: list[FillInCard] = Field(min_length=1)
+
+    def stagnation(self, stagnation_id: str) -> Stagnation:
+        return next(s for s in self.stagnations if s.id == stagnation_id)
+
+
+Problem = tuple[tuple, str]  # (location in the model, message)
+
+
+def check_references(cs: CardSet) -> list[Problem]:
+    """Cross-references the schema alone cannot check: unique ids, known stagnations and colours."""
+    problems: list[Problem] = []
+
+    def unique(loc_of, items: list[str], what: str) -> None:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item in seen:
+                problems.append((loc_of(index), f"{what} '{item}' is used twice; every id must be unique"))
+            seen.add(item)
+
+    unique(lambda i: ("stagnations", i, "id"), [s.id for s in cs.stagnations], "stagnation id")
+    unique(lambda i: ("domains", i, "id"), [d.id for d in cs.domains], "domain id")
+    unique(lambda i: ("cards", i, "id"), [c.id for c in cs.cards], "card id")
+    known = {s.id for s in cs.stagnations}
+    answers: set[str] = set()
+    for ci, card in enumerate(cs.cards):
+        for si, side in enumerate(card.sides):
+            for bi, block in enumerate(side.blocks):
+                loc = ("cards", ci, "sides", si, "blocks", bi)
+                answer = getattr(block, "id", None)
+                if answer is not None:
+                    if answer in answers:
+                        problems.append((loc + ("id",), f"answer id '{answer}' is used twice; every id must be unique"))
+                    answers.add(answer)
+                if isinstance(block, Descriptions):
+                    letters: set[str] = set()
+                    for oi, option in enumerate(block.options):
+                        oloc = loc + ("options", oi)
+                        if option.letter in letters:
+                            problems.append((oloc + ("letter",), f"letter {option.letter} is used twice"))
+                        letters.add(option.letter)
+                        if option.stagnation not in known:
+                            problems.append((oloc + ("stagnation",),
+                                f"stagnation '{option.stagnation}' is not in stagnations.yaml; "
+                                f"use one of: {', '.join(sorted(known))}"))
+    return problems

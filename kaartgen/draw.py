@@ -1,0 +1,83 @@
+"""Draw one laid-out card side on a reportlab canvas. This is the only card drawing code.
+
+The format decides two things here and nothing else: how far the coloured panel is inset from the
+trim edge (office printers cannot print to the edge; print shops want bleed, a negative inset), and
+whether white cards get a thin frame. Everything else comes from the layout.
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfgen.canvas import Canvas
+
+from kaartgen.layout import Circle, Field, Fill, Frame, Item, Rule, SideLayout, TextBox
+from kaartgen.theme import Format, Theme
+from kaartgen.units import mm
+
+_RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
+
+
+def _panel(theme: Theme, fmt: Format) -> tuple[float, float, float, float, float]:
+    card = theme.card
+    inset = fmt.panel_inset
+    radius = card.radius if inset > 0 else 0.0
+    return inset, inset, card.width - 2 * inset, card.height - 2 * inset, radius
+
+
+def _run_on(item: Fill, width: float, height: float) -> tuple[float, float, float, float]:
+    """Extend a fill's edges that touch the trim edge, so it reaches the panel edge or the bleed."""
+    r = item.rect
+    x0, y0, x1, y1 = r.x, r.y, r.x + r.w, r.y + r.h
+    x0 = x0 - _RUN_ON if x0 <= 0 else x0
+    y0 = y0 - _RUN_ON if y0 <= 0 else y0
+    x1 = x1 + _RUN_ON if x1 >= width else x1
+    y1 = y1 + _RUN_ON if y1 >= height else y1
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour) -> None:
+    """Draw `side` with its trim box's bottom-left corner at (x, y). `colour` maps names to colours."""
+    card = theme.card
+    px, py, pw, ph, radius = _panel(theme, fmt)
+    c.saveState()
+    c.translate(x, y)
+    c.saveState()
+    path = c.beginPath()
+    path.roundRect(px, py, pw, ph, radius)
+    c.clipPath(path, stroke=0, fill=0)
+    c.setFillColor(colour(side.background))
+    c.rect(px, py, pw, ph, stroke=0, fill=1)
+    for item in side.items:
+        if isinstance(item, Fill):
+            c.setFillColor(colour(item.colour))
+            c.rect(*_run_on(item, card.width, card.height), stroke=0, fill=1)
+    c.restoreState()
+    if side.framed and fmt.panel_border is not None:
+        c.setStrokeColor(colour(fmt.panel_border.colour))
+        c.setLineWidth(fmt.panel_border.width)
+        c.roundRect(px, py, pw, ph, radius, stroke=1, fill=0)
+    for item in side.items:
+        _draw_item(c, item, colour)
+    c.restoreState()
+
+
+def _draw_item(c: Canvas, item: Item, colour) -> None:
+    if isinstance(item, TextBox):
+        item.para.drawOn(c, item.x, item.y)
+    elif isinstance(item, Rule):
+        c.setStrokeColor(colour(item.colour))
+        c.setLineWidth(item.width)
+        c.line(item.x1, item.y1, item.x2, item.y2)
+    elif isinstance(item, Circle):
+        if item.fill:
+            c.setFillColor(colour(item.fill))
+        if item.width:
+            c.setStrokeColor(colour(item.colour))
+            c.setLineWidth(item.width)
+        c.circle(item.cx, item.cy, item.r, stroke=1 if item.width else 0, fill=1 if item.fill else 0)
+    elif isinstance(item, Frame):
+        c.setStrokeColor(colour(item.colour))
+        c.setLineWidth(item.width)
+        r = item.rect
+        c.roundRect(r.x, r.y, r.w, r.h, item.radius, stroke=1, fill=0)
+    elif isinstance(item, (Fill, Field)):
+        pass  # fills are drawn under the clip above; fields exist only in digital formats

@@ -1,0 +1,42 @@
+"""One error type for everything a user can fix, so the CLI can print it as one line and exit 2.
+
+Every message says where (file and line when known) and what to do, because the people who see
+these errors are content owners and mail-room staff, not Python developers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KaartgenError(Exception):
+    """A problem in the input (content, templates, options or client data) that the user can fix."""
+
+    def __init__(self, message: str, file: Path | str | None = None, line: int | None = None,
+                 loc: tuple | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = Path(file) if file is not None else None
+        self.line = line
+        self.loc = loc  # where in the content model, resolved to file:line by the caller that knows the files
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        return f"{where}: {self.message}"
+
+
+class KaartgenErrors(KaartgenError):
+    """Several problems found in one pass (lint, validation), reported together."""
+
+    def __init__(self, errors: list[KaartgenError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+class FitError(KaartgenError):
+    """Text that does not fit its box: names the card side, the box and by how much."""

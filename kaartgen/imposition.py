@@ -1,0 +1,102 @@
+"""Imposition: which card side goes where on which page, per format.
+
+Grid formats put cards on sheets (e.g. four A6 on A4) and, for duplex, put each back on the
+reverse page at the mirrored slot, so that after a long-edge flip it lands behind its front. The
+"card" page puts one side on a page of its own size. Geometry comes from templates/formats.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kaartgen.errors import KaartgenError
+from kaartgen.layout import CardLayout, SideLayout
+from kaartgen.theme import Format, Theme
+from kaartgen.units import to_mm
+
+
+@dataclass(frozen=True)
+class Placement:
+    side: SideLayout
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Guide:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    placements: list[Placement] = field(default_factory=list)
+    guides: list[Guide] = field(default_factory=list)
+
+
+def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> list[Page]:
+    if fmt.page == "card":
+        card = theme.card
+        return [Page(card.width, card.height, [Placement(side, 0.0, 0.0)]) for c in cards for side in c.sides]
+    return _grid(cards, fmt, theme, fmt_name)
+
+
+def _grid(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> list[Page]:
+    pw, ph = fmt.page
+    w, h = theme.card.width, theme.card.height
+    cols, rows = fmt.columns, fmt.rows
+    gx, gy = (pw - cols * w) / 2, (ph - rows * h) / 2
+    ink_edge = min(gx, gy) + fmt.panel_inset
+    if gx < 0 or gy < 0 or ink_edge < fmt.safe_margin - 1e-6:
+        raise KaartgenError(
+            f"format '{fmt_name}': {cols}×{rows} cards of {to_mm(w):.0f}×{to_mm(h):.0f} mm leave "
+            f"{to_mm(ink_edge):.1f} mm between the printed panels and the page edge, less than its safe_margin "
+            f"of {to_mm(fmt.safe_margin):.1f} mm; fewer cards a sheet, a larger page or a larger panel_inset "
+            "in templates/formats.yaml"
+        )
+
+    def slot(index: int, back: bool) -> tuple[float, float]:
+        r, c = divmod(index, cols)
+        if back and pw <= ph:  # portrait sheet flipped on its long edge: columns swap sides
+            c = cols - 1 - c
+        elif back:  # landscape sheet flipped on its long edge: rows swap
+            r = rows - 1 - r
+        dx, dy = fmt.back_offset if back else (0.0, 0.0)
+        return gx + c * w + dx, ph - gy - (r + 1) * h + dy
+
+    guides = _guides(fmt, pw, ph, gx, gy, w, h)
+    per_sheet = cols * rows
+    pages: list[Page] = []
+    for start in range(0, len(cards), per_sheet):
+        sheet = cards[start:start + per_sheet]
+        front = Page(pw, ph, guides=guides)
+        back = Page(pw, ph)
+        for i, card in enumerate(sheet):
+            front.placements.append(Placement(card.sides[0], *slot(i, False)))
+            if len(card.sides) > 1:
+                back.placements.append(Placement(card.sides[1], *slot(i, fmt.duplex is not None)))
+        pages.append(front)
+        if fmt.duplex is not None or back.placements:
+            pages.append(back)  # a blank back keeps the next sheet's fronts on fronts
+    return pages
+
+
+def _guides(fmt: Format, pw: float, ph: float, gx: float, gy: float, w: float, h: float) -> list[Guide]:
+    """Cut lines through the white gutters between card panels, kept clear of the page edge."""
+    if fmt.cut_guides is None:
+        return []
+    s = fmt.safe_margin
+    out = []
+    for c in range(fmt.columns + 1):
+        x = gx + c * w
+        if s <= x <= pw - s:
+            out.append(Guide(x, s, x, ph - s))
+    for r in range(fmt.rows + 1):
+        y = ph - gy - r * h
+        if s <= y <= ph - s:
+            out.append(Guide(s, y, pw - s, y))
+    return out

@@ -1,0 +1,238 @@
+"""The template model: geometry, colours, text styles, fonts and sheet formats from templates/.
+
+Python holds no card coordinates and no colour values; everything visual is read from here, so a
+different card size or sheet is a template change. Lengths are validated from "105mm"-style
+strings into points.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from kaartgen.units import parse_length
+
+Length = Annotated[float, BeforeValidator(parse_length)]
+DOMAIN_TEXT = "domain-text"  # style colour meaning "the text colour of the card's domain colour"
+DOMAIN = "domain"  # style background meaning "every domain fill colour"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Colour(Strict):
+    cmyk: tuple[float, float, float, float]
+
+    @model_validator(mode="after")
+    def _range(self) -> "Colour":
+        if any(not 0 <= v <= 100 for v in self.cmyk):
+            raise ValueError("CMYK values are percentages from 0 to 100")
+        return self
+
+    @property
+    def fractions(self) -> tuple[float, float, float, float]:
+        c, m, y, k = (v / 100 for v in self.cmyk)
+        return c, m, y, k
+
+    @property
+    def rgb(self) -> tuple[float, float, float]:
+        """Screen colour derived from CMYK (naive conversion; the CMYK value is the reference)."""
+        c, m, y, k = self.fractions
+        return (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
+
+
+class DomainColour(Strict):
+    fill: str
+    text: str
+
+
+class Rules(Strict):
+    min_text_size: Length
+    min_small_size: Length
+    min_line_spacing: Length
+    min_contrast: float = Field(ge=1, le=21)
+
+
+class Style(Strict):
+    font: str
+    weight: Literal["regular", "bold"] = "regular"
+    size: Length
+    leading: Length
+    colour: str
+    background: str = "paper"
+    align: Literal["left", "center"] = "left"
+    small: bool = False
+
+
+class FontFile(Strict):
+    package: str
+    file: str
+    axes: dict[str, float] = {}
+
+
+class FontFamily(Strict):
+    regular: FontFile
+    bold: FontFile
+
+
+class Stroke(Strict):
+    colour: str
+    width: Length
+    dash: tuple[Length, Length] | None = None
+
+
+class CardGeometry(Strict):
+    name: str = Field(pattern=r"^[a-z0-9-]+$")
+    width: Length
+    height: Length
+    margin: Length
+    radius: Length
+    block_gap: Length
+    footer_height: Length
+
+
+class TextBlocks(Strict):
+    heading: str
+    text: str
+
+
+class Front(Strict):
+    title_style: str
+    set_title_style: str
+
+
+class Band(Strict):
+    height: Length
+    style: str
+
+
+class Footer(Strict):
+    style: str
+
+
+class WriteInLook(Strict):
+    line_spacing: Length
+    line_width: Length
+    colour: str
+    label_style: str
+    label_gap: Length
+
+
+class CheckboxLook(Strict):
+    size: Length
+    line_width: Length
+    colour: str
+    label_gap: Length
+    row_gap: Length
+    label_style: str
+    choice_columns: int = Field(ge=1, le=6)
+    domain_columns: int = Field(ge=1, le=5)
+
+
+class BadgeLook(Strict):
+    diameter: Length
+    line_width: Length
+    colour: str
+    style: str
+
+
+class DescriptionsLook(Strict):
+    columns: int = Field(ge=1, le=5)
+    gap: Length
+    padding: Length
+    border: Stroke
+    radius: Length
+    style: str
+
+
+class ExamplesLook(Strict):
+    heading_style: str
+    item_style: str
+    bullet_diameter: Length
+    indent: Length
+    item_gap: Length
+
+
+class Format(Strict):
+    page: tuple[Length, Length] | Literal["card"]
+    columns: int = Field(default=1, ge=1)
+    rows: int = Field(default=1, ge=1)
+    safe_margin: Length = 0.0
+    panel_inset: Length = 0.0
+    panel_border: Stroke | None = None
+    duplex: Literal["long-edge"] | None = None
+    back_offset: tuple[Length, Length] = (0.0, 0.0)
+    cut_guides: Stroke | None = None
+
+
+class Theme(Strict):
+    """Everything about how the cards look, merged from the YAML files in one templates folder."""
+
+    card: CardGeometry
+    text_blocks: TextBlocks
+    front: Front
+    band: Band
+    footer: Footer
+    write_in: WriteInLook
+    checkbox: CheckboxLook
+    badge: BadgeLook
+    descriptions: DescriptionsLook
+    examples: ExamplesLook
+    colours: dict[str, Colour]
+    domain_colours: dict[str, DomainColour]
+    rules: Rules
+    styles: dict[str, Style]
+    fonts: dict[str, FontFamily]
+    fallback: str
+    formats: dict[str, Format]
+
+    def check_references(self) -> list[tuple[tuple, str]]:
+        """Names that must point at something defined elsewhere in the templates."""
+        problems: list[tuple[tuple, str]] = []
+
+        def need(kind: dict, name: str, loc: tuple, what: str) -> None:
+            if name not in kind:
+                problems.append((loc, f"{what} '{name}' is not defined; use one of: {', '.join(sorted(kind))}"))
+
+        for key, dc in self.domain_colours.items():
+            need(self.colours, dc.fill, ("domain_colours", key, "fill"), "colour")
+            need(self.colours, dc.text, ("domain_colours", key, "text"), "colour")
+        for key, style in self.styles.items():
+            if style.colour != DOMAIN_TEXT:
+                need(self.colours, style.colour, ("styles", key, "colour"), "colour")
+            if style.background != DOMAIN:
+                need(self.colours, style.background, ("styles", key, "background"), "colour")
+            need(self.fonts, style.font, ("styles", key, "font"), "font family")
+        need(self.fonts, self.fallback, ("fallback",), "font family")
+        for loc, name in self._style_refs():
+            need(self.styles, name, loc, "style")
+        for loc, name in self._colour_refs():
+            need(self.colours, name, loc, "colour")
+        return problems
+
+    def _style_refs(self) -> list[tuple[tuple, str]]:
+        refs = [(("text_blocks", k), v) for k, v in self.text_blocks.model_dump().items()]
+        for part in ("front", "band", "footer", "write_in", "checkbox", "badge", "descriptions", "examples"):
+            for key, value in getattr(self, part).model_dump().items():
+                if key.endswith("style"):
+                    refs.append(((part, key), value))
+        return refs
+
+    def _colour_refs(self) -> list[tuple[tuple, str]]:
+        refs = [
+            (("write_in", "colour"), self.write_in.colour),
+            (("checkbox", "colour"), self.checkbox.colour),
+            (("badge", "colour"), self.badge.colour),
+            (("descriptions", "border", "colour"), self.descriptions.border.colour),
+        ]
+        for key, fmt in self.formats.items():
+            for part in ("panel_border", "cut_guides"):
+                stroke = getattr(fmt, part)
+                if stroke is not None:
+                    refs.append((("formats", key, part, "colour"), stroke.colour))
+        return refs
+
+    def style(self, name: str) -> Style:
+        return self.styles[name]
