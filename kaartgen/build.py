@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaartgen.errors import KaartgenError
+from kaartgen.calibration import calibration_pages
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import impose
 from kaartgen.layout import CardLayout, Layout
@@ -29,6 +30,7 @@ class BuildOptions:
     out: Path = Path("output")
     personal: Personal = field(default_factory=Personal)
     back_offset: tuple[float, float] | None = None  # points; None: the template's value
+    calibration: bool = False
 
 
 def pick_format(theme: Theme, name: str, back_offset: tuple[float, float] | None) -> Format:
@@ -40,10 +42,10 @@ def pick_format(theme: Theme, name: str, back_offset: tuple[float, float] | None
     return fmt
 
 
-def lay_out(theme: Loaded, card_set: Loaded, personal: Personal) -> list[CardLayout]:
+def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | None = None) -> list[CardLayout]:
     """All cards laid out; layout errors get the file and line of the content they concern."""
     try:
-        return Layout(theme.model, Fonts(theme.model), card_set.model, personal).pack()
+        return Layout(theme.model, fonts or Fonts(theme.model), card_set.model, personal).pack()
     except KaartgenError as exc:
         if exc.loc is not None and exc.file is None:
             raise card_set.sources.error(exc.loc, exc.message) from None
@@ -62,11 +64,22 @@ def build(options: BuildOptions) -> list[Path]:
     theme = load_theme(options.templates)
     card_set = load_card_set(options.content, options.language, options.variant)
     fmt = pick_format(theme.model, options.format, options.back_offset)
-    cards = lay_out(theme, card_set, options.personal)
+    fonts = Fonts(theme.model)
+    cards = lay_out(theme, card_set, options.personal, fonts)
     pages = impose(cards, fmt, theme.model, options.format)
     info = card_set.model.info
+    body = theme.model.style(theme.model.text_blocks.text)
+    base_font = fonts.name(body.font, body.weight)
     data = render_pdf(pages, theme.model, fmt, info.title,
-                      f"{info.language}/{info.variant}, {theme.model.card.name}, {options.format}")
+                      f"{info.language}/{info.variant}, {theme.model.card.name}, {options.format}", base_font)
     path = options.out / output_name(card_set, theme.model, options.format, options.personal)
+    written = [path]
+    if options.calibration:
+        layout = Layout(theme.model, fonts, card_set.model)
+        sheet = render_pdf(calibration_pages(layout, fmt, options.format), theme.model, fmt, info.title,
+                           "calibration", base_font)
+        cal_path = options.out / f"kaartgen-calibration-{info.language}-{options.format}.pdf"
+        write_atomic(cal_path, sheet)
+        written.append(cal_path)
     write_atomic(path, data)
-    return [path]
+    return sorted(written)

@@ -55,9 +55,14 @@ def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt
         c.setStrokeColor(colour(fmt.panel_border.colour))
         c.setLineWidth(fmt.panel_border.width)
         c.roundRect(px, py, pw, ph, radius, stroke=1, fill=0)
-    for item in side.items:
-        _draw_item(c, item, colour)
+    draw_items(c, side.items, colour)
     c.restoreState()
+
+
+def draw_items(c: Canvas, items: list[Item], colour) -> None:
+    """Draw the foreground items (text, rules, circles, frames) of a side or page."""
+    for item in items:
+        _draw_item(c, item, colour)
 
 
 def _draw_item(c: Canvas, item: Item, colour) -> None:

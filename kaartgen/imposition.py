@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kaartgen.errors import KaartgenError
-from kaartgen.layout import CardLayout, SideLayout
+from kaartgen.layout import CardLayout, Item, SideLayout
 from kaartgen.theme import Format, Theme
 from kaartgen.units import to_mm
 
@@ -36,6 +36,7 @@ class Page:
     height: float
     placements: list[Placement] = field(default_factory=list)
     guides: list[Guide] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)  # drawn in page coordinates (calibration sheet)
 
 
 def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> list[Page]:

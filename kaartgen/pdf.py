@@ -16,7 +16,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
-from kaartgen.draw import draw_side
+from kaartgen.draw import draw_items, draw_side
 from kaartgen.imposition import Page
 from kaartgen.theme import Format, Theme
 
@@ -32,10 +32,15 @@ def colour_lookup(theme: Theme):
     return colour
 
 
-def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str) -> bytes:
-    """The PDF bytes for `pages`. `title` and `subject` describe the set, never a client."""
+def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, base_font: str) -> bytes:
+    """The PDF bytes for `pages`. `title` and `subject` describe the set, never a client.
+
+    `base_font` is the canvas's starting font: reportlab's default (Helvetica) would otherwise be
+    referenced, unembedded, on every page.
+    """
     buffer = io.BytesIO()
-    c = Canvas(buffer, invariant=1, pageCompression=1, pagesize=(pages[0].width, pages[0].height))
+    c = Canvas(buffer, invariant=1, pageCompression=1, pagesize=(pages[0].width, pages[0].height),
+               initialFontName=base_font)
     c.setTitle(title)
     c.setSubject(subject)
     c.setAuthor("")
@@ -54,6 +59,7 @@ def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject
             c.restoreState()
         for placement in page.placements:
             draw_side(c, placement.side, placement.x, placement.y, theme, fmt, colour)
+        draw_items(c, page.items, colour)
         c.showPage()
     c.save()
     return buffer.getvalue()

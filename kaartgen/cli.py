@@ -1,0 +1,128 @@
+"""The command line: one thin click command per function of the pipeline.
+
+Any KaartgenError becomes one message on stderr and exit code 2, never a traceback. Client values
+given on the command line are passed on and never echoed.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from kaartgen import __version__
+from kaartgen.build import BuildOptions, build
+from kaartgen.errors import KaartgenError
+from kaartgen.lint import lint
+from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.text import Personal, parse_appointment
+from kaartgen.units import mm
+
+EXIT_INPUT = 2
+
+
+def reports_errors(func):
+    """Turn a KaartgenError into a clear message and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KaartgenError as exc:
+            click.echo(f"error: {exc}" if exc.file is None else str(exc), err=True)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper
+
+
+def _offset(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        dx, dy = (float(v) for v in value.replace(" ", "").split(","))
+    except ValueError:
+        raise KaartgenError(f"--back-offset {value!r} must be two numbers in mm, e.g. \"0.5,-1\"") from None
+    return mm(dx), mm(dy)
+
+
+def _opt(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+content_option = click.option("--content", type=click.Path(path_type=Path), default=DEFAULT_CONTENT,
+                              show_default="built-in content/", help="Folder with <language>/<variant>/ YAML texts.")
+templates_option = click.option("--templates", type=click.Path(path_type=Path), default=DEFAULT_TEMPLATES,
+                                show_default="built-in templates/", help="Folder with the template YAML files.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kaartgen")
+def main() -> None:
+    """Make print-ready packs of the card set 'werken aan een nieuw verhaal'.
+
+    \b
+    Example:
+      kaartgen build                      # the standard Dutch office pack in output/
+      kaartgen lint                       # check all content and templates
+    """
+
+
+@main.command("build")
+@content_option
+@templates_option
+@click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
+@click.option("--variant", default="standaard", show_default=True, help="Text variant folder of the content.")
+@click.option("--format", "format_", default="office", show_default=True,
+              help="office: four cards an A4 sheet, duplex; cards: one card side a page.")
+@click.option("--name", help="Client's name for the introduction card.")
+@click.option("--professional", help="Name of the professional the client will talk to.")
+@click.option("--appointment", help="Date and time of the conversation, e.g. 2026-12-03T10:30.")
+@click.option("--location", help="Where the conversation takes place.")
+@click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
+@click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the PDF files.")
+@reports_errors
+def build_command(content, templates, language, variant, format_, name, professional, appointment, location,
+                  back_offset, calibration, out) -> None:
+    """Build a pack and print the path of each file written.
+
+    \b
+    Examples:
+      kaartgen build
+      kaartgen build --format cards --out previews
+      kaartgen build --name "Zoë de Wit" --professional "Jan Jansen" \\
+                     --appointment 2026-12-03T10:30 --location "UWV Utrecht"
+    """
+    personal = Personal(
+        name=_opt(name), professional=_opt(professional),
+        appointment=parse_appointment(appointment) if _opt(appointment) else None, location=_opt(location),
+    )
+    options = BuildOptions(content=content, templates=templates, language=language, variant=variant,
+                           format=format_, out=out, personal=personal, back_offset=_offset(back_offset),
+                           calibration=calibration)
+    for path in build(options):
+        click.echo(str(path))
+
+
+@main.command("lint")
+@content_option
+@templates_option
+@reports_errors
+def lint_command(content, templates) -> None:
+    """Check all content against the templates; print file:line: problems and exit 1 if any.
+
+    \b
+    Example:
+      kaartgen lint
+      kaartgen lint --content my-content
+    """
+    report = lint(content, templates)
+    for problem in report.problems:
+        click.echo(str(problem) if problem.file else f"error: {problem}", err=True)
+    if report.problems:
+        click.echo(f"lint: {len(report.problems)} problem(s) in {len(report.sets)} set(s)", err=True)
+        sys.exit(1)
+    click.echo(f"lint: {len(report.sets)} set(s), {report.cards} cards: no problems ({', '.join(report.sets)})")

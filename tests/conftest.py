@@ -1,0 +1,70 @@
+"""Shared fixtures: packs built once per test session, and helpers to read them back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from kaartgen.cli import main
+from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+
+NASTY_NAME = "<b>Zoë</b> & {{ 7*7 }} İlknur Ĳsbrand"
+
+
+def run(*args: str):
+    """Run the CLI in-process; returns click's Result (exit_code, output, stderr)."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def squash(text: str) -> str:
+    """Text without any white space, so line breaks chosen by the layout do not matter."""
+    return "".join(text.split())
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def build_pack(out: Path, *args: str) -> Path:
+    result = run("build", "--out", str(out), *args)
+    assert result.exit_code == 0, result.output
+    paths = [Path(line) for line in result.output.split()]
+    assert len(paths) >= 1
+    return paths[-1] if "--calibration" not in args else paths
+
+
+@pytest.fixture(scope="session")
+def office_pdf(tmp_path_factory) -> Path:
+    return build_pack(tmp_path_factory.mktemp("office"))
+
+
+@pytest.fixture(scope="session")
+def cards_pdf(tmp_path_factory) -> Path:
+    return build_pack(tmp_path_factory.mktemp("cards"), "--format", "cards")
+
+
+@pytest.fixture(scope="session")
+def personal_pdf(tmp_path_factory) -> Path:
+    return build_pack(
+        tmp_path_factory.mktemp("personal"), "--name", NASTY_NAME, "--professional", "Jan & <i>Piet</i>",
+        "--appointment", "2026-12-01T10:30", "--location", "UWV {% raw %}Utrecht",
+    )
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the built-in content, for fixtures that break it."""
+    dest = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT, dest)
+    return dest
+
+
+@pytest.fixture
+def templates_copy(tmp_path) -> Path:
+    dest = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, dest)
+    return dest
