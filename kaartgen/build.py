@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaartgen.errors import KaartgenError
+from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.calibration import calibration_pages
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import impose
@@ -18,6 +18,9 @@ from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES, Loaded, load_ca
 from kaartgen.pdf import render_pdf, write_atomic
 from kaartgen.text import Personal
 from kaartgen.theme import Format, Theme
+
+
+LARGE_PRINT = ("large-print",)  # the template overlay behind --large-print
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class BuildOptions:
     out: Path = Path("output")
     personal: Personal = field(default_factory=Personal)
     back_offset: tuple[float, float] | None = None  # points; None: the template's value
+    large_print: bool = False
     calibration: bool = False
 
 
@@ -42,8 +46,25 @@ def pick_format(theme: Theme, name: str, back_offset: tuple[float, float] | None
     return fmt
 
 
+def check_theme_names(card_set: Loaded, theme: Theme) -> None:
+    """Names in the content that must exist in the templates: domain colours and pictograms."""
+    problems = []
+    for i, domain in enumerate(card_set.model.domains):
+        if domain.colour not in theme.domain_colours:
+            problems.append(card_set.sources.error(("domains", i, "colour"),
+                f"colour '{domain.colour}' is not in the templates' domain_colours; use one of: "
+                f"{', '.join(sorted(theme.domain_colours))}"))
+        if domain.pictogram is not None and domain.pictogram not in theme.pictograms.icons:
+            problems.append(card_set.sources.error(("domains", i, "pictogram"),
+                f"pictogram '{domain.pictogram}' is not in templates/pictograms.yaml; use one of: "
+                f"{', '.join(sorted(theme.pictograms.icons))}"))
+    if problems:
+        raise KaartgenErrors(problems)
+
+
 def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | None = None) -> list[CardLayout]:
     """All cards laid out; layout errors get the file and line of the content they concern."""
+    check_theme_names(card_set, theme.model)
     try:
         return Layout(theme.model, fonts or Fonts(theme.model), card_set.model, personal).pack()
     except KaartgenError as exc:
@@ -61,12 +82,15 @@ def output_name(card_set: Loaded, theme: Theme, fmt_name: str, personal: Persona
 
 def build(options: BuildOptions) -> list[Path]:
     """Build one pack and return the files written."""
-    theme = load_theme(options.templates)
+    theme = load_theme(options.templates, LARGE_PRINT if options.large_print else ())
     card_set = load_card_set(options.content, options.language, options.variant)
     fmt = pick_format(theme.model, options.format, options.back_offset)
     fonts = Fonts(theme.model)
     cards = lay_out(theme, card_set, options.personal, fonts)
-    pages = impose(cards, fmt, theme.model, options.format)
+    try:
+        pages = impose(cards, fmt, theme.model, options.format)
+    except KaartgenError as exc:
+        raise theme.sources.error(exc.loc, exc.message) if exc.loc else exc from None
     info = card_set.model.info
     body = theme.model.style(theme.model.text_blocks.text)
     base_font = fonts.name(body.font, body.weight)

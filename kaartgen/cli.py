@@ -81,18 +81,21 @@ def main() -> None:
 @click.option("--appointment", help="Date and time of the conversation, e.g. 2026-12-03T10:30.")
 @click.option("--location", help="Where the conversation takes place.")
 @click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
+@click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the PDF files.")
 @reports_errors
 def build_command(content, templates, language, variant, format_, name, professional, appointment, location,
-                  back_offset, calibration, out) -> None:
+                  back_offset, large_print, calibration, out) -> None:
     """Build a pack and print the path of each file written.
 
     \b
     Examples:
       kaartgen build
       kaartgen build --format cards --out previews
+      kaartgen build --variant eenvoudig --large-print
+      kaartgen build --language en
       kaartgen build --name "Zoë de Wit" --professional "Jan Jansen" \\
                      --appointment 2026-12-03T10:30 --location "UWV Utrecht"
     """
@@ -102,7 +105,7 @@ def build_command(content, templates, language, variant, format_, name, professi
     )
     options = BuildOptions(content=content, templates=templates, language=language, variant=variant,
                            format=format_, out=out, personal=personal, back_offset=_offset(back_offset),
-                           calibration=calibration)
+                           calibration=calibration, large_print=large_print)
     for path in build(options):
         click.echo(str(path))
 

@@ -49,6 +49,7 @@ class SetInfo(Strict):
     title: str
     language: str = Field(pattern=r"^[a-z]{2}$")
     variant: str = Field(pattern=r"^[a-z0-9-]+$")
+    pictograms: bool = False  # also show the domain pictograms in the tick lists of the fill-in cards
     labels: Labels
     dates: Dates
     calibration: Calibration
@@ -68,6 +69,7 @@ class Domain(Strict):
     title: str
     label: str
     colour: str
+    pictogram: str | None = None
     intro: str
     questions: list[str] = Field(min_length=1)
     examples: list[str] = Field(min_length=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
 
-from kaartgen.layout import Circle, Field, Fill, Frame, Item, Rule, SideLayout, TextBox
+from kaartgen.layout import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
 from kaartgen.theme import Format, Theme
 from kaartgen.units import mm
 
@@ -34,12 +34,23 @@ def _run_on(item: Fill, width: float, height: float) -> tuple[float, float, floa
     return x0, y0, x1 - x0, y1 - y0
 
 
-def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour) -> None:
-    """Draw `side` with its trim box's bottom-left corner at (x, y). `colour` maps names to colours."""
+def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour,
+              rotation: int = 0) -> None:
+    """Draw `side` in the cell whose bottom-left corner is (x, y), turned by `rotation` degrees.
+
+    `colour` maps colour names to reportlab colours.
+    """
     card = theme.card
     px, py, pw, ph, radius = _panel(theme, fmt)
     c.saveState()
-    c.translate(x, y)
+    if rotation == 90:
+        c.translate(x + card.height, y)
+    elif rotation == -90:
+        c.translate(x, y + card.width)
+    else:
+        c.translate(x, y)
+    if rotation:
+        c.rotate(rotation)
     c.saveState()
     path = c.beginPath()
     path.roundRect(px, py, pw, ph, radius)
@@ -79,6 +90,18 @@ def _draw_item(c: Canvas, item: Item, colour) -> None:
             c.setStrokeColor(colour(item.colour))
             c.setLineWidth(item.width)
         c.circle(item.cx, item.cy, item.r, stroke=1 if item.width else 0, fill=1 if item.fill else 0)
+    elif isinstance(item, Polyline):
+        c.setStrokeColor(colour(item.colour))
+        c.setLineWidth(item.width)
+        c.setLineJoin(1)
+        c.setLineCap(1)
+        path = c.beginPath()
+        path.moveTo(*item.points[0])
+        for point in item.points[1:]:
+            path.lineTo(*point)
+        if item.closed:
+            path.close()
+        c.drawPath(path, stroke=1, fill=0)
     elif isinstance(item, Frame):
         c.setStrokeColor(colour(item.colour))
         c.setLineWidth(item.width)

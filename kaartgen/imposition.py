@@ -17,9 +17,15 @@ from kaartgen.units import to_mm
 
 @dataclass(frozen=True)
 class Placement:
+    """A side on a page: (x, y) is the bottom-left of the cell it fills; `rotation` in degrees.
+
+    At 90 the card's top points to the page's left edge; at -90, to its right edge.
+    """
+
     side: SideLayout
     x: float
     y: float
+    rotation: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,26 +54,27 @@ def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) ->
 
 def _grid(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> list[Page]:
     pw, ph = fmt.page
-    w, h = theme.card.width, theme.card.height
+    w, h = (theme.card.height, theme.card.width) if fmt.rotate else (theme.card.width, theme.card.height)
     cols, rows = fmt.columns, fmt.rows
     gx, gy = (pw - cols * w) / 2, (ph - rows * h) / 2
     ink_edge = min(gx, gy) + fmt.panel_inset
     if gx < 0 or gy < 0 or ink_edge < fmt.safe_margin - 1e-6:
         raise KaartgenError(
-            f"format '{fmt_name}': {cols}×{rows} cards of {to_mm(w):.0f}×{to_mm(h):.0f} mm leave "
+            f"format '{fmt_name}': {cols}×{rows} cards of {to_mm(theme.card.width):.0f}×{to_mm(theme.card.height):.0f} mm leave "
             f"{to_mm(ink_edge):.1f} mm between the printed panels and the page edge, less than its safe_margin "
             f"of {to_mm(fmt.safe_margin):.1f} mm; fewer cards a sheet, a larger page or a larger panel_inset "
             "in templates/formats.yaml"
         )
 
-    def slot(index: int, back: bool) -> tuple[float, float]:
+    def slot(index: int, back: bool) -> tuple[float, float, int]:
         r, c = divmod(index, cols)
         if back and pw <= ph:  # portrait sheet flipped on its long edge: columns swap sides
             c = cols - 1 - c
         elif back:  # landscape sheet flipped on its long edge: rows swap
             r = rows - 1 - r
         dx, dy = fmt.back_offset if back else (0.0, 0.0)
-        return gx + c * w + dx, ph - gy - (r + 1) * h + dy
+        rotation = (-90 if back else 90) if fmt.rotate else 0  # a flip turns a quarter turn around
+        return gx + c * w + dx, ph - gy - (r + 1) * h + dy, rotation
 
     guides = _guides(fmt, pw, ph, gx, gy, w, h)
     per_sheet = cols * rows

@@ -80,6 +80,14 @@ class Circle:
 
 
 @dataclass(frozen=True)
+class Polyline:
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    width: float
+    closed: bool = False
+
+
+@dataclass(frozen=True)
 class Frame:
     rect: Rect
     radius: float
@@ -97,7 +105,7 @@ class Field:
     value: str | None = None  # the option of a radio button or check box
 
 
-Item = Fill | TextBox | Rule | Circle | Frame | Field
+Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
 
 
 @dataclass
@@ -302,11 +310,14 @@ class Layout:
 
         return Piece(lh + lines * look.line_spacing, place, groups=1, what=what, loc=loc)
 
-    def tick_grid(self, labels: list[tuple[str, str]], columns: int, name: str, kind: str, loc: tuple) -> Piece:
-        """Boxes to tick with a label each, in a grid of `columns`, measured row by row."""
+    def tick_grid(self, labels: list[tuple[str, str]], columns: int, name: str, kind: str, loc: tuple,
+                  icons: list[str | None] | None = None) -> Piece:
+        """Boxes to tick with a label (and optionally a pictogram) each, in a grid of `columns`."""
         box = self.theme.checkbox
         cell = self.inner / columns
-        text_w = cell - box.size - box.label_gap
+        icon = self.theme.pictograms.list_size if icons else 0.0
+        lead = box.size + box.label_gap + (icon + box.label_gap if icons else 0.0)
+        text_w = cell - lead
         paras = [self.para(self.render(text, loc), box.label_style, text_w, loc) for _, text in labels]
         rows = [paras[i:i + columns] for i in range(0, len(paras), columns)]
         heights = [max(max(h for _, h in row), box.size) for row in rows]
@@ -322,7 +333,10 @@ class Layout:
                     sq = Rect(cx, y - box.size, box.size, box.size)
                     items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
                     items.append(Field(sq, name if kind == "radio" else f"{name}.{value}", kind, value))
-                    items.append(TextBox(cx + box.size + box.label_gap, y - h, text_w, h, p))
+                    if icons and icons[r * columns + c]:
+                        ix = cx + box.size + box.label_gap
+                        items += self.pictogram(icons[r * columns + c], ix, y - (box.size + icon) / 2, icon, "ink")
+                    items.append(TextBox(cx + lead, y - h, text_w, h, p))
                 y -= heights[r] + box.row_gap
             return items
 
@@ -340,6 +354,21 @@ class Layout:
         p, h = self.para(text, look.style, look.diameter, align="center")
         return [Circle(x + r, top - r, r - look.line_width / 2, look.colour, look.line_width),
                 TextBox(x, top - r - h / 2 + p.style.fontSize * 0.12, look.diameter, h, p)]
+
+    def pictogram(self, name: str, x: float, y: float, size: float, colour: str) -> list[Item]:
+        """The template's icon `name` scaled into the square with bottom-left (x, y)."""
+        look = self.theme.pictograms
+        k = size / 100
+        width = look.stroke * k
+        items: list[Item] = []
+        for shape in look.icons[name]:
+            if shape.circle:
+                cx, cy, r = shape.circle
+                items.append(Circle(x + cx * k, y + cy * k, r * k, colour, width))
+            else:
+                points = tuple((x + px * k, y + py * k) for px, py in (shape.line or shape.shape))
+                items.append(Polyline(points, colour, width, closed=shape.shape is not None))
+        return items
 
     def descriptions(self, card: FillInCard, block: Descriptions, loc: tuple, what: str) -> Piece:
         look = self.theme.descriptions
@@ -382,8 +411,9 @@ class Layout:
 
     def domain_choice(self, card: FillInCard, block: DomainChoice, loc: tuple, what: str) -> Piece:
         name = f"{card.id}.{block.id}"
+        icons = [d.pictogram for d in self.cs.domains] if self.cs.info.pictograms else None
         ticks = self.tick_grid([(d.id, d.label) for d in self.cs.domains], self.theme.checkbox.domain_columns,
-                               name, "checkbox", loc)
+                               name, "checkbox", loc, icons)
         look = self.theme.write_in
         badge = self.theme.badge.diameter
         indent = badge + self.theme.checkbox.label_gap
@@ -416,10 +446,17 @@ class Layout:
         loc = ("domains", index, "title")
         title, th = self.para(self.render(domain.title, loc), self.theme.front.title_style, self.inner, loc, domain)
         sub, sh = self.para(self.cs.info.title, self.theme.front.set_title_style, self.inner, (), domain)
+        icon = self.theme.pictograms.front_size if domain.pictogram else 0.0
+        gap = card.block_gap * 2 if domain.pictogram else 0.0
         area = self.height - 2 * card.margin - card.footer_height
-        if th > area:
-            raise FitError(f"{label}: the title is {to_mm(th - area):.1f} mm too tall for the card; shorten it", loc=loc)
-        side.items.append(TextBox(card.margin, (self.height - th) / 2 + card.footer_height / 2, self.inner, th, title))
+        if th + icon + gap > area:
+            raise FitError(f"{label}: the title is {to_mm(th + icon + gap - area):.1f} mm too tall for the card; shorten it",
+                           loc=loc)
+        bottom = (self.height - th - icon - gap) / 2 + card.footer_height / 2
+        side.items.append(TextBox(card.margin, bottom, self.inner, th, title))
+        if domain.pictogram:
+            text = self.theme.domain_colours[domain.colour].text
+            side.items += self.pictogram(domain.pictogram, (self.width - icon) / 2, bottom + th + gap, icon, text)
         side.items.append(TextBox(card.margin, card.margin, self.inner, sh, sub))
         return side
 

@@ -6,7 +6,7 @@ fix a file in one go. Validation never half-succeeds: the caller gets a complete
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from kaartgen.content import CardSet, check_references
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.theme import Theme
+from kaartgen.merge import Tree, merge
 from kaartgen.yamlfile import YamlFile, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,19 +29,14 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass
 class Sources:
-    """Where each top-level key of a model came from, to turn model locations into file:line."""
+    """Turns a location in a model into the file and line of the YAML it came from."""
 
-    files: dict[str, tuple[YamlFile, bool]] = field(default_factory=dict)
+    tree: Tree
     fallback: Path | None = None
 
-    def add(self, key: str, yf: YamlFile, whole_file: bool = False) -> None:
-        self.files[key] = (yf, whole_file)
-
     def where(self, loc: tuple) -> tuple[Path | None, int | None]:
-        if loc and loc[0] in self.files:
-            yf, whole = self.files[loc[0]]
-            return yf.path, yf.line_of(loc[1:] if whole else loc)
-        return self.fallback, None
+        origin = self.tree.where(loc)
+        return origin if origin else (self.fallback, None)
 
     def error(self, loc: tuple, message: str) -> KaartgenError:
         file, line = self.where(loc)
@@ -118,49 +114,89 @@ def set_dir(content: Path, language: str, variant: str) -> Path:
     return content / language / variant
 
 
+def available_sets(content: Path) -> list[str]:
+    """'language/variant' for every content folder with a set.yaml."""
+    return sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in content.glob(f"*/*/{INFO_FILE}"))
+
+
+def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tree:
+    """The merged YAML of one content folder, with the folder it `extends` underneath."""
+    tree = Tree({})
+    info = load_yaml(folder / INFO_FILE)
+    parent_name = _mapping(info).get("extends")
+    if parent_name is not None:
+        target = parent_name if "/" in str(parent_name) else f"{folder.parent.name}/{parent_name}"
+        parent = content / str(target)
+        if not (parent / INFO_FILE).is_file():
+            raise info.error(("extends",), f"extends '{parent_name}', but {parent} has no {INFO_FILE}; "
+                                           f"use one of: {', '.join(available_sets(content))}")
+        if parent.resolve() in seen:
+            raise info.error(("extends",), "extends itself through a chain of variants; break the cycle")
+        tree = _folder_tree(content, parent, seen + (folder.resolve(),))
+    for name in CONTENT_FILES:
+        path = folder / name
+        if not path.is_file():
+            if parent_name is None:
+                raise KaartgenError(f"file missing; every set needs {', '.join(CONTENT_FILES)} "
+                                    "(or `extends` in set.yaml to inherit them)", path)
+            continue
+        yf = info if name == INFO_FILE else load_yaml(path)
+        mapping = dict(_mapping(yf))
+        if name == INFO_FILE:
+            mapping.pop("extends", None)
+            own = Tree.of(YamlFile(yf.path, {"info": mapping}, {("info",) + k: v for k, v in yf.lines.items()}))
+        else:
+            for key in mapping:
+                if key not in ("stagnations", "domains", "cards"):
+                    raise yf.error((key,), f"unknown key '{key}' in {name}; this file holds `{name[:-5]}`")
+            own = Tree.of(yf)
+        tree = merge(tree, own)
+    return tree
+
+
 def load_card_set(content: Path, language: str, variant: str) -> Loaded:
     """Load content/<language>/<variant>/ into a CardSet, or raise every problem found."""
     if not content.is_dir():
         raise KaartgenError(f"content folder not found: {content}; pass --content with the folder that holds <language>/<variant>/")
     folder = set_dir(content, language, variant)
-    if not folder.is_dir():
-        available = sorted(f"{p.parent.name}/{p.name}" for p in content.glob("*/*") if p.is_dir())
+    if not (folder / INFO_FILE).is_file():
         raise KaartgenError(
             f"no content for language '{language}' and variant '{variant}' in {content}; "
-            f"available: {', '.join(available) or 'none'}"
+            f"available: {', '.join(available_sets(content)) or 'none'}"
         )
-    sources = Sources(fallback=folder)
-    data: dict[str, Any] = {}
-    for name in CONTENT_FILES:
-        yf = load_yaml(folder / name)
-        mapping = _mapping(yf)
-        if name == INFO_FILE:
-            data["info"] = mapping
-            sources.add("info", yf, whole_file=True)
-            continue
-        for key, value in mapping.items():
-            if key in data:
-                raise yf.error((key,), f"key '{key}' is already defined in another file of {folder}")
-            data[key] = value
-            sources.add(key, yf)
-    card_set = _validate(CardSet, data, sources, _no_tags)
+    tree = _folder_tree(content, folder)
+    sources = Sources(tree, fallback=folder)
+    card_set = _validate(CardSet, tree.data, sources, _no_tags)
     _raise_problems(check_references(card_set), sources)
     return Loaded(card_set, sources)
 
 
-def load_theme(templates: Path) -> Loaded:
-    """Merge every *.yaml in the templates folder (each top-level key in one file) into a Theme."""
+def _templates_tree(folder: Path) -> Tree:
+    """Every *.yaml in one templates folder; each top-level key may be defined in one file only."""
+    tree = Tree({})
+    owner: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        yf = load_yaml(path)
+        for key in _mapping(yf):
+            if key in owner:
+                raise yf.error((key,), f"key '{key}' is already defined in {owner[key].name}")
+            owner[key] = path
+        tree = merge(tree, Tree.of(yf))
+    return tree
+
+
+def load_theme(templates: Path, overlays: tuple[str, ...] = ()) -> Loaded:
+    """The templates folder, with each overlay subfolder (e.g. large-print/) merged on top."""
     if not templates.is_dir():
         raise KaartgenError(f"templates folder not found: {templates}; pass --templates with the folder of template YAML files")
-    sources = Sources(fallback=templates)
-    data: dict[str, Any] = {}
-    for path in sorted(templates.glob("*.yaml")):
-        yf = load_yaml(path)
-        for key, value in _mapping(yf).items():
-            if key in data:
-                raise yf.error((key,), f"key '{key}' is already defined in {sources.files[key][0].path.name}")
-            data[key] = value
-            sources.add(key, yf)
-    theme = _validate(Theme, data, sources, lambda loc: loc)
+    tree = _templates_tree(templates)
+    for overlay in overlays:
+        folder = templates / overlay
+        if not folder.is_dir():
+            known = sorted(p.name for p in templates.iterdir() if p.is_dir())
+            raise KaartgenError(f"no template overlay '{overlay}' in {templates}; available: {', '.join(known) or 'none'}")
+        tree = merge(tree, _templates_tree(folder))
+    sources = Sources(tree, fallback=templates)
+    theme = _validate(Theme, tree.data, sources, lambda loc: loc)
     _raise_problems(theme.check_references(), sources)
     return Loaded(theme, sources)

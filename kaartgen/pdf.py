@@ -58,7 +58,7 @@ def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject
                 c.line(g.x1, g.y1, g.x2, g.y2)
             c.restoreState()
         for placement in page.placements:
-            draw_side(c, placement.side, placement.x, placement.y, theme, fmt, colour)
+            draw_side(c, placement.side, placement.x, placement.y, theme, fmt, colour, placement.rotation)
         draw_items(c, page.items, colour)
         c.showPage()
     c.save()

@@ -51,6 +51,7 @@ class DomainColour(Strict):
 class Rules(Strict):
     min_text_size: Length
     min_small_size: Length
+    min_heading_size: Length
     min_line_spacing: Length
     min_contrast: float = Field(ge=1, le=21)
 
@@ -64,6 +65,7 @@ class Style(Strict):
     background: str = "paper"
     align: Literal["left", "center"] = "left"
     small: bool = False
+    heading: bool = False
 
 
 class FontFile(Strict):
@@ -155,6 +157,27 @@ class ExamplesLook(Strict):
     item_gap: Length
 
 
+class Shape(Strict):
+    """One stroke of a pictogram, in a 100 × 100 box."""
+
+    line: list[tuple[float, float]] | None = None
+    shape: list[tuple[float, float]] | None = None
+    circle: tuple[float, float, float] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> "Shape":
+        if sum(v is not None for v in (self.line, self.shape, self.circle)) != 1:
+            raise ValueError("give exactly one of line, shape or circle")
+        return self
+
+
+class Pictograms(Strict):
+    front_size: Length
+    list_size: Length
+    stroke: float = Field(gt=0, le=20)
+    icons: dict[str, list[Shape]]
+
+
 class Format(Strict):
     page: tuple[Length, Length] | Literal["card"]
     columns: int = Field(default=1, ge=1)
@@ -162,6 +185,7 @@ class Format(Strict):
     safe_margin: Length = 0.0
     panel_inset: Length = 0.0
     panel_border: Stroke | None = None
+    rotate: bool = False  # cards turned a quarter on the sheet (e.g. two A5 on A4 portrait)
     duplex: Literal["long-edge"] | None = None
     back_offset: tuple[Length, Length] = (0.0, 0.0)
     cut_guides: Stroke | None = None
@@ -187,6 +211,7 @@ class Theme(Strict):
     fonts: dict[str, FontFamily]
     fallback: str
     formats: dict[str, Format]
+    pictograms: Pictograms
 
     def check_references(self) -> list[tuple[tuple, str]]:
         """Names that must point at something defined elsewhere in the templates."""
