@@ -15,7 +15,7 @@ import click
 from kaartgen import __version__
 from kaartgen.build import BuildOptions, build
 from kaartgen.errors import KaartgenError
-from kaartgen.lint import lint
+from kaartgen.lint import lint, table
 from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.text import Personal, parse_appointment
 from kaartgen.units import mm
@@ -123,6 +123,10 @@ def lint_command(content, templates) -> None:
       kaartgen lint --content my-content
     """
     report = lint(content, templates)
+    for section in report.sections:
+        click.echo(section.name + (f"  (inherits: {', '.join(section.inherited)})" if section.inherited else ""))
+        if section.rows:
+            click.echo("\n".join(table(section)))
     for problem in report.problems:
         click.echo(str(problem) if problem.file else f"error: {problem}", err=True)
     if report.problems:

@@ -45,11 +45,21 @@ class Sample(Strict):
     location: str
 
 
+class Readability(Strict):
+    """Limits a plain-language set must meet; `kaartgen lint` enforces them."""
+
+    min_score: float | None = Field(default=None, ge=0, le=100)  # Flesch-Douma, Dutch sets only
+    max_words: int = Field(ge=1)
+    max_average: float = Field(gt=0)
+    max_questions: int = Field(ge=1)
+
+
 class SetInfo(Strict):
     title: str
     language: str = Field(pattern=r"^[a-z]{2}$")
     variant: str = Field(pattern=r"^[a-z0-9-]+$")
     pictograms: bool = False  # also show the domain pictograms in the tick lists of the fill-in cards
+    readability: Readability | None = None
     labels: Labels
     dates: Dates
     calibration: Calibration

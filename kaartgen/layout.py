@@ -114,6 +114,7 @@ class SideLayout:
     background: str  # colour of the card panel
     framed: bool  # white cards get a thin frame where the format draws one
     items: list[Item] = field(default_factory=list)
+    spare: float = 0.0  # height left over in the text area before write-in lines grew into it
 
 
 @dataclass
@@ -222,7 +223,7 @@ class Layout:
             loc = ("cards", index, "sides", si)
             pieces = self.side_pieces(card, side, loc)
             layout = SideLayout(label, "paper", framed=True)
-            layout.items += self.stack(pieces, self.height - self.theme.card.margin, label)
+            self.stack(pieces, self.height - self.theme.card.margin, layout)
             layout.items += self.footer(number)
             sides.append(layout)
         return CardLayout(card.id, "fill-in", sides)
@@ -247,8 +248,9 @@ class Layout:
                 pieces.append(self.domain_choice(card, block, bloc, what))
         return pieces
 
-    def stack(self, pieces: list[Piece], top: float, label: str) -> list[Item]:
+    def stack(self, pieces: list[Piece], top: float, side: SideLayout) -> None:
         """Place pieces top-down in the text area; share spare space out as extra write-in lines."""
+        label = side.label
         card = self.theme.card
         bottom = card.margin + card.footer_height
         gap = card.block_gap
@@ -265,17 +267,16 @@ class Layout:
                         loc=p.loc,
                     )
                 y -= gap
-        spare = int((top - bottom - need) // self.theme.write_in.line_spacing)
+        side.spare = top - bottom - need
+        spare = int(side.spare // self.theme.write_in.line_spacing)
         groups = sum(p.groups for p in pieces)
         # Every write-in area gets the same number of extra lines; what is left stays blank below.
         extra = [spare // groups] * groups if groups else []
-        items: list[Item] = []
         y = top
         for p in pieces:
             mine, extra = extra[: p.groups], extra[p.groups:]
-            items += p.place(self.theme.card.margin, y, mine)
+            side.items += p.place(self.theme.card.margin, y, mine)
             y -= p.height + sum(mine) * self.theme.write_in.line_spacing + gap
-        return items
 
     def footer(self, number: str | None) -> list[Item]:
         card = self.theme.card
@@ -452,6 +453,7 @@ class Layout:
         if th + icon + gap > area:
             raise FitError(f"{label}: the title is {to_mm(th + icon + gap - area):.1f} mm too tall for the card; shorten it",
                            loc=loc)
+        side.spare = area - th - icon - gap
         bottom = (self.height - th - icon - gap) / 2 + card.footer_height / 2
         side.items.append(TextBox(card.margin, bottom, self.inner, th, title))
         if domain.pictogram:
@@ -479,7 +481,7 @@ class Layout:
         pieces = [self.text_piece(self.render(body, loc + ("intro",)), self.theme.text_blocks.text,
                                   loc + ("intro",), "the text with questions")]
         pieces.append(self.examples(domain, loc + ("examples",), fill))
-        side.items += self.stack(pieces, band_rect.y - card.block_gap, label)
+        self.stack(pieces, band_rect.y - card.block_gap, side)
         side.items += self.footer(None)
         return side
 

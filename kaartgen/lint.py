@@ -13,13 +13,14 @@ from typing import Iterator
 
 from jinja2 import TemplateSyntaxError
 
-from kaartgen.build import lay_out
-from kaartgen.content import CardSet, Choice, Descriptions, Heading, Text, WriteIn
+from kaartgen.build import LARGE_PRINT, lay_out
+from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
 from kaartgen.contrast import contrast
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import impose
-from kaartgen.loading import Loaded, load_card_set, load_theme
+from kaartgen.loading import Loaded, available_sets, dotted, load_card_set, load_theme
+from kaartgen.readability import CardScore, card_scores
 from kaartgen.text import (
     CALIBRATION_VARIABLES, CARD_VARIABLES, DATE_VARIABLES, NUMBER_VARIABLES, Personal, parse_appointment, variables,
 )
@@ -29,11 +30,23 @@ from kaartgen.units import to_mm
 NONE: frozenset[str] = frozenset()
 
 
+REFERENCE = "nl/standaard"  # every other set must have its cards, domains and answers
+SIZES = {"a6": (), "a5": LARGE_PRINT}  # card sizes: template overlays to check each set with
+
+
+@dataclass
+class SetReport:
+    name: str
+    inherited: list[str]
+    rows: list[tuple[CardScore, dict[str, float]]] = field(default_factory=list)
+
+
 @dataclass
 class LintReport:
     sets: list[str] = field(default_factory=list)
     cards: int = 0
     problems: list[KaartgenError] = field(default_factory=list)
+    sections: list[SetReport] = field(default_factory=list)
 
 
 def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str], str]]:
@@ -128,25 +141,117 @@ def _sample(cs: CardSet) -> Personal:
     return Personal(s.name, s.professional, parse_appointment(s.appointment), s.location)
 
 
+def _answers(block) -> tuple:
+    """What must be identical in every variant: the answers a card collects."""
+    if isinstance(block, Choice):
+        return ("choice", block.id, tuple(o.id for o in block.options))
+    if isinstance(block, Descriptions):
+        return ("descriptions", block.id, tuple((o.letter, o.stagnation) for o in block.options))
+    if isinstance(block, WriteIn):
+        return ("write_in", block.id)
+    if isinstance(block, DomainChoice):
+        return ("domain_choice", block.id, block.max)
+    return ()
+
+
+def check_complete(reference: CardSet, ref_name: str, loaded: Loaded, folder: Path) -> list[KaartgenError]:
+    """Every card, domain, stagnation and answer of the reference set is present, in the same order."""
+    cs: CardSet = loaded.model
+    problems = []
+    for key, file in (("stagnations", "stagnations.yaml"), ("domains", "domains.yaml"), ("cards", "cards.yaml")):
+        ref_ids = [item.id for item in getattr(reference, key)]
+        ids = [item.id for item in getattr(cs, key)]
+        for missing in [i for i in ref_ids if i not in ids]:
+            problems.append(KaartgenError(f"{key}: '{missing}' is missing (it is in {ref_name}); add it here",
+                                          folder / file))
+        for extra in [i for i in ids if i not in ref_ids]:
+            index = ids.index(extra)
+            problems.append(loaded.sources.error((key, index, "id"), f"'{extra}' is not in {ref_name}; every variant has the same {key}"))
+        if not problems and ids != ref_ids:
+            problems.append(loaded.sources.error((key,), f"the order differs from {ref_name}; keep it the same"))
+    if problems:
+        return problems
+    for ci, (ref, card) in enumerate(zip(reference.cards, cs.cards)):
+        if len(ref.sides) != len(card.sides):
+            problems.append(loaded.sources.error(("cards", ci, "sides"),
+                f"card '{card.id}' has {len(card.sides)} side(s), {ref_name} has {len(ref.sides)}"))
+            continue
+        for si, (rs, side) in enumerate(zip(ref.sides, card.sides)):
+            want = [a for a in map(_answers, rs.blocks) if a]
+            have = [a for a in map(_answers, side.blocks) if a]
+            if want != have:
+                problems.append(loaded.sources.error(("cards", ci, "sides", si, "blocks"),
+                    f"the answers on card '{card.id}' differ from {ref_name}: expected {want}, found {have}; "
+                    "keep the same ids, options, letters and stagnations"))
+    return problems
+
+
+def check_readability(loaded: Loaded) -> tuple[list[CardScore], list[KaartgenError]]:
+    cs: CardSet = loaded.model
+    rows = card_scores(cs)
+    gate = cs.info.readability
+    problems = []
+    if gate is None:
+        return rows, problems
+    for row in rows:
+        what = f"{row.kind} card '{row.card}'"
+        src = loaded.sources
+        if row.longest.words > gate.max_words:
+            problems.append(src.error(row.longest.loc,
+                f"{what}: a sentence of {row.longest.words} words (at most {gate.max_words}): "
+                f"\"{row.longest.text}\"; split it"))
+        if row.average > gate.max_average:
+            problems.append(src.error(row.longest.loc,
+                f"{what}: {row.average:.1f} words a sentence on average (at most {gate.max_average}); use shorter sentences"))
+        if gate.min_score is not None and row.score is not None and row.score < gate.min_score:
+            problems.append(src.error(row.longest.loc,
+                f"{what}: readability {row.score:.0f} (Flesch-Douma), below {gate.min_score:.0f}; "
+                "use shorter sentences and shorter, common words"))
+        if row.kind == "domain" and row.questions > gate.max_questions:
+            problems.append(src.error(("domains", row.index, "questions"),
+                f"{what}: {row.questions} questions (at most {gate.max_questions})"))
+    return rows, problems
+
+
+def _inherited(loaded: Loaded) -> list[str]:
+    """Inherited key paths, with list positions folded: 'cards[*].notes'."""
+    seen: list[str] = []
+    for loc in loaded.sources.tree.inherited:
+        name = "".join(f"[*]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        name = name.removeprefix("info.")
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
 def lint(content: Path, templates: Path) -> LintReport:
     """Check everything; never raises for content problems, it reports them."""
     report = LintReport()
-    try:
-        theme = load_theme(templates)
-    except KaartgenErrors as exc:
-        report.problems += exc.errors
+    themes: dict[str, Loaded] = {}
+    for size, overlays in SIZES.items():
+        try:
+            themes[size] = load_theme(templates, overlays)
+        except KaartgenErrors as exc:
+            report.problems += exc.errors
+        except KaartgenError as exc:
+            report.problems.append(exc)
+    if len(themes) != len(SIZES):
         return report
-    except KaartgenError as exc:
-        report.problems.append(exc)
+    for theme in themes.values():
+        report.problems += [p for p in check_theme(theme) if str(p) not in {str(q) for q in report.problems}]
+    names = available_sets(content) if content.is_dir() else []
+    if not names:
+        report.problems.append(KaartgenError(f"no <language>/<variant> folders with a set.yaml in {content}"))
         return report
-    report.problems += check_theme(theme)
-    fonts = Fonts(theme.model)
-    folders = sorted(p for p in content.glob("*/*") if p.is_dir()) if content.is_dir() else []
-    if not folders:
-        report.problems.append(KaartgenError(f"no <language>/<variant> folders with content in {content}"))
-    for folder in folders:
-        language, variant = folder.parent.name, folder.name
-        report.sets.append(f"{language}/{variant}")
+    reference = None
+    if REFERENCE in names:
+        try:
+            reference = load_card_set(content, *REFERENCE.split("/")).model
+        except KaartgenError:
+            reference = None  # its own problems are reported below
+    for name in names:
+        language, variant = name.split("/")
+        report.sets.append(name)
         try:
             loaded = load_card_set(content, language, variant)
         except KaartgenErrors as exc:
@@ -155,19 +260,50 @@ def lint(content: Path, templates: Path) -> LintReport:
         except KaartgenError as exc:
             report.problems.append(exc)
             continue
-        text_problems = check_texts(loaded, theme.model, fonts)
-        report.problems += text_problems
-        if text_problems:
+        section = SetReport(name, _inherited(loaded))
+        report.sections.append(section)
+        problems = check_texts(loaded, themes["a6"].model, Fonts(themes["a6"].model))
+        if reference is not None and name != REFERENCE:
+            problems += check_complete(reference, REFERENCE, loaded, content / language / variant)
+        rows, gate_problems = check_readability(loaded)
+        problems += gate_problems
+        report.problems += problems
+        if problems:
             continue  # layout would only repeat them
-        for personal in (Personal(), _sample(loaded.model)):
-            try:
-                cards = lay_out(theme, loaded, personal)
-                for name, fmt in theme.model.formats.items():
-                    impose(cards, fmt, theme.model, name)
-            except KaartgenError as exc:
-                if personal.is_personal:
-                    exc.message += " (with the long sample client from set.yaml)"
-                report.problems.append(exc)
-                break
-        report.cards += len(loaded.model.cards) + len(loaded.model.domains)
+        margins: dict[tuple[str, str], dict[str, float]] = {}
+        for size, theme in themes.items():
+            fonts = Fonts(theme.model)
+            for personal in (Personal(), _sample(loaded.model)):
+                try:
+                    cards = lay_out(theme, loaded, personal, fonts)
+                except KaartgenError as exc:
+                    if personal.is_personal:
+                        exc.message += " (with the long sample client from set.yaml)"
+                    report.problems.append(exc)
+                    break
+                for fmt_name, fmt in theme.model.formats.items():
+                    try:
+                        impose(cards, fmt, theme.model, fmt_name)
+                    except KaartgenError as exc:
+                        error = theme.sources.error(exc.loc, exc.message) if exc.loc else exc
+                        if str(error) not in {str(p) for p in report.problems}:
+                            report.problems.append(error)
+                for card in cards:
+                    key = (card.kind, card.id)
+                    spare = to_mm(min(side.spare for side in card.sides))
+                    margins.setdefault(key, {})[size] = min(spare, margins.get(key, {}).get(size, spare))
+        section.rows = [(row, margins.get((row.kind, row.card), {})) for row in rows]
+        report.cards += len(rows)
     return report
+
+
+def table(section: "SetReport") -> list[str]:
+    """A compact table a content owner can read: readability and fit margin per card."""
+    sizes = list(SIZES)
+    head = f"  {'card':<16}{'score':>6}{'longest':>9}{'avg':>6}" + "".join(f"{'fit ' + s:>10}" for s in sizes)
+    lines = [head]
+    for row, margins in section.rows:
+        score = f"{row.score:.0f}" if row.score is not None else "-"
+        fits = "".join(f"{margins[s]:>8.1f}mm" if s in margins else f"{'-':>10}" for s in sizes)
+        lines.append(f"  {row.card:<16}{score:>6}{row.longest.words:>9}{row.average:>6.1f}{fits}")
+    return lines

@@ -121,6 +121,7 @@ def available_sets(content: Path) -> list[str]:
 
 def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tree:
     """The merged YAML of one content folder, with the folder it `extends` underneath."""
+    parent_tree = None
     tree = Tree({})
     info = load_yaml(folder / INFO_FILE)
     parent_name = _mapping(info).get("extends")
@@ -132,7 +133,7 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
                                            f"use one of: {', '.join(available_sets(content))}")
         if parent.resolve() in seen:
             raise info.error(("extends",), "extends itself through a chain of variants; break the cycle")
-        tree = _folder_tree(content, parent, seen + (folder.resolve(),))
+        parent_tree = _folder_tree(content, parent, seen + (folder.resolve(),))
     for name in CONTENT_FILES:
         path = folder / name
         if not path.is_file():
@@ -151,7 +152,10 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
                     raise yf.error((key,), f"unknown key '{key}' in {name}; this file holds `{name[:-5]}`")
             own = Tree.of(yf)
         tree = merge(tree, own)
-    return tree
+    if parent_tree is None:
+        tree.inherited = []
+        return tree
+    return merge(parent_tree, tree)  # its `inherited` lists what this folder takes from the parent
 
 
 def load_card_set(content: Path, language: str, variant: str) -> Loaded:
