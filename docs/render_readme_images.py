@@ -11,21 +11,37 @@ from PIL import Image
 from kaartgen.build import BuildOptions, build
 
 DOCS = Path(__file__).resolve().parent
-PICK = [0, 3, 4, 7, 8, 13, 14]  # cards 1, 3, 4; two domain cards front and back
+HEIGHT = 320  # pixels, every strip the same height
+# page indexes in the `cards` format: fill-in 1, 2, 2 (back), 3, 4, 5, 6, then domain front/back pairs
+STRIPS = {
+    "cards.png": ("nl", "standaard", False, [0, 3, 4, 7, 8, 13, 14]),
+    "variant-nl-eenvoudig.png": ("nl", "eenvoudig", False, [0, 3, 4, 7, 8]),
+    "variant-nl-eenvoudig-large-print.png": ("nl", "eenvoudig", True, [3, 4, 9, 10]),
+    "variant-en-standaard.png": ("en", "standaard", False, [0, 3, 4, 7, 8]),
+    "variant-en-eenvoudig.png": ("en", "eenvoudig", False, [0, 3, 4, 11, 12]),
+}
 
 
-def main() -> None:
+def strip(language: str, variant: str, large: bool, pages: list[int]) -> Image.Image:
     with tempfile.TemporaryDirectory() as tmp:
-        (pdf_path,) = build(BuildOptions(format="cards", out=Path(tmp)))
+        (pdf_path,) = build(BuildOptions(language=language, variant=variant, large_print=large,
+                                         format="cards", out=Path(tmp)))
         pdf = pdfium.PdfDocument(str(pdf_path))
-        images = [pdf[i].render(scale=0.9).to_pil().convert("RGB") for i in PICK]
+        images = []
+        for i in pages:
+            page = pdf[i]
+            images.append(page.render(scale=HEIGHT * 2 / page.get_height()).to_pil().convert("RGB"))
     w, h = images[0].size
-    gap = 12
+    gap = 24
     sheet = Image.new("RGB", (len(images) * (w + gap) + gap, h + 2 * gap), (235, 235, 235))
     for i, image in enumerate(images):
         sheet.paste(image, (gap + i * (w + gap), gap))
-    sheet = sheet.resize((sheet.width * 2 // 3, sheet.height * 2 // 3), Image.LANCZOS)
-    sheet.save(DOCS / "cards.png", optimize=True)
+    return sheet.resize((sheet.width // 2, sheet.height // 2), Image.LANCZOS)
+
+
+def main() -> None:
+    for name, (language, variant, large, pages) in STRIPS.items():
+        strip(language, variant, large, pages).quantize(colors=64).save(DOCS / name, optimize=True)
 
 
 if __name__ == "__main__":

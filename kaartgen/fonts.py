@@ -81,6 +81,7 @@ class Fonts:
     def __init__(self, theme: Theme):
         self.theme = theme
         self._registered: dict[tuple[str, str], str] = {}
+        self._coverage: dict[tuple[str, str], frozenset[int]] = {}
 
     def name(self, family: str, weight: str) -> str:
         """The reportlab name of a primary (static) font, registering it on first use."""
@@ -96,7 +97,10 @@ class Fonts:
         return self._registered[key]
 
     def covers(self, family: str, weight: str, char: str) -> bool:
-        return ord(char) in _cmap(_font_path(getattr(self.theme.fonts[family], weight)))
+        key = (family, weight)
+        if key not in self._coverage:
+            self._coverage[key] = _cmap(_font_path(getattr(self.theme.fonts[family], weight)))
+        return ord(char) in self._coverage[key]
 
     def _fallback_name(self, weight: str, pages: frozenset[int]) -> str:
         spec: FontFile = getattr(self.theme.fonts[self.theme.fallback], weight)

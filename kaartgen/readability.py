@@ -1,7 +1,7 @@
 """Readability of what a client reads on each card: Flesch-Douma score and words per sentence.
 
-The score is textstat's Flesch reading ease with the set's language (Flesch-Douma for Dutch),
-capped at 100. List items and labels count as sentences of their own, as a reader takes them.
+The score is textstat's Flesch reading ease with language "nl", i.e. Flesch-Douma, capped at 100;
+it is computed for Dutch sets only. List items and labels count as sentences of their own, as a reader takes them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from kaartgen.text import render
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+")
-SCORED_LANGUAGES = frozenset({"nl", "en", "de", "fr", "es", "it"})
+# Scored languages: those whose syllable counting in textstat works offline (pyphen). English would
+# need cmudict, which textstat downloads at run time; other languages show "-" in the table.
+SCORED_LANGUAGES = frozenset({"nl"})
 
 
 @dataclass(frozen=True)
