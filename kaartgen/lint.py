@@ -111,7 +111,7 @@ def check_theme(loaded: Loaded) -> list[KaartgenError]:
     src = loaded.sources
     problems = []
     for key, style in theme.styles.items():
-        minimum = rules.min_small_size if style.small else rules.min_text_size
+        minimum = rules.min_heading_size if style.heading else rules.min_small_size if style.small else rules.min_text_size
         if style.size < minimum - 1e-6:
             problems.append(src.error(("styles", key, "size"),
                 f"{style.size:.1f}pt is below the minimum of {minimum:.1f}pt; make it larger"))

@@ -107,3 +107,11 @@ def test_new_language_is_only_a_folder(content_copy, tmp_path):
     replace(content_copy / "fy" / "standaard" / "set.yaml", "language: en", "language: fy")
     pdf = build_pack(tmp_path, "--content", str(content_copy), "--language", "fy")
     assert pdf.name == "kaartgen-fy-standaard-a6-office.pdf"
+
+
+def test_large_print_heading_below_its_minimum_is_reported(templates_copy):
+    styles = templates_copy / "large-print" / "styles.yaml"
+    replace(styles, "  heading:          { size: 21pt, leading: 25pt }", "  heading:          { size: 18pt, leading: 22pt }")
+    result = run("lint", "--templates", str(templates_copy))
+    assert result.exit_code != 0
+    assert f"large-print/styles.yaml:{line_of(styles, 'heading:')}: styles.heading.size: 18.0pt is below the minimum of 20.0pt" in result.output
