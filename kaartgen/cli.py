@@ -7,12 +7,15 @@ given on the command line are passed on and never echoed.
 from __future__ import annotations
 
 import functools
+import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from kaartgen import __version__
+from kaartgen.batch import BatchOptions, run_batch
 from kaartgen.build import BuildOptions, build
 from kaartgen.errors import KaartgenError
 from kaartgen.lint import lint, table
@@ -66,6 +69,7 @@ def main() -> None:
     Example:
       kaartgen build                      # the standard Dutch office pack in output/
       kaartgen lint                       # check all content and templates
+      kaartgen batch clients.csv --out mailing
     """
 
 
@@ -108,6 +112,50 @@ def build_command(content, templates, language, variant, format_, name, professi
                            calibration=calibration, large_print=large_print)
     for path in build(options):
         click.echo(str(path))
+
+
+@main.command("batch")
+@click.argument("clients", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the packs, print run and reports.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.  [default: the number of CPUs]")
+@click.option("--format", "format_", default="office", show_default=True, help="Sheet format of the packs.")
+@click.option("--resume", is_flag=True, help="Complete an interrupted batch in the same folder.")
+@click.option("--insert-marks", is_flag=True, help="A DataMatrix on every sheet: job, pack sequence, sheet i/n.")
+@click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
+@content_option
+@templates_option
+@reports_errors
+def batch_command(clients, out, jobs, format_, resume, insert_marks, letter_date, content, templates) -> None:
+    """A cover letter and pack per client, a merged print file, a manifest and an error report.
+
+    CLIENTS is a CSV file (comma or semicolon, UTF-8 with or without BOM, as Excel saves it) or a
+    YAML list, with the columns id, name, street, postcode, city, country, professional, phone,
+    appointment, location, language, variant, large_print. Exit code 1 when any row failed.
+
+    \b
+    Example:
+      kaartgen batch examples/clients.csv --out mailing --insert-marks
+    """
+    options = BatchOptions(
+        clients=clients, out=out, content=content, templates=templates, format=format_,
+        jobs=jobs or os.cpu_count() or 1, resume=resume, insert_marks=insert_marks,
+        letter_date=_date(letter_date) if letter_date else date.today(),
+    )
+    result = run_batch(options)
+    if result.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(result.ignored_columns)}", err=True)
+    for error in result.errors:
+        click.echo(f"row {error.row}" + (f" ({error.id})" if error.id else "") + f": {error.field}: {error.reason}", err=True)
+    click.echo(result.summary)
+    if result.errors:
+        sys.exit(1)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise KaartgenError(f"--date {value!r} is not a date; write YYYY-MM-DD") from None
 
 
 @main.command("lint")

@@ -26,6 +26,7 @@ class Dates(Strict):
     weekdays: list[str] = Field(min_length=7, max_length=7)
     months: list[str] = Field(min_length=12, max_length=12)
     appointment: str
+    letter: str
 
 
 class Calibration(Strict):
@@ -43,6 +44,10 @@ class Sample(Strict):
     professional: str
     appointment: str
     location: str
+    phone: str
+    street: str
+    postcode: str
+    city: str
 
 
 class Readability(Strict):
@@ -151,6 +156,18 @@ class FillInCard(Strict):
         return [b.id for s in self.sides for b in s.blocks if hasattr(b, "id")]
 
 
+class Letter(Strict):
+    """The cover letter for a window envelope, sent with the cards by `kaartgen batch`."""
+
+    sender: list[str] = Field(min_length=1, max_length=6)
+    date: str
+    subject: str
+    greeting: str
+    body: list[str] = Field(min_length=1)
+    closing: str
+    signature: list[str] = Field(min_length=1)
+
+
 class CardSet(Strict):
     """One language and text variant of the whole set, as drawn and as read back."""
 
@@ -158,6 +175,7 @@ class CardSet(Strict):
     stagnations: list[Stagnation] = Field(min_length=1)
     domains: list[Domain] = Field(min_length=1)
     cards: list[FillInCard] = Field(min_length=1)
+    letter: Letter | None = None  # letter.yaml; needed by `kaartgen batch` only
 
     def stagnation(self, stagnation_id: str) -> Stagnation:
         return next(s for s in self.stagnations if s.id == stagnation_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen.layout import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
+from kaartgen.marks import InsertMark, draw_mark
 from kaartgen.theme import Format, Theme
 from kaartgen.units import mm
 
@@ -34,15 +35,9 @@ def _run_on(item: Fill, width: float, height: float) -> tuple[float, float, floa
     return x0, y0, x1 - x0, y1 - y0
 
 
-def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour,
-              rotation: int = 0) -> None:
-    """Draw `side` in the cell whose bottom-left corner is (x, y), turned by `rotation` degrees.
-
-    `colour` maps colour names to reportlab colours.
-    """
+def place(c: Canvas, x: float, y: float, rotation: int, theme: Theme) -> None:
+    """Move the origin to the card's trim corner in the cell at (x, y), turned by `rotation`."""
     card = theme.card
-    px, py, pw, ph, radius = _panel(theme, fmt)
-    c.saveState()
     if rotation == 90:
         c.translate(x + card.height, y)
     elif rotation == -90:
@@ -51,6 +46,24 @@ def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt
         c.translate(x, y)
     if rotation:
         c.rotate(rotation)
+
+
+def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour,
+              rotation: int = 0) -> None:
+    """Draw `side` in the cell whose bottom-left corner is (x, y), turned by `rotation` degrees.
+
+    `colour` maps colour names to reportlab colours.
+    """
+    c.saveState()
+    place(c, x, y, rotation, theme)
+    draw_side_body(c, side, theme, fmt, colour)
+    c.restoreState()
+
+
+def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour) -> None:
+    """Draw `side` with its trim box's bottom-left corner at the origin."""
+    card = theme.card
+    px, py, pw, ph, radius = _panel(theme, fmt)
     c.saveState()
     path = c.beginPath()
     path.roundRect(px, py, pw, ph, radius)
@@ -67,7 +80,6 @@ def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt
         c.setLineWidth(fmt.panel_border.width)
         c.roundRect(px, py, pw, ph, radius, stroke=1, fill=0)
     draw_items(c, side.items, colour)
-    c.restoreState()
 
 
 def draw_items(c: Canvas, items: list[Item], colour) -> None:
@@ -107,5 +119,7 @@ def _draw_item(c: Canvas, item: Item, colour) -> None:
         c.setLineWidth(item.width)
         r = item.rect
         c.roundRect(r.x, r.y, r.w, r.h, item.radius, stroke=1, fill=0)
+    elif isinstance(item, InsertMark):
+        draw_mark(c, item, colour("mark"), colour("paper"))
     elif isinstance(item, (Fill, Field)):
         pass  # fills are drawn under the clip above; fields exist only in digital formats

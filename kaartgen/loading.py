@@ -21,7 +21,8 @@ from kaartgen.yamlfile import YamlFile, load_yaml
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = ROOT / "content"
 DEFAULT_TEMPLATES = ROOT / "templates"
-CONTENT_FILES = ("set.yaml", "stagnations.yaml", "domains.yaml", "cards.yaml")
+CONTENT_FILES = ("set.yaml", "stagnations.yaml", "domains.yaml", "cards.yaml", "letter.yaml")
+OPTIONAL_FILES = ("letter.yaml",)
 INFO_FILE = "set.yaml"  # its whole mapping is the set's metadata (`info` in the model)
 
 M = TypeVar("M", bound=BaseModel)
@@ -137,8 +138,8 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
     for name in CONTENT_FILES:
         path = folder / name
         if not path.is_file():
-            if parent_name is None:
-                raise KaartgenError(f"file missing; every set needs {', '.join(CONTENT_FILES)} "
+            if parent_name is None and name not in OPTIONAL_FILES:
+                raise KaartgenError(f"file missing; every set needs {', '.join(n for n in CONTENT_FILES if n not in OPTIONAL_FILES)} "
                                     "(or `extends` in set.yaml to inherit them)", path)
             continue
         yf = info if name == INFO_FILE else load_yaml(path)
@@ -148,7 +149,7 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
             own = Tree.of(YamlFile(yf.path, {"info": mapping}, {("info",) + k: v for k, v in yf.lines.items()}))
         else:
             for key in mapping:
-                if key not in ("stagnations", "domains", "cards"):
+                if key not in ("stagnations", "domains", "cards", "letter"):
                     raise yf.error((key,), f"unknown key '{key}' in {name}; this file holds `{name[:-5]}`")
             own = Tree.of(yf)
         tree = merge(tree, own)

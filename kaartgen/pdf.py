@@ -16,9 +16,11 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
-from kaartgen.draw import draw_items, draw_side
+from kaartgen.draw import draw_items, draw_side, draw_side_body, place
 from kaartgen.imposition import Page
+from kaartgen.layout import SideLayout
 from kaartgen.theme import Format, Theme
+from kaartgen.units import mm
 
 
 def colour_lookup(theme: Theme):
@@ -32,44 +34,83 @@ def colour_lookup(theme: Theme):
     return colour
 
 
-def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, base_font: str) -> bytes:
-    """The PDF bytes for `pages`. `title` and `subject` describe the set, never a client.
+class PdfDoc:
+    """One PDF being written. Sides listed as `shared` become form XObjects, drawn once and placed
+    by reference wherever they recur, so a print run of many packs stores each common card once."""
 
-    `base_font` is the canvas's starting font: reportlab's default (Helvetica) would otherwise be
-    referenced, unembedded, on every page.
-    """
-    buffer = io.BytesIO()
-    c = Canvas(buffer, invariant=1, pageCompression=1, pagesize=(pages[0].width, pages[0].height),
-               initialFontName=base_font)
-    c.setTitle(title)
-    c.setSubject(subject)
-    c.setAuthor("")
-    c.setCreator(f"kaartgen {__version__}")
-    colour = colour_lookup(theme)
-    for page in pages:
-        c.setPageSize((page.width, page.height))
-        if page.guides and fmt.cut_guides is not None:
-            c.saveState()
-            c.setStrokeColor(colour(fmt.cut_guides.colour))
-            c.setLineWidth(fmt.cut_guides.width)
-            if fmt.cut_guides.dash:
-                c.setDash(list(fmt.cut_guides.dash))
-            for g in page.guides:
-                c.line(g.x1, g.y1, g.x2, g.y2)
-            c.restoreState()
-        for placement in page.placements:
-            draw_side(c, placement.side, placement.x, placement.y, theme, fmt, colour, placement.rotation)
-        draw_items(c, page.items, colour)
-        c.showPage()
-    c.save()
-    return buffer.getvalue()
+    def __init__(self, title: str, subject: str, base_font: str):
+        # `title` and `subject` describe the set, never a client. `base_font` is the canvas's
+        # starting font: reportlab's default (Helvetica) would otherwise be referenced, unembedded.
+        self._buffer = io.BytesIO()
+        self.c = Canvas(self._buffer, invariant=1, pageCompression=1, initialFontName=base_font)
+        self.c.setTitle(title)
+        self.c.setSubject(subject)
+        self.c.setAuthor("")
+        self.c.setCreator(f"kaartgen {__version__}")
+        self._forms: dict[int, str] = {}
+        self._alive: list[SideLayout] = []  # keeps form sides alive so their id() stays theirs
+        self.pages = 0
+
+    def _form(self, side: SideLayout, theme: Theme, fmt: Format, colour) -> str:
+        key = id(side)
+        if key not in self._forms:
+            name = f"side{len(self._forms)}"
+            run_on = mm(20)
+            card = theme.card
+            self.c.beginForm(name, -run_on, -run_on, card.width + run_on, card.height + run_on)
+            draw_side_body(self.c, side, theme, fmt, colour)
+            self.c.endForm()
+            self._forms[key] = name
+            self._alive.append(side)
+        return self._forms[key]
+
+    def add(self, pages: list[Page], theme: Theme, fmt: Format, shared: frozenset[int] = frozenset()) -> None:
+        c = self.c
+        colour = colour_lookup(theme)
+        for page in pages:
+            c.setPageSize((page.width, page.height))
+            if page.guides and fmt.cut_guides is not None:
+                c.saveState()
+                c.setStrokeColor(colour(fmt.cut_guides.colour))
+                c.setLineWidth(fmt.cut_guides.width)
+                if fmt.cut_guides.dash:
+                    c.setDash(list(fmt.cut_guides.dash))
+                for g in page.guides:
+                    c.line(g.x1, g.y1, g.x2, g.y2)
+                c.restoreState()
+            for p in page.placements:
+                if id(p.side) in shared:
+                    name = self._form(p.side, theme, fmt, colour)
+                    c.saveState()
+                    place(c, p.x, p.y, p.rotation, theme)
+                    c.doForm(name)
+                    c.restoreState()
+                else:
+                    draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation)
+            draw_items(c, page.items, colour)
+            c.showPage()
+            self.pages += 1
+
+    def finish(self) -> bytes:
+        self.c.save()
+        return self._buffer.getvalue()
+
+
+def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, base_font: str) -> bytes:
+    """The PDF bytes for `pages`, every side drawn in place."""
+    doc = PdfDoc(title, subject, base_font)
+    doc.add(pages, theme, fmt)
+    return doc.finish()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that readers see either the old file or the complete new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # as an ordinary new file; mkstemp would make it private
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

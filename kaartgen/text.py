@@ -7,8 +7,9 @@ typed. The result is plain text; turning it into reportlab markup (with escaping
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateError, meta
@@ -18,12 +19,15 @@ from kaartgen.content import Dates
 from kaartgen.errors import KaartgenError
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_SPACES = re.compile(r"[ \t\r\n]+")
 
 # The variables each kind of text may use; lint reports any other name.
 CARD_VARIABLES = frozenset({"name", "professional", "appointment", "location"})
 NUMBER_VARIABLES = frozenset({"number", "total"})
 DATE_VARIABLES = frozenset({"weekday", "day", "month", "year", "hour", "minute"})
 CALIBRATION_VARIABLES = frozenset({"example"})
+LETTER_VARIABLES = frozenset({"name", "professional", "phone", "appointment", "location", "date"})
+LETTER_DATE_VARIABLES = frozenset({"day", "month", "year"})
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,17 @@ def variables(source: str) -> set[str]:
 def render(source: str, values: dict[str, object]) -> str:
     """Render one text to plain text with runs of white space folded to one space."""
     if "{" not in source:
-        return " ".join(source.split())
+        return _fold(source)
     try:
         result = _compile(source).render(**values)
     except TemplateError as exc:
         raise KaartgenError(f"template error in text {source[:40]!r}…: {exc}") from None
-    return " ".join(result.split())
+    return _fold(result)
+
+
+def _fold(text: str) -> str:
+    """Fold runs of ordinary white space to one space; no-break spaces are kept as written."""
+    return " ".join(_SPACES.split(text)).strip()
 
 
 def format_appointment(when: datetime, dates: Dates) -> str:
@@ -74,6 +83,11 @@ def format_appointment(when: datetime, dates: Dates) -> str:
             "minute": f"{when.minute:02d}",
         },
     )
+
+
+def format_date(when: date, dates: Dates) -> str:
+    """A date in words of the set's language, e.g. '3 december 2026'."""
+    return render(dates.letter, {"day": when.day, "month": dates.months[when.month - 1], "year": when.year})
 
 
 def card_values(personal: Personal, dates: Dates) -> dict[str, object]:

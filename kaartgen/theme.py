@@ -178,6 +178,48 @@ class Pictograms(Strict):
     icons: dict[str, list[Shape]]
 
 
+class Point(Strict):
+    x: Length
+    y: Length
+
+
+class Placed(Strict):
+    top: Length
+    style: str
+
+
+class Window(Strict):
+    top: Length
+    width: Length
+    height: Length
+    lines: int = Field(ge=1, le=10)
+    style: str
+
+
+class FoldMarks(Strict):
+    at: list[Length]
+    x: Length
+    length: Length
+    colour: str
+    width: Length
+
+
+class LetterLook(Strict):
+    page: tuple[Length, Length]
+    left: Length
+    right: Length
+    bottom: Length
+    sender: Placed
+    window: Window
+    date: Placed
+    subject: Placed
+    body_top: Length
+    paragraph_gap: Length
+    body_style: str
+    fold_marks: FoldMarks
+    insert_mark: Point
+
+
 class Format(Strict):
     page: tuple[Length, Length] | Literal["card"]
     columns: int = Field(default=1, ge=1)
@@ -189,6 +231,7 @@ class Format(Strict):
     duplex: Literal["long-edge"] | None = None
     back_offset: tuple[Length, Length] = (0.0, 0.0)
     cut_guides: Stroke | None = None
+    insert_mark: Point | None = None
 
 
 class Theme(Strict):
@@ -212,6 +255,7 @@ class Theme(Strict):
     fallback: str
     formats: dict[str, Format]
     pictograms: Pictograms
+    letter: LetterLook
 
     def check_references(self) -> list[tuple[tuple, str]]:
         """Names that must point at something defined elsewhere in the templates."""
@@ -239,6 +283,8 @@ class Theme(Strict):
 
     def _style_refs(self) -> list[tuple[tuple, str]]:
         refs = [(("text_blocks", k), v) for k, v in self.text_blocks.model_dump().items()]
+        refs += [(("letter", part, "style"), getattr(self.letter, part).style) for part in ("sender", "window", "date", "subject")]
+        refs.append((("letter", "body_style"), self.letter.body_style))
         for part in ("front", "band", "footer", "write_in", "checkbox", "badge", "descriptions", "examples"):
             for key, value in getattr(self, part).model_dump().items():
                 if key.endswith("style"):
@@ -251,6 +297,7 @@ class Theme(Strict):
             (("checkbox", "colour"), self.checkbox.colour),
             (("badge", "colour"), self.badge.colour),
             (("descriptions", "border", "colour"), self.descriptions.border.colour),
+            (("letter", "fold_marks", "colour"), self.letter.fold_marks.colour),
         ]
         for key, fmt in self.formats.items():
             for part in ("panel_border", "cut_guides"):

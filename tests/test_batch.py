@@ -1,0 +1,163 @@
+"""kaartgen batch: good rows exact, bad rows reported, resumable, deterministic, nothing outside DIR."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import pdf_text, run, squash
+
+HEADER = "id;name;street;postcode;city;country;professional;phone;appointment;location;language;variant;large_print"
+GOOD = {
+    "M1": "<b>Zoë</b> & {{ 7*7 }}",
+    "M2": "İlknur Ĳsselstein",
+    "M3": "Anna de Vries",
+}
+
+
+def messy_csv(path: Path) -> Path:
+    lines = [
+        HEADER,
+        "M1;<b>Zoë</b> & {{ 7*7 }};Kerkstraat 1;3511 lk;Utrecht;;Jan & Piet;088 1;2026-12-03T10:30;UWV Utrecht;nl;standaard;nee",
+        "M2;İlknur Ĳsselstein;Dorpsweg 2;9711AA;Groningen;;;;03-12-2026 11:00;;nl;eenvoudig;ja",
+        f"M4;{'Jan ' * 75};Dorpsweg 3;1234 AB;Zwolle;;;;;;nl;standaard;",
+        "M5;;Dorpsweg 4;1234 AB;Zwolle;;;;;;nl;standaard;",
+        "M3;Anna de Vries;Dorpsweg 5;1234 AB;Zwolle;;;;;;en;standaard;",
+        "M3;Dubbel Id;Dorpsweg 6;1234 AB;Zwolle;;;;;;nl;standaard;",
+        "../evil;Kwaad Id;Dorpsweg 7;1234 AB;Zwolle;;;;;;nl;standaard;",
+        "M8;Foute Postcode;Dorpsweg 8;123 AB;Zwolle;;;;;;nl;standaard;",
+        "M9;Foute Datum;Dorpsweg 9;1234 AB;Zwolle;;;;31-02-2026;;nl;standaard;",
+        "M10;Onbekende Taal;Dorpsweg 10;1234 AB;Zwolle;;;;;;xx;standaard;",
+    ]
+    path.write_bytes("\ufeff".encode() + "\r\n".join(lines).encode("utf-8"))
+    return path
+
+
+def batch(clients: Path, out: Path, *extra: str):
+    return run("batch", str(clients), "--out", str(out), "--date", "2026-11-23", "--jobs", "1", *extra)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    base = tmp_path_factory.mktemp("messy")
+    clients = messy_csv(base / "clients.csv")
+    out = base / "out"
+    result = batch(clients, out)
+    return base, out, result
+
+
+def test_good_rows_are_produced_exactly(messy):
+    _, out, result = messy
+    assert result.exit_code == 1
+    assert "3 packs, 7 rows with errors, see errors.csv" in result.output
+    for cid, name in GOOD.items():
+        text = pdf_text(out / f"{cid}.pdf")
+        assert squash(name) in squash(text), cid
+    assert "49" not in pdf_text(out / "M1.pdf")
+    two_spaces = "[ \u00a0]{2}"  # PostNL: two spaces before the town (no-break spaces in the PDF)
+    assert re.search(f"1234 AB{two_spaces}ZWOLLE", pdf_text(out / "M3.pdf"))
+    assert re.search(f"3511 LK{two_spaces}UTRECHT", pdf_text(out / "M1.pdf"))
+
+
+def test_bad_rows_are_each_reported_with_field(messy):
+    _, out, _ = messy
+    errors = {(e["row"], e["field"]) for e in read_csv(out / "errors.csv")}
+    assert errors == {("4", "name"), ("5", "name"), ("7", "id"), ("8", "id"), ("9", "postcode"),
+                      ("10", "appointment"), ("11", "language")}
+    by_row = {e["row"]: e for e in read_csv(out / "errors.csv")}
+    assert by_row["7"]["id"] == "M3" and "row 6" in by_row["7"]["reason"]
+    assert by_row["8"]["id"] == ""  # an unsafe id is never echoed into a file name or report column
+    assert "Jan Jan" not in (out / "errors.csv").read_text(encoding="utf-8")  # no names in reports
+
+
+def test_nothing_is_written_outside_the_folder(messy):
+    base, out, _ = messy
+    assert sorted(p.name for p in base.iterdir()) == ["clients.csv", "out"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [".kaartgen-job", "M1.pdf", "M2.pdf", "M3.pdf", "errors.csv", "manifest.csv", "print-run.pdf"])
+
+
+def test_manifest_matches_files_and_print_run(messy):
+    _, out, _ = messy
+    manifest = read_csv(out / "manifest.csv")
+    assert [m["id"] for m in manifest] == ["M3", "M1", "M2"]  # postcode order: 1234 AB, 3511 LK, 9711 AA
+    merged = PdfReader(out / "print-run.pdf")
+    for m in manifest:
+        data = (out / f"{m['id']}.pdf").read_bytes()
+        assert hashlib.sha256(data).hexdigest() == m["sha256"]
+        assert int(m["pages"]) == len(PdfReader(out / f"{m['id']}.pdf").pages)
+        assert int(m["pages"]) % 2 == 0 and int(m["sheets"]) == int(m["pages"]) // 2
+    assert int(manifest[-1]["last_page"]) == len(merged.pages)
+    assert "Anna" not in (out / "manifest.csv").read_text(encoding="utf-8")
+
+
+def test_print_run_is_byte_identical_across_runs(messy, tmp_path):
+    base, out, _ = messy
+    again = tmp_path / "again"
+    batch(base / "clients.csv", again)
+    assert (again / "print-run.pdf").read_bytes() == (out / "print-run.pdf").read_bytes()
+
+
+def test_other_jobs_folder_is_refused(messy, tmp_path):
+    base, out, _ = messy
+    other = tmp_path / "other.csv"
+    other.write_text("id,name,street,postcode,city\nX1,Ann,Weg 1,1234 AB,Zwolle\n", encoding="utf-8")
+    result = batch(other, out, "--resume")
+    assert result.exit_code == 2 and "another client list" in result.output
+    result = batch(base / "clients.csv", out)
+    assert result.exit_code == 2 and "--resume" in result.output
+
+
+def test_insert_marks_decode_to_job_sequence_and_sheet(tmp_path):
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city\nA1,Ann Smit,Weg 1,1234 AB,Zwolle\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch(clients, out, "--insert-marks").exit_code == 0
+    pdf = pdfium.PdfDocument(str(out / "print-run.pdf"))
+    found = [r.text for i in range(0, len(pdf), 2) for r in zxingcpp.read_barcodes(pdf[i].render(scale=4).to_pil())]
+    job = (out / ".kaartgen-job").read_text().strip()
+    assert found == [f"KG {job} P00001 S{i}/4" for i in range(1, 5)]
+
+
+def test_killed_batch_resumes_and_keeps_finished_packs(tmp_path):
+    clients = tmp_path / "many.csv"
+    rows = ["id,name,street,postcode,city"] + [f"K{i:03d},Klant {i},Weg {i},{1000 + i} AB,Zwolle" for i in range(60)]
+    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "kaartgen", "batch", str(clients), "--out", str(out), "--date", "2026-11-23", "--jobs", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = out / ".journal.csv"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not journal.exists() or journal.read_text().count("\n") < 6):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "manifest.csv").exists() and not (out / "print-run.pdf").exists()
+    finished = {p.name: p.stat().st_mtime_ns for p in out.glob("K*.pdf")}
+    assert 0 < len(finished) < 60
+    result = run("batch", str(clients), "--out", str(out), "--date", "2026-11-23", "--jobs", "2", "--resume")
+    assert result.exit_code == 0, result.output
+    assert "60 packs, 0 rows with errors" in result.output
+    for name, mtime in finished.items():
+        if (out / name).stat().st_mtime_ns != mtime:
+            pytest.fail(f"{name} was made again although it was finished")
+    manifest = read_csv(out / "manifest.csv")
+    assert len(manifest) == 60
+    assert all(hashlib.sha256((out / f"{m['id']}.pdf").read_bytes()).hexdigest() == m["sha256"] for m in manifest)
+    assert not list(out.glob(".*.tmp")) and not (out / ".journal.csv").exists()
