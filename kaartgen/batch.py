@@ -113,9 +113,11 @@ _maker: PackMaker | None = None
 
 
 def _init(options: BatchOptions, job: str) -> None:
+    """Set up a worker; a forked worker inherits the main process's warm maker and keeps it."""
     global _maker
-    _maker = PackMaker(options.content, options.templates, options.format, options.letter_date, job,
-                       options.insert_marks)
+    if _maker is None:
+        _maker = PackMaker(options.content, options.templates, options.format, options.letter_date, job,
+                           options.insert_marks)
 
 
 def _make(task: tuple[Client, int, Path]) -> tuple[str, str | None, int, RowError | None]:
@@ -200,18 +202,25 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
 
     tasks = [(c, sequence[c.id], options.out) for c in todo]
     pool = None
+    global _maker
+    _maker = PackMaker(options.content, options.templates, options.format, options.letter_date, job,
+                       options.insert_marks)
+    for key in sorted({(c.language, c.variant, c.large_print) for c in order}):
+        try:
+            _maker.edition(*key)  # laid out once here, inherited by forked workers
+        except KaartgenError:
+            pass  # reported per client below
     try:
         if options.jobs > 1 and len(tasks) > 1:
             ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
             pool = ctx.Pool(options.jobs, initializer=_init, initargs=(options, job))
             pending = [pool.apply_async(_make, (t,), callback=record) for t in tasks]
         else:
-            _init(options, job)
             pending = []
             for t in tasks:
                 record(_make(t))
 
-        merged, merged_pages = _merged(order, options, job, bar)
+        merged, merged_pages = _merged(order, _maker, bar)
 
         for p in pending:
             p.get()  # re-raises a crash in a worker instead of losing a client silently
@@ -249,10 +258,8 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     return BatchResult(produced, errors, ignored, job)
 
 
-def _merged(order: list[Client], options: BatchOptions, job: str, bar: Progress):
+def _merged(order: list[Client], maker: PackMaker, bar: Progress):
     """The print run: every good pack in mailing order, each from a new sheet, common cards shared."""
-    maker = PackMaker(options.content, options.templates, options.format, options.letter_date, job,
-                      options.insert_marks)
     doc: PdfDoc | None = None
     placed: dict = {}
     for i, client in enumerate(order):

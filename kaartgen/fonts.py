@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import os
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -56,10 +57,40 @@ def _cmap(path: Path) -> frozenset[int]:
     return frozenset(ToolsFont(str(path), lazy=True).getBestCmap())
 
 
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "kaartgen" / "fonts"
+
+
 @lru_cache(maxsize=None)
 def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], pages: frozenset[int]) -> bytes:
-    """A static font with only the glyphs of `pages`, cut from a variable font at `axes`."""
-    font = ToolsFont(str(path))
+    """A static font with only the glyphs of `pages`, cut from a variable font at `axes`.
+
+    Cutting takes about a second, so the result is kept in the user's cache folder, keyed by the
+    font file's contents and the request; the bytes are the same whether cached or not.
+    """
+    key = hashlib.sha256(path.read_bytes() + repr((axes, sorted(pages))).encode()).hexdigest()[:24]
+    cached = _cache_dir() / f"{path.stem.split('[')[0]}-{key}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    data = _cut(path, axes, pages)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only home only costs time
+    return data
+
+
+def _cut(path: Path, axes: tuple[tuple[str, float], ...], pages: frozenset[int]) -> bytes:
+    font = ToolsFont(str(path), lazy=True)
+    for tag in ("GSUB", "GPOS", "GDEF", "STAT"):  # not needed, and slow to decompile
+        if tag in font:
+            del font[tag]
     wanted = [c for c in font.getBestCmap() if (c & ~(_PAGE - 1)) in pages]
     options = subset.Options()
     options.layout_features = []
@@ -81,7 +112,7 @@ class Fonts:
     def __init__(self, theme: Theme):
         self.theme = theme
         self._registered: dict[tuple[str, str], str] = {}
-        self._coverage: dict[tuple[str, str], frozenset[int]] = {}
+        self._coverage: dict[tuple[str, str], frozenset[str]] = {}
 
     def name(self, family: str, weight: str) -> str:
         """The reportlab name of a primary (static) font, registering it on first use."""
@@ -96,11 +127,15 @@ class Fonts:
             self._registered[key] = reg
         return self._registered[key]
 
-    def covers(self, family: str, weight: str, char: str) -> bool:
+    def _chars(self, family: str, weight: str) -> frozenset[str]:
         key = (family, weight)
         if key not in self._coverage:
-            self._coverage[key] = _cmap(_font_path(getattr(self.theme.fonts[family], weight)))
-        return ord(char) in self._coverage[key]
+            cmap = _cmap(_font_path(getattr(self.theme.fonts[family], weight)))
+            self._coverage[key] = frozenset(map(chr, cmap)) | frozenset(" \t\n\r\u00a0")
+        return self._coverage[key]
+
+    def covers(self, family: str, weight: str, char: str) -> bool:
+        return char in self._chars(family, weight)
 
     def _fallback_name(self, weight: str, pages: frozenset[int]) -> str:
         spec: FontFile = getattr(self.theme.fonts[self.theme.fallback], weight)
@@ -122,6 +157,8 @@ class Fonts:
 
     def markup(self, text: str, style: Style) -> str:
         """Escape `text` for reportlab and route characters the style's font lacks to the fallback."""
+        if self._chars(style.font, style.weight).issuperset(text):
+            return escape(text)  # the common case: the style's own font has every character
         runs: list[tuple[bool, str]] = []  # (needs fallback, characters)
         for char in text:
             own = char.isspace() or self.covers(style.font, style.weight, char)
