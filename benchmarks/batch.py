@@ -70,7 +70,7 @@ def typst_packs_per_second(n: int, work: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=400, help="clients for the speed comparison")
+    parser.add_argument("--clients", type=int, default=1500, help="clients for the speed comparison")
     parser.add_argument("--big", type=int, default=10_000, help="clients for the peak-memory run (0: skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

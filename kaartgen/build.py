@@ -21,6 +21,7 @@ from kaartgen.theme import Format, Theme
 
 
 LARGE_PRINT = ("large-print",)  # the template overlay behind --large-print
+HTML = "html"  # the one format that is not a PDF
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class BuildOptions:
     personal: Personal = field(default_factory=Personal)
     back_offset: tuple[float, float] | None = None  # points; None: the template's value
     large_print: bool = False
+    crop_marks: bool = False
     calibration: bool = False
 
 
@@ -84,18 +86,26 @@ def build(options: BuildOptions) -> list[Path]:
     """Build one pack and return the files written."""
     theme = load_theme(options.templates, LARGE_PRINT if options.large_print else ())
     card_set = load_card_set(options.content, options.language, options.variant)
+    if options.format == HTML:
+        from kaartgen.html import render_html
+
+        check_theme_names(card_set, theme.model)
+        path = options.out / output_name(card_set, theme.model, HTML, options.personal).replace(".pdf", ".html")
+        write_atomic(path, render_html(card_set.model, theme.model, options.templates, options.personal).encode("utf-8"))
+        return [path]
     fmt = pick_format(theme.model, options.format, options.back_offset)
     fonts = Fonts(theme.model)
     cards = lay_out(theme, card_set, options.personal, fonts)
     try:
-        pages = impose(cards, fmt, theme.model, options.format)
+        pages = impose(cards, fmt, theme.model, options.format, options.crop_marks)
     except KaartgenError as exc:
         raise theme.sources.error(exc.loc, exc.message) if exc.loc else exc from None
     info = card_set.model.info
     body = theme.model.style(theme.model.text_blocks.text)
     base_font = fonts.name(body.font, body.weight)
     data = render_pdf(pages, theme.model, fmt, info.title,
-                      f"{info.language}/{info.variant}, {theme.model.card.name}, {options.format}", base_font)
+                      f"{info.language}/{info.variant}, {theme.model.card.name}, {options.format}", base_font,
+                      keywords=f"kaartgen {info.language}/{info.variant} {theme.model.card.name} {options.format}")
     path = options.out / output_name(card_set, theme.model, options.format, options.personal)
     written = [path]
     if options.calibration:

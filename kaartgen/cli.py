@@ -7,6 +7,7 @@ given on the command line are passed on and never echoed.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from datetime import date
@@ -19,6 +20,8 @@ from kaartgen.batch import BatchOptions, run_batch
 from kaartgen.build import BuildOptions, build
 from kaartgen.errors import KaartgenError
 from kaartgen.lint import lint, table
+from kaartgen.pdf import write_atomic
+from kaartgen.read import read
 from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.text import Personal, parse_appointment
 from kaartgen.units import mm
@@ -79,7 +82,9 @@ def main() -> None:
 @click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
 @click.option("--variant", default="standaard", show_default=True, help="Text variant folder of the content.")
 @click.option("--format", "format_", default="office", show_default=True,
-              help="office: four cards an A4 sheet, duplex; cards: one card side a page.")
+              help="office: four cards an A4 sheet, duplex; cards: one card side a page; shop: with bleed "
+                   "for a print shop; digital: fillable PDF; html: one accessible web page.")
+@click.option("--crop-marks", is_flag=True, help="With --format shop: crop marks outside the bleed.")
 @click.option("--name", help="Client's name for the introduction card.")
 @click.option("--professional", help="Name of the professional the client will talk to.")
 @click.option("--appointment", help="Date and time of the conversation, e.g. 2026-12-03T10:30.")
@@ -91,7 +96,7 @@ def main() -> None:
               help="Folder for the PDF files.")
 @reports_errors
 def build_command(content, templates, language, variant, format_, name, professional, appointment, location,
-                  back_offset, large_print, calibration, out) -> None:
+                  crop_marks, back_offset, large_print, calibration, out) -> None:
     """Build a pack and print the path of each file written.
 
     \b
@@ -109,7 +114,7 @@ def build_command(content, templates, language, variant, format_, name, professi
     )
     options = BuildOptions(content=content, templates=templates, language=language, variant=variant,
                            format=format_, out=out, personal=personal, back_offset=_offset(back_offset),
-                           calibration=calibration, large_print=large_print)
+                           calibration=calibration, large_print=large_print, crop_marks=crop_marks)
     for path in build(options):
         click.echo(str(path))
 
@@ -156,6 +161,33 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise KaartgenError(f"--date {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+@main.command("read")
+@click.argument("filled", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of the file paths.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the summary PDF and JSON.")
+@content_option
+@templates_option
+@reports_errors
+def read_command(filled, as_json, out, content, templates) -> None:
+    """Read a filled digital pack (PDF) or saved answers (JSON) into a summary for the professional.
+
+    \b
+    Example:
+      kaartgen read ingevuld.pdf --out samenvattingen
+    """
+    summary, pdf = read(filled, content, templates)
+    text = json.dumps(summary, ensure_ascii=False, indent=2)
+    stem = filled.stem
+    write_atomic(out / f"{stem}-summary.pdf", pdf)
+    write_atomic(out / f"{stem}-summary.json", text.encode("utf-8"))
+    if as_json:
+        click.echo(text)
+    else:
+        click.echo(str(out / f"{stem}-summary.pdf"))
+        click.echo(str(out / f"{stem}-summary.json"))
 
 
 @main.command("lint")

@@ -59,6 +59,22 @@ class Readability(Strict):
     max_questions: int = Field(ge=1)
 
 
+class SummaryLabels(Strict):
+    """Labels for `kaartgen read` (the professional's summary) and the HTML pack."""
+
+    title: str
+    empty: str
+    chosen: str
+    stagnation: str
+    mechanism: str
+    action: str
+    ticked: str
+    notes: str
+    save: str
+    saved: str
+    at_most: str
+
+
 class SetInfo(Strict):
     title: str
     language: str = Field(pattern=r"^[a-z]{2}$")
@@ -69,6 +85,7 @@ class SetInfo(Strict):
     dates: Dates
     calibration: Calibration
     sample: Sample
+    summary: SummaryLabels
 
 
 class Stagnation(Strict):

@@ -43,13 +43,36 @@ class Page:
     placements: list[Placement] = field(default_factory=list)
     guides: list[Guide] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)  # drawn in page coordinates (calibration sheet)
+    trim: tuple[float, float, float, float] | None = None  # TrimBox and BleedBox for the print shop
+    bleed: tuple[float, float, float, float] | None = None
+    crop_marks: list[Guide] = field(default_factory=list)
 
 
-def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> list[Page]:
+def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str, crop_marks: bool = False) -> list[Page]:
+    if crop_marks and fmt.crop_marks is None:
+        raise KaartgenError(f"format '{fmt_name}' has no crop marks; use --crop-marks with a print-shop format such as shop")
     if fmt.page == "card":
-        card = theme.card
-        return [Page(card.width, card.height, [Placement(side, 0.0, 0.0)]) for c in cards for side in c.sides]
+        return [_single(side, fmt, theme, crop_marks) for c in cards for side in c.sides]
     return _grid(cards, fmt, theme, fmt_name)
+
+
+def _single(side: SideLayout, fmt: Format, theme: Theme, crop_marks: bool) -> Page:
+    """One side on a page of its own: the trim size, plus bleed and room for crop marks if any."""
+    w, h = theme.card.width, theme.card.height
+    b = fmt.bleed
+    marks = fmt.crop_marks if crop_marks else None
+    m = b + (marks.offset + marks.length if marks else 0.0)
+    page = Page(w + 2 * m, h + 2 * m, [Placement(side, m, m)])
+    if b or marks:
+        page.trim = (m, m, m + w, m + h)
+        page.bleed = (m - b, m - b, m + w + b, m + h + b)
+    if marks:
+        near, far = b + marks.offset, b + marks.offset + marks.length  # distance outside the trim edge
+        for x in (m, m + w):
+            page.crop_marks += [Guide(x, m - far, x, m - near), Guide(x, m + h + near, x, m + h + far)]
+        for y in (m, m + h):
+            page.crop_marks += [Guide(m - far, y, m - near, y), Guide(m + w + near, y, m + w + far, y)]
+    return page
 
 
 def _grid(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> list[Page]:

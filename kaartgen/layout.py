@@ -103,7 +103,7 @@ class Field:
     name: str
     kind: str  # "text", "checkbox" or "radio"
     value: str | None = None  # the option of a radio button or check box
-
+    label: str = ""  # what a screen reader says for the field
 
 Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
 
@@ -147,6 +147,7 @@ class Layout:
         self.cs = card_set
         self.values = card_values(personal or Personal(), card_set.info.dates)
         self._pstyles: dict[tuple[str, str, str], ParagraphStyle] = {}
+        self._last_heading = ""  # spoken label of a write-in space without a label of its own
         card = theme.card
         self.width = card.width
         self.height = card.height
@@ -235,6 +236,8 @@ class Layout:
             what = f"block {bi + 1} ({block.type}{' ' + repr(block.id) if hasattr(block, 'id') else ''})"
             if isinstance(block, (Heading, Text)):
                 text = self.render(block.text, bloc + ("text",))
+                if isinstance(block, Heading):
+                    self._last_heading = text
                 if text:  # a text that renders empty (e.g. no appointment given) takes no space
                     style = getattr(self.theme.text_blocks, block.type)
                     pieces.append(self.text_piece(text, style, bloc + ("text",), what))
@@ -289,25 +292,27 @@ class Layout:
             items.append(TextBox(card.margin + self.inner * 0.8, y, self.inner * 0.2, nh, num))
         return items
 
-    def lines(self, x: float, top: float, width: float, count: int, name: str) -> list[Item]:
+    def lines(self, x: float, top: float, width: float, count: int, name: str, label: str = "") -> list[Item]:
         look = self.theme.write_in
         s = look.line_spacing
         items: list[Item] = [Rule(x, top - (i + 1) * s, x + width, top - (i + 1) * s, look.colour, look.line_width)
                              for i in range(count)]
-        items.append(Field(Rect(x, top - count * s, width, count * s), name, "text"))
+        items.append(Field(Rect(x, top - count * s, width, count * s), name, "text", label=label))
         return items
 
     def write_in(self, name: str, label: str | None, lines: int, loc: tuple, what: str) -> Piece:
         look = self.theme.write_in
-        if label:
-            p, lh = self.para(self.render(label, loc + ("label",)), look.label_style, self.inner, loc + ("label",))
+        text = self.render(label, loc + ("label",)) if label else ""
+        if text:
+            p, lh = self.para(text, look.label_style, self.inner, loc + ("label",))
             lh += look.label_gap
         else:
             p, lh = None, 0.0
+        spoken = text or self._last_heading
 
         def place(x: float, top: float, extra: list[int]) -> list[Item]:
             items: list[Item] = [TextBox(x, top - lh + look.label_gap, self.inner, lh - look.label_gap, p)] if p else []
-            return items + self.lines(x, top - lh, self.inner, lines + extra[0], name)
+            return items + self.lines(x, top - lh, self.inner, lines + extra[0], name, spoken)
 
         return Piece(lh + lines * look.line_spacing, place, groups=1, what=what, loc=loc)
 
@@ -333,7 +338,8 @@ class Layout:
                     value = labels[r * columns + c][0]
                     sq = Rect(cx, y - box.size, box.size, box.size)
                     items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
-                    items.append(Field(sq, name if kind == "radio" else f"{name}.{value}", kind, value))
+                    items.append(Field(sq, name if kind == "radio" else f"{name}.{value}", kind, value,
+                                       label=labels[r * columns + c][1]))
                     if icons and icons[r * columns + c]:
                         ix = cx + box.size + box.label_gap
                         items += self.pictogram(icons[r * columns + c], ix, y - (box.size + icon) / 2, icon, "ink")
@@ -400,8 +406,11 @@ class Layout:
                     p, h, width = cells[i]
                     rect = Rect(cx, y - heights[r], width, heights[r])
                     items.append(Frame(rect, look.radius, look.border.colour, look.border.width))
-                    items.append(Field(rect, f"{card.id}.{block.id}", "radio", block.options[i].letter))
-                    items += self.badge(cx + look.padding, y - look.padding, block.options[i].letter)
+                    option = block.options[i]
+                    spot = Rect(cx + look.padding, y - look.padding - badge, badge, badge)
+                    items += self.badge(cx + look.padding, y - look.padding, option.letter)
+                    items.append(Field(spot, f"{card.id}.{block.id}", "radio", option.letter,
+                                       label=f"{option.letter}: {self.render(option.text, loc)}"))
                     tx = cx + 2 * look.padding + badge
                     items.append(TextBox(tx, y - look.padding - h, width - (tx - cx) - look.padding, h, p))
                     cx += width + gap
@@ -428,7 +437,8 @@ class Layout:
             for n in range(block.max):
                 count = block.lines + extra[n]
                 items += self.badge(x, y - look.line_spacing + badge + 1, str(n + 1))
-                items += self.lines(x + indent, y, self.inner - indent, count, f"{name}.{n + 1}")
+                items += self.lines(x + indent, y, self.inner - indent, count, f"{name}.{n + 1}",
+                                    f"{self._last_heading} {n + 1}")
                 y -= count * look.line_spacing + gap
             return items
 

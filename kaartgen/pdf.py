@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
 from kaartgen.draw import draw_items, draw_side, draw_side_body, place
+from kaartgen.fields import draw_fields
 from kaartgen.imposition import Page
 from kaartgen.layout import SideLayout
 from kaartgen.theme import Format, Theme
@@ -38,7 +39,7 @@ class PdfDoc:
     """One PDF being written. Sides listed as `shared` become form XObjects, drawn once and placed
     by reference wherever they recur, so a print run of many packs stores each common card once."""
 
-    def __init__(self, title: str, subject: str, base_font: str):
+    def __init__(self, title: str, subject: str, base_font: str, keywords: str = ""):
         # `title` and `subject` describe the set, never a client. `base_font` is the canvas's
         # starting font: reportlab's default (Helvetica) would otherwise be referenced, unembedded.
         self._buffer = io.BytesIO()
@@ -47,6 +48,7 @@ class PdfDoc:
         self.c.setSubject(subject)
         self.c.setAuthor("")
         self.c.setCreator(f"kaartgen {__version__}")
+        self.c.setKeywords(keywords)  # "kaartgen <language>/<variant> <size> <format>": how `read` knows a pack
         self._forms: dict[int, str] = {}
         self._alive: list[SideLayout] = []  # keeps form sides alive so their id() stays theirs
         self.pages = 0
@@ -88,6 +90,18 @@ class PdfDoc:
                 else:
                     draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation)
             draw_items(c, page.items, colour)
+            if page.crop_marks and fmt.crop_marks is not None:
+                c.saveState()
+                c.setStrokeColor(colour(fmt.crop_marks.colour))
+                c.setLineWidth(fmt.crop_marks.width)
+                for g in page.crop_marks:
+                    c.line(g.x1, g.y1, g.x2, g.y2)
+                c.restoreState()
+            if page.trim:
+                c.setTrimBox(page.trim)
+                c.setBleedBox(page.bleed)
+            if fmt.fields:
+                draw_fields(c, page, colour)
             c.showPage()
             self.pages += 1
 
@@ -96,9 +110,10 @@ class PdfDoc:
         return self._buffer.getvalue()
 
 
-def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, base_font: str) -> bytes:
+def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, base_font: str,
+               keywords: str = "") -> bytes:
     """The PDF bytes for `pages`, every side drawn in place."""
-    doc = PdfDoc(title, subject, base_font)
+    doc = PdfDoc(title, subject, base_font, keywords)
     doc.add(pages, theme, fmt)
     return doc.finish()
 

@@ -220,6 +220,13 @@ class LetterLook(Strict):
     insert_mark: Point
 
 
+class CropMarks(Strict):
+    offset: Length  # from the bleed edge
+    length: Length
+    colour: str
+    width: Length
+
+
 class Format(Strict):
     page: tuple[Length, Length] | Literal["card"]
     columns: int = Field(default=1, ge=1)
@@ -232,6 +239,9 @@ class Format(Strict):
     back_offset: tuple[Length, Length] = (0.0, 0.0)
     cut_guides: Stroke | None = None
     insert_mark: Point | None = None
+    bleed: Length = 0.0
+    crop_marks: CropMarks | None = None
+    fields: bool = False
 
 
 class Theme(Strict):
@@ -300,7 +310,7 @@ class Theme(Strict):
             (("letter", "fold_marks", "colour"), self.letter.fold_marks.colour),
         ]
         for key, fmt in self.formats.items():
-            for part in ("panel_border", "cut_guides"):
+            for part in ("panel_border", "cut_guides", "crop_marks"):
                 stroke = getattr(fmt, part)
                 if stroke is not None:
                     refs.append((("formats", key, part, "colour"), stroke.colour))

@@ -1,0 +1,101 @@
+"""The card set as one self-contained, accessible web page (`--format html`).
+
+Built with Jinja2 (autoescaping on) from the same content and templates as the PDFs: the same
+answer names as the digital PDF, so `kaartgen read` takes the JSON the page saves. Fonts are
+embedded as data, so the page loads nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from kaartgen import __version__
+from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
+from kaartgen.fonts import _font_path
+from kaartgen.text import Personal, card_values, render
+from kaartgen.theme import Theme
+
+TEMPLATE = "html/pack.html.j2"
+
+
+def _hex(theme: Theme, name: str) -> str:
+    return "#" + "".join(f"{round(v * 255):02x}" for v in theme.colours[name].rgb)
+
+
+def _svg(theme: Theme, name: str | None, colour: str) -> str:
+    if not name:
+        return ""
+    width = theme.pictograms.stroke
+    parts = []
+    for shape in theme.pictograms.icons[name]:
+        if shape.circle:
+            cx, cy, r = shape.circle
+            parts.append(f'<circle cx="{cx}" cy="{100 - cy}" r="{r}"/>')
+        else:
+            points = " ".join(f"{x},{100 - y}" for x, y in (shape.line or shape.shape))
+            tag = "polygon" if shape.shape else "polyline"
+            parts.append(f'<{tag} points="{points}"/>')
+    return (f'<svg viewBox="0 0 100 100" aria-hidden="true" focusable="false" fill="none" stroke="{colour}" '
+            f'stroke-width="{width}" stroke-linecap="round" stroke-linejoin="round">{"".join(parts)}</svg>')
+
+
+def _font(theme: Theme, weight: str) -> str:
+    return base64.b64encode(_font_path(getattr(theme.fonts["sans"], weight)).read_bytes()).decode("ascii")
+
+
+def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
+    values = card_values(personal, cs.info.dates)
+    labels = cs.info.summary
+    first_choice = next((i for i, c in enumerate(cs.cards)
+                         if any(isinstance(b, DomainChoice) for s in c.sides for b in s.blocks)), len(cs.cards))
+    cards = []
+    for index, card in enumerate(cs.cards):
+        blocks: list[dict] = []
+        heading = ""
+        for side in card.sides:
+            for b in side.blocks:
+                name = f"{card.id}.{getattr(b, 'id', '')}"
+                if isinstance(b, Heading):
+                    heading = render(b.text, values)
+                    blocks.append({"type": "heading", "text": heading, "level": 2 if not blocks else 3})
+                elif isinstance(b, Text):
+                    text = render(b.text, values)
+                    if text:
+                        blocks.append({"type": "text", "text": text})
+                elif isinstance(b, WriteIn):
+                    blocks.append({"type": "write_in", "name": name, "rows": b.lines, "heading": heading,
+                                   "label": render(b.label, values) if b.label else heading})
+                elif isinstance(b, Choice):
+                    blocks.append({"type": "choice", "name": name, "legend": heading, "heading": heading,
+                                   "options": [{"value": o.id, "text": o.label} for o in b.options]})
+                elif isinstance(b, Descriptions):
+                    blocks.append({"type": "descriptions", "name": name, "legend": heading, "heading": heading,
+                                   "options": [{"value": o.letter, "letter": o.letter, "text": o.text} for o in b.options]})
+                elif isinstance(b, DomainChoice):
+                    blocks.append({"type": "domain_choice", "legend": heading,
+                                   "at_most": render(labels.at_most, {"max": b.max}),
+                                   "options": [{"name": f"{name}.{d.id}", "text": d.label} for d in cs.domains],
+                                   "areas": [{"name": f"{name}.{n}", "label": f"{labels.notes} {n}"}
+                                             for n in range(1, b.max + 1)]})
+        cards.append({"id": card.id, "number": f"{index + 1}/{len(cs.cards)}", "blocks": blocks,
+                      "domains_before": index == first_choice})
+    domains = [{"id": d.id, "title": d.title, "intro": d.intro, "questions": d.questions, "examples": d.examples,
+                "fill": _hex(theme, theme.domain_colours[d.colour].fill),
+                "svg": _svg(theme, d.pictogram, _hex(theme, theme.domain_colours[d.colour].fill))}
+               for d in cs.domains]
+    return {
+        "language": cs.info.language, "title": cs.info.title, "set": f"{cs.info.language}/{cs.info.variant}",
+        "version": __version__, "cards": cards, "domains": domains, "examples_label": cs.info.labels.examples,
+        "save_label": labels.save, "saved_text": labels.saved, "file_name": "kaartgen-answers.json",
+        "colours": {k: _hex(theme, k) for k in ("ink", "paper", "rule", "muted")},
+        "font_regular": _font(theme, "regular"), "font_bold": _font(theme, "bold"),
+    }
+
+
+def render_html(cs: CardSet, theme: Theme, templates: Path, personal: Personal) -> str:
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(["html", "j2"]),
+                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template(TEMPLATE).render(**page_context(cs, theme, personal))
