@@ -31,6 +31,7 @@ from kaartgen.letter import FieldError
 from kaartgen.loading import available_sets
 from kaartgen.packs import PackMaker
 from kaartgen.pdf import PdfDoc, render_pdf, write_atomic
+from kaartgen.pdfjoin import join_to
 
 MARKER = ".kaartgen-job"
 JOURNAL = ".journal.csv"
@@ -220,7 +221,8 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
             for t in tasks:
                 record(_make(t))
 
-        merged, merged_pages = _merged(order, _maker, bar)
+        merged_tmp = options.out / f".{MERGED}.{os.getpid()}.tmp"
+        merged_pages = _merged(order, _maker, bar, merged_tmp)
 
         for p in pending:
             p.get()  # re-raises a crash in a worker instead of losing a client silently
@@ -248,8 +250,8 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     errors.sort(key=lambda e: e.row)
     write_atomic(options.out / ERRORS, _csv([["row", "id", "field", "reason"]] +
                                             [[e.row, e.id, e.field, e.reason] for e in errors]))
-    if merged:
-        write_atomic(options.out / MERGED, merged)
+    if merged_tmp.exists():
+        os.replace(merged_tmp, options.out / MERGED)
     else:
         (options.out / MERGED).unlink(missing_ok=True)
     write_atomic(options.out / MANIFEST, _csv(manifest))
@@ -258,23 +260,52 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     return BatchResult(produced, errors, ignored, job)
 
 
-def _merged(order: list[Client], maker: PackMaker, bar: Progress):
-    """The print run: every good pack in mailing order, each from a new sheet, common cards shared."""
-    doc: PdfDoc | None = None
+PART = 400  # packs rendered in memory at a time for the print run
+
+
+def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path) -> dict:
+    """The print run at `path`: every good pack in mailing order, each from a new sheet.
+
+    Packs are rendered in parts of PART packs (common cards as forms, stored once a part) and the
+    parts are streamed into one file, so memory does not grow with the number of clients."""
     placed: dict = {}
-    for i, client in enumerate(order):
-        try:
-            edition, pages = maker.pages(client, i + 1)
-        except KaartgenError as exc:
-            placed[("error", client.id)] = RowError(client.row, client.id,
-                                                    exc.field if isinstance(exc, FieldError) else "content", exc.message)
+    state: dict = {"doc": None, "packs": 0, "pages": 0}
+
+    def parts():
+        for i, client in enumerate(order):
+            try:
+                edition, pages = maker.pages(client, i + 1)
+            except KaartgenError as exc:
+                placed[("error", client.id)] = RowError(
+                    client.row, client.id, exc.field if isinstance(exc, FieldError) else "content", exc.message)
+                bar.step()
+                continue
+            if state["doc"] is None:
+                state["doc"] = PdfDoc(edition.card_set.info.title, "print run", edition.base_font)
+                state["title"] = edition.card_set.info.title
+            placed[client.id] = (state["pages"] + 1, len(pages), len(pages) // (2 if edition.fmt.duplex else 1))
+            state["doc"].add(pages, edition.theme, edition.fmt, edition.shared)
+            state["pages"] += len(pages)
+            state["packs"] += 1
             bar.step()
-            continue
-        if doc is None:
-            doc = PdfDoc(edition.card_set.info.title, "print run", edition.base_font)
-        placed[client.id] = (doc.pages + 1, len(pages), len(pages) // (2 if edition.fmt.duplex else 1))
-        doc.add(pages, edition.theme, edition.fmt, edition.shared)
-        bar.step()
-    if doc is None:
-        return b"", placed
-    return doc.finish(), placed
+            if state["packs"] % PART == 0:
+                yield state["doc"].finish()
+                state["doc"] = None
+        if state["doc"] is not None:
+            yield state["doc"].finish()
+
+    info = {"Title": "", "Subject": "print run", "Creator": f"kaartgen {__version__}", "Producer": f"kaartgen {__version__}"}
+    generator = parts()
+    first = next(generator, None)
+    if first is None:
+        return placed
+    info["Title"] = state.get("title", "")
+
+    def all_parts():
+        yield first
+        yield from generator
+
+    join_to(path, all_parts(), info)
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+    return placed

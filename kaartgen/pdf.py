@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 import os
+import zlib
 import tempfile
 from pathlib import Path
 
 from reportlab.lib.colors import CMYKColor
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference, PDFStream, xObjectName
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
@@ -52,6 +54,21 @@ class PdfDoc:
         self._forms: dict[int, str] = {}
         self._alive: list[SideLayout] = []  # keeps form sides alive so their id() stays theirs
         self.pages = 0
+        # One XObject dictionary for the whole document instead of one per page: a print run of
+        # thousands of pages then holds, and writes, it once.
+        self._xobjects = PDFDictionary({})
+        self._xobjects_ref = self.c._doc.Reference(self._xobjects, "KaartgenXObjects")
+        self.c._setXObjects = self._set_xobjects
+
+    def _set_xobjects(self, thing) -> None:
+        names = self.c._formsinuse
+        if not names:
+            thing.XObjects = None
+            return
+        for name in names:
+            internal = xObjectName(name)
+            self._xobjects.dict.setdefault(internal, PDFObjectReference(internal))
+        thing.XObjects = self._xobjects_ref
 
     def _form(self, side: SideLayout, theme: Theme, fmt: Format, colour) -> str:
         key = id(side)
@@ -103,7 +120,22 @@ class PdfDoc:
             if fmt.fields:
                 draw_fields(c, page, colour)
             c.showPage()
+            self._pack_last_page()
             self.pages += 1
+
+    def _pack_last_page(self) -> None:
+        """Compress the finished page's content now rather than at save time.
+
+        reportlab keeps every page's operators as text until the document is saved; a print run of
+        thousands of packs would hold them all. A compressed stream with its Filter already set is
+        written as it is, so the output is the same PDF with far less held in memory."""
+        page = self.c._doc.Pages.pages[-1]
+        if page.stream and not page.Contents:
+            stream = PDFStream()
+            stream.dictionary["Filter"] = PDFName("FlateDecode")
+            stream.content = zlib.compress(page.stream.encode("latin-1"))
+            page.Contents = stream
+            page.stream = None
 
     def finish(self) -> bytes:
         self.c.save()
