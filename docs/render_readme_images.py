@@ -39,9 +39,21 @@ def strip(language: str, variant: str, large: bool, pages: list[int]) -> Image.I
     return sheet.resize((sheet.width // 2, sheet.height // 2), Image.LANCZOS)
 
 
+def contact_sheet() -> Image.Image:
+    from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+    from kaartgen.preview import build_previews
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = build_previews(DEFAULT_CONTENT, DEFAULT_TEMPLATES, "nl", "standaard", False, Path(tmp))
+        sheet = Image.open(paths[-1]).convert("RGB")
+        sheet.load()
+    return sheet.resize((sheet.width * 2 // 5, sheet.height * 2 // 5), Image.LANCZOS)
+
+
 def main() -> None:
     for name, (language, variant, large, pages) in STRIPS.items():
         strip(language, variant, large, pages).quantize(colors=64).save(DOCS / name, optimize=True)
+    contact_sheet().quantize(colors=64).save(DOCS / "contact-sheet.png", optimize=True)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ from kaartgen import __version__
 from kaartgen.batch import BatchOptions, run_batch
 from kaartgen.build import BuildOptions, build
 from kaartgen.errors import KaartgenError
+from kaartgen.guide import build_guide
 from kaartgen.lint import lint, table
 from kaartgen.pdf import write_atomic
+from kaartgen.preview import build_previews
 from kaartgen.read import read
 from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.text import Personal, parse_appointment
@@ -188,6 +190,44 @@ def read_command(filled, as_json, out, content, templates) -> None:
     else:
         click.echo(str(out / f"{stem}-summary.pdf"))
         click.echo(str(out / f"{stem}-summary.json"))
+
+
+@main.command("guide")
+@click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
+@click.option("--variant", default="standaard", show_default=True, help="Text variant folder of the content.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the PDF files.")
+@content_option
+@templates_option
+@reports_errors
+def guide_command(language, variant, out, content, templates) -> None:
+    """The professional's guide (A4) and the reflectiekaart (office and fillable).
+
+    \b
+    Example:
+      kaartgen guide --language nl --out handleiding
+    """
+    for path in build_guide(content, templates, language, variant, out):
+        click.echo(str(path))
+
+
+@main.command("preview")
+@click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
+@click.option("--variant", default="standaard", show_default=True, help="Text variant folder of the content.")
+@click.option("--large-print", is_flag=True, help="Preview the large-print (A5) cards.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the PNG files.")
+@content_option
+@templates_option
+@reports_errors
+def preview_command(language, variant, large_print, out, content, templates) -> None:
+    """A PNG per card side and a contact sheet of the whole set, front and back.
+
+    \b
+    Example:
+      kaartgen preview --variant eenvoudig --out previews
+    """
+    for path in build_previews(content, templates, language, variant, large_print, out):
+        click.echo(str(path))
 
 
 @main.command("lint")

@@ -185,6 +185,36 @@ class Letter(Strict):
     signature: list[str] = Field(min_length=1)
 
 
+class GuideSection(Strict):
+    heading: str
+    paragraphs: list[str] = Field(min_length=1)
+
+
+class GuideText(Strict):
+    heading: str
+    text: str = ""
+
+
+class GuideCycle(GuideText):
+    phases: list[str] = Field(min_length=4, max_length=4)  # in cycle order, starting at equilibrium
+
+
+class GuideTable(GuideText):
+    columns: list[str] = Field(min_length=4, max_length=4)
+
+
+class Guide(Strict):
+    """The professional's guide: texts from chapters 3, 5 and 7 of the report."""
+
+    title: str
+    intro: str
+    sections: list[GuideSection] = Field(min_length=1)
+    cycle: GuideCycle
+    table: GuideTable
+    prompts: GuideText
+    reflection: GuideText
+
+
 class CardSet(Strict):
     """One language and text variant of the whole set, as drawn and as read back."""
 
@@ -193,6 +223,8 @@ class CardSet(Strict):
     domains: list[Domain] = Field(min_length=1)
     cards: list[FillInCard] = Field(min_length=1)
     letter: Letter | None = None  # letter.yaml; needed by `kaartgen batch` only
+    guide: Guide | None = None  # guide.yaml; needed by `kaartgen guide` only
+    reflection: FillInCard | None = None  # the professional's reflectiekaart, also in guide.yaml
 
     def stagnation(self, stagnation_id: str) -> Stagnation:
         return next(s for s in self.stagnations if s.id == stagnation_id)

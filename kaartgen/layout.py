@@ -218,10 +218,14 @@ class Layout:
     def fill_in_card(self, index: int, card: FillInCard) -> CardLayout:
         total = len(self.cs.cards)
         number = render(self.cs.info.labels.card_number, {"number": index + 1, "total": total})
+        return self.card(card, number, ("cards", index))
+
+    def card(self, card: FillInCard, number: str | None, where: tuple) -> CardLayout:
+        """A card of blocks: a fill-in card (with its number) or the professional's reflectiekaart."""
         sides = []
         for si, side in enumerate(card.sides):
-            label = f"card {number} '{card.id}'" + (f", side {si + 1}" if len(card.sides) > 1 else "")
-            loc = ("cards", index, "sides", si)
+            label = f"card {number or ''} '{card.id}'" + (f", side {si + 1}" if len(card.sides) > 1 else "")
+            loc = where + ("sides", si)
             pieces = self.side_pieces(card, side, loc)
             layout = SideLayout(label, "paper", framed=True)
             self.stack(pieces, self.height - self.theme.card.margin, layout)

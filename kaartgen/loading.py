@@ -21,8 +21,8 @@ from kaartgen.yamlfile import YamlFile, load_yaml
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = ROOT / "content"
 DEFAULT_TEMPLATES = ROOT / "templates"
-CONTENT_FILES = ("set.yaml", "stagnations.yaml", "domains.yaml", "cards.yaml", "letter.yaml")
-OPTIONAL_FILES = ("letter.yaml",)
+CONTENT_FILES = ("set.yaml", "stagnations.yaml", "domains.yaml", "cards.yaml", "letter.yaml", "guide.yaml")
+OPTIONAL_FILES = ("letter.yaml", "guide.yaml")
 INFO_FILE = "set.yaml"  # its whole mapping is the set's metadata (`info` in the model)
 
 M = TypeVar("M", bound=BaseModel)
@@ -149,7 +149,7 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
             own = Tree.of(YamlFile(yf.path, {"info": mapping}, {("info",) + k: v for k, v in yf.lines.items()}))
         else:
             for key in mapping:
-                if key not in ("stagnations", "domains", "cards", "letter"):
+                if key not in ("stagnations", "domains", "cards", "letter", "guide", "reflection"):
                     raise yf.error((key,), f"unknown key '{key}' in {name}; this file holds `{name[:-5]}`")
             own = Tree.of(yf)
         tree = merge(tree, own)

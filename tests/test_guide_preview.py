@@ -1,0 +1,73 @@
+"""The professional's guide, the reflectiekaart and the previews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+from pypdf import PdfReader
+
+from kaartgen.loading import DEFAULT_CONTENT, load_card_set
+from tests.conftest import pdf_text, run, squash
+
+
+@pytest.fixture(scope="module")
+def guide_files(tmp_path_factory):
+    out = tmp_path_factory.mktemp("guide")
+    result = run("guide", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return [Path(p) for p in result.output.split()]
+
+
+def test_guide_has_every_stagnation_mechanism_and_prompt(guide_files):
+    guide = next(p for p in guide_files if "guide" in p.name)
+    text = squash(pdf_text(guide))
+    cs = load_card_set(DEFAULT_CONTENT, "nl", "standaard").model
+    for s in cs.stagnations:
+        assert squash(s.name) in text and squash(s.mechanism) in text and squash(s.action) in text
+    for card in cs.cards:
+        assert squash(card.notes) in text
+    for phase in cs.guide.cycle.phases:
+        assert squash(phase) in text
+    for section in cs.guide.sections:
+        assert squash(section.heading) in text
+
+
+def test_reflection_card_is_printable_four_up_and_fillable(guide_files):
+    office = next(p for p in guide_files if p.name.endswith("-office.pdf"))
+    digital = next(p for p in guide_files if p.name.endswith("-digital.pdf"))
+    reader = PdfReader(office)
+    assert len(reader.pages) == 2  # one duplex sheet: four fronts, four backs
+    assert pdf_text(office).count("Reflectiekaart") == 4
+    fields = PdfReader(digital).get_fields()
+    assert {"reflectie.observaties", "reflectie.stagnatie", "reflectie.nut", "reflectie.vervolg"} <= set(fields)
+
+
+def test_guide_in_english_too(tmp_path):
+    result = run("guide", "--language", "en", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "held back in growth" in pdf_text(tmp_path / "kaartgen-guide-en-standaard.pdf")
+
+
+def test_previews_count_size_and_contact_sheet(tmp_path):
+    result = run("preview", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    pngs = [Path(p) for p in result.output.split()]
+    sides = [p for p in pngs if "contact-sheet" not in p.name]
+    assert len(sides) == 17  # 6 fill-in cards (card 2 has two sides) and 5 domain cards, front and back
+    width, height = Image.open(sides[0]).size
+    assert abs(width - 105 / 25.4 * 110) <= 1 and abs(height - 148 / 25.4 * 110) <= 1  # A6 at 110 dpi
+    assert all(Image.open(p).size == (width, height) for p in sides)
+    sheet = Image.open(next(p for p in pngs if "contact-sheet" in p.name)).convert("L")
+    assert sheet.width > 3 * width and sheet.height > 3 * height
+    assert ImageStat.Stat(sheet).stddev[0] > 20  # not blank: cards, colours and text
+
+
+def test_large_print_previews_are_a5(tmp_path):
+    result = run("preview", "--large-print", "--variant", "eenvoudig", "--out", str(tmp_path))
+    assert result.exit_code == 0
+    first = Path(result.output.split()[0])
+    assert first.name.startswith("nl-eenvoudig-a5-01-")
+    width, height = Image.open(first).size
+    assert abs(width - 148 / 25.4 * 110) <= 1 and abs(height - 210 / 25.4 * 110) <= 1  # A5 at 110 dpi
