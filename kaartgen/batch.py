@@ -168,7 +168,13 @@ def _csv(rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+PRINT_ONLY = ("digital", "html")  # a batch makes printed mail; fillable packs go to one client at a time
+
+
 def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progress) -> BatchResult:
+    if options.format in PRINT_ONLY:
+        raise KaartgenError(f"--format {options.format} is for one client at a time (kaartgen build); "
+                            "a batch makes printed packs: use office, cards or shop")
     rows, ignored = read_rows(options.clients)
     clients, errors = validate(rows, set(available_sets(options.content)))
     job = job_id(options)

@@ -63,6 +63,16 @@ content_option = click.option("--content", type=click.Path(path_type=Path), defa
                               show_default="built-in content/", help="Folder with <language>/<variant>/ YAML texts.")
 templates_option = click.option("--templates", type=click.Path(path_type=Path), default=DEFAULT_TEMPLATES,
                                 show_default="built-in templates/", help="Folder with the template YAML files.")
+language_option = click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
+variant_option = click.option("--variant", default="standaard", show_default=True,
+                              help="Text variant folder of the content.")
+
+
+def out_option(what: str, required: bool = False):
+    if required:
+        return click.option("--out", type=click.Path(path_type=Path), required=True, help=f"Folder for {what}.")
+    return click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+                        help=f"Folder for {what}.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,8 +91,8 @@ def main() -> None:
 @main.command("build")
 @content_option
 @templates_option
-@click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
-@click.option("--variant", default="standaard", show_default=True, help="Text variant folder of the content.")
+@language_option
+@variant_option
 @click.option("--format", "format_", default="office", show_default=True,
               help="office: four cards an A4 sheet, duplex; cards: one card side a page; shop: with bleed "
                    "for a print shop; digital: fillable PDF; html: one accessible web page.")
@@ -94,8 +104,7 @@ def main() -> None:
 @click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
 @click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder for the PDF files.")
+@out_option("the PDF files")
 @reports_errors
 def build_command(content, templates, language, variant, format_, name, professional, appointment, location,
                   crop_marks, back_offset, large_print, calibration, out) -> None:
@@ -123,7 +132,7 @@ def build_command(content, templates, language, variant, format_, name, professi
 
 @main.command("batch")
 @click.argument("clients", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the packs, print run and reports.")
+@out_option("the packs, print run and reports", required=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.  [default: the number of CPUs]")
 @click.option("--format", "format_", default="office", show_default=True, help="Sheet format of the packs.")
 @click.option("--resume", is_flag=True, help="Complete an interrupted batch in the same folder.")
@@ -168,8 +177,7 @@ def _date(value: str) -> date:
 @main.command("read")
 @click.argument("filled", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of the file paths.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder for the summary PDF and JSON.")
+@out_option("the summary PDF and JSON")
 @content_option
 @templates_option
 @reports_errors
@@ -193,10 +201,9 @@ def read_command(filled, as_json, out, content, templates) -> None:
 
 
 @main.command("guide")
-@click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
-@click.option("--variant", default="standaard", show_default=True, help="Text variant folder of the content.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder for the PDF files.")
+@language_option
+@variant_option
+@out_option("the PDF files")
 @content_option
 @templates_option
 @reports_errors
@@ -212,10 +219,10 @@ def guide_command(language, variant, out, content, templates) -> None:
 
 
 @main.command("preview")
-@click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
-@click.option("--variant", default="standaard", show_default=True, help="Text variant folder of the content.")
+@language_option
+@variant_option
 @click.option("--large-print", is_flag=True, help="Preview the large-print (A5) cards.")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the PNG files.")
+@out_option("the PNG files", required=True)
 @content_option
 @templates_option
 @reports_errors
