@@ -161,3 +161,19 @@ def test_killed_batch_resumes_and_keeps_finished_packs(tmp_path):
     assert len(manifest) == 60
     assert all(hashlib.sha256((out / f"{m['id']}.pdf").read_bytes()).hexdigest() == m["sha256"] for m in manifest)
     assert not list(out.glob(".*.tmp")) and not (out / ".journal.csv").exists()
+
+
+def test_yaml_client_list_and_ignored_columns(tmp_path):
+    clients = tmp_path / "clients.yaml"
+    clients.write_text(
+        "clients:\n"
+        "  - {id: Y1, name: Ans Smit, street: Weg 1, postcode: 1234ab, city: Zwolle, large_print: ja, bsn: 123}\n"
+        "  - {id: Y2, name: Bo Bakker, street: Rue 2, postcode: B-1000, city: Brussel, country: België}\n",
+        encoding="utf-8")
+    result = batch(clients, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "ignored columns: bsn" in result.output
+    manifest = read_csv(tmp_path / "out" / "manifest.csv")
+    assert [m["id"] for m in manifest] == ["Y1", "Y2"]  # postcode order: "1234 AB" before "B-1000"
+    assert int(next(m for m in manifest if m["id"] == "Y1")["pages"]) == 14  # large print: six A5 sheets and a letter
+    assert re.search("B-1000[ \u00a0]{2}BRUSSEL\\s+BELGIË", pdf_text(tmp_path / "out" / "Y2.pdf"))
