@@ -48,12 +48,11 @@ class Edition:
     generic: list[CardLayout]
     personal: list[int]
     base_font: str
+    shared: frozenset[int] = frozenset()  # ids of the generic sides: the ones a print run keeps as forms
 
-    @property
-    def shared(self) -> frozenset[int]:
-        """ids of the generic sides: the ones a merged file can keep as forms."""
+    def __post_init__(self) -> None:
         keep = set(self.personal)
-        return frozenset(id(s) for i, c in enumerate(self.generic) if i not in keep for s in c.sides)
+        self.shared = frozenset(id(s) for i, c in enumerate(self.generic) if i not in keep for s in c.sides)
 
 
 PERSONAL_FIELDS = ("name", "street", "city", "country", "professional", "phone", "location")

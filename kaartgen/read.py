@@ -58,14 +58,12 @@ def _pdf_answers(path: Path) -> Filled:
     answers: Answers = {}
     for name, data in fields.items():
         value = data.get("/V")
-        kind = data.get("/FT")
-        if kind == "/Btn" and data.get("/_States_") and "/Off" in data.get("/_States_", []) and len(data["/_States_"]) <= 2 \
-                and "/Yes" in data.get("/_States_", []):
-            answers[name] = str(value) == "/Yes"
-        elif kind == "/Btn":
-            answers[name] = str(value)[1:] if value not in (None, "/Off") else ""
-        else:
+        if data.get("/FT") != "/Btn":
             answers[name] = "" if value is None else str(value)
+        elif set(data.get("/_States_", [])) <= {"/Off", "/Yes"}:  # a check box
+            answers[name] = str(value) == "/Yes"
+        else:  # a radio group: the chosen option's name, or nothing
+            answers[name] = str(value)[1:] if value not in (None, "/Off") else ""
     return Filled(language, variant, answers)
 
 
