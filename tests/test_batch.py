@@ -177,3 +177,27 @@ def test_yaml_client_list_and_ignored_columns(tmp_path):
     assert [m["id"] for m in manifest] == ["Y1", "Y2"]  # postcode order: "1234 AB" before "B-1000"
     assert int(next(m for m in manifest if m["id"] == "Y1")["pages"]) == 14  # large print: six A5 sheets and a letter
     assert re.search("B-1000[ \u00a0]{2}BRUSSEL\\s+BELGIË", pdf_text(tmp_path / "out" / "Y2.pdf"))
+
+
+def test_print_run_joined_from_many_parts_reads_cleanly(tmp_path, monkeypatch):
+    import warnings
+
+    import kaartgen.batch as kb
+
+    monkeypatch.setattr(kb, "PART", 2)  # six packs: three parts joined into one file
+    clients = tmp_path / "c.csv"
+    rows = ["id,name,street,postcode,city,language"] + [f"J{i},Klant {i},Weg {i},{1000 + i} AB,Zwolle,{'en' if i % 2 else 'nl'}"
+                                                        for i in range(6)]
+    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch(clients, out).exit_code == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reader = PdfReader(out / "print-run.pdf", strict=True)
+        manifest = read_csv(out / "manifest.csv")
+        assert len(reader.pages) == int(manifest[-1]["last_page"]) == 6 * 8
+        for m in manifest:  # every pack's first page is its own letter
+            assert f"Klant {m['id'][1:]}" in reader.pages[int(m["first_page"]) - 1].extract_text()
+    import pypdfium2 as pdfium
+
+    assert len(pdfium.PdfDocument(str(out / "print-run.pdf"))) == 48
