@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from reportlab.lib.colors import CMYKColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
@@ -156,8 +155,7 @@ class Layout:
     # -- text ---------------------------------------------------------------------------------
 
     def colour(self, name: str):
-        c, m, y, k = self.theme.colours[name].fractions
-        return CMYKColor(c, m, y, k)
+        return self.theme.colours[name].pdf
 
     def _pstyle(self, name: str, colour: str, align: str | None) -> ParagraphStyle:
         style = self.theme.style(name)

@@ -47,6 +47,13 @@ class LintReport:
     cards: int = 0
     problems: list[KaartgenError] = field(default_factory=list)
     sections: list[SetReport] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def add(self, problem: KaartgenError) -> None:
+        """Add a problem once, however many sizes or formats run into it."""
+        if str(problem) not in self._seen:
+            self._seen.add(str(problem))
+            self.problems.append(problem)
 
 
 def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str], str]]:
@@ -238,7 +245,8 @@ def lint(content: Path, templates: Path) -> LintReport:
     if len(themes) != len(SIZES):
         return report
     for theme in themes.values():
-        report.problems += [p for p in check_theme(theme) if str(p) not in {str(q) for q in report.problems}]
+        for problem in check_theme(theme):  # the large-print overlay repeats the base files' problems
+            report.add(problem)
     names = available_sets(content) if content.is_dir() else []
     if not names:
         report.problems.append(KaartgenError(f"no <language>/<variant> folders with a set.yaml in {content}"))
@@ -285,9 +293,7 @@ def lint(content: Path, templates: Path) -> LintReport:
                     try:
                         impose(cards, fmt, theme.model, fmt_name)
                     except KaartgenError as exc:
-                        error = theme.sources.error(exc.loc, exc.message) if exc.loc else exc
-                        if str(error) not in {str(p) for p in report.problems}:
-                            report.problems.append(error)
+                        report.add(theme.sources.error(exc.loc, exc.message) if exc.loc else exc)
                 for card in cards:
                     key = (card.kind, card.id)
                     spare = to_mm(min(side.spare for side in card.sides))

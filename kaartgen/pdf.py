@@ -31,7 +31,7 @@ def colour_lookup(theme: Theme):
 
     def colour(name: str) -> CMYKColor:
         if name not in cache:
-            cache[name] = CMYKColor(*theme.colours[name].fractions)
+            cache[name] = theme.colours[name].pdf
         return cache[name]
 
     return colour

@@ -22,7 +22,7 @@ from kaartgen.errors import KaartgenError
 from kaartgen.fonts import Fonts
 from kaartgen.layout import Layout
 from kaartgen.loading import Loaded, load_card_set, load_theme
-from kaartgen.text import render
+from kaartgen.text import Personal, card_values, render
 from kaartgen.units import mm
 
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)
@@ -90,7 +90,7 @@ def read_filled(path: Path) -> Filled:
 
 def summarise(cs: CardSet, answers: Answers, source: str) -> dict[str, Any]:
     """The professional's summary as plain data, card by card, block by block."""
-    values = {"name": None, "professional": None, "appointment": None, "location": None}
+    values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
     cards = []
     for number, card in enumerate(cs.cards, 1):
         heading = title = ""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import textstat
 
 from kaartgen.content import CardSet, Choice, Descriptions, Heading, Text, WriteIn
-from kaartgen.text import render
+from kaartgen.text import Personal, card_values, render
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+")
@@ -47,7 +47,7 @@ def _split(loc: tuple, text: str) -> list[Sentence]:
 
 
 def _fill_in_texts(cs: CardSet, index: int) -> list[tuple[tuple, str]]:
-    values = {"name": None, "professional": None, "appointment": None, "location": None}
+    values = card_values(Personal(), cs.info.dates)  # what a generic pack prints
     out = []
     for si, side in enumerate(cs.cards[index].sides):
         for bi, b in enumerate(side.blocks):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from reportlab.lib.colors import CMYKColor
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from kaartgen.units import parse_length
@@ -35,6 +36,11 @@ class Colour(Strict):
     def fractions(self) -> tuple[float, float, float, float]:
         c, m, y, k = (v / 100 for v in self.cmyk)
         return c, m, y, k
+
+    @property
+    def pdf(self) -> CMYKColor:
+        """The colour as reportlab draws it: CMYK, so print files carry no RGB."""
+        return CMYKColor(*self.fractions)
 
     @property
     def rgb(self) -> tuple[float, float, float]:

@@ -38,7 +38,7 @@ def test_build_prints_one_path_a_line(tmp_path):
 
 def test_version_and_help_with_examples():
     assert run("--version").output.strip().endswith(__version__)
-    for command in ("build", "lint"):
+    for command in ("build", "lint", "batch", "read", "guide", "preview"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
 
