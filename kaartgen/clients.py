@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 
 from kaartgen.errors import KaartgenError
 from kaartgen.text import Personal
@@ -110,7 +109,7 @@ def _appointment(value: str) -> datetime:
             return datetime.strptime(value, fmt)
         except ValueError:
             continue
-    raise ValueError(f"not a date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-12-03T10:30")
+    raise ValueError("not a date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-12-03T10:30")
 
 
 def validate(rows: list[dict[str, str]], known_sets: set[str]) -> tuple[list[Client], list[RowError]]:

@@ -6,7 +6,7 @@ that names the key instead of a text that silently disappears from the cards.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -168,9 +168,39 @@ class FillInCard(Strict):
     notes: str
     sides: list[Side] = Field(min_length=1, max_length=2)
 
+    def walk(self) -> Iterator[tuple[tuple, "Block", str]]:
+        """Every block in reading order, with its location in the card ("sides", s, "blocks", b) and
+        the (unrendered) heading it stands under: the one walk every reader of a card shares."""
+        heading = ""
+        for si, side in enumerate(self.sides):
+            for bi, block in enumerate(side.blocks):
+                if isinstance(block, Heading):
+                    heading = block.text
+                yield ("sides", si, "blocks", bi), block, heading
+
+    @property
+    def title(self) -> str:
+        """The card's first heading (unrendered)."""
+        return next((b.text for _, b, _ in self.walk() if isinstance(b, Heading)), self.id)
+
+    def texts(self) -> Iterator[tuple[tuple, str, str]]:
+        """Every text printed on the card with its location and kind: "heading", "text", "label",
+        "option" or "description". For checks that read the texts rather than draw them."""
+        for loc, b, _ in self.walk():
+            if isinstance(b, (Heading, Text)):
+                yield loc + ("text",), b.text, b.type
+            elif isinstance(b, WriteIn) and b.label:
+                yield loc + ("label",), b.label, "label"
+            elif isinstance(b, Choice):
+                for i, o in enumerate(b.options):
+                    yield loc + ("options", i, "label"), o.label, "option"
+            elif isinstance(b, Descriptions):
+                for i, o in enumerate(b.options):
+                    yield loc + ("options", i, "text"), o.text, "description"
+
     def answer_ids(self) -> list[str]:
         """The ids of every answer on the card, in reading order."""
-        return [b.id for s in self.sides for b in s.blocks if hasattr(b, "id")]
+        return [b.id for _, b, _ in self.walk() if hasattr(b, "id")]
 
 
 class Letter(Strict):
@@ -250,23 +280,22 @@ def check_references(cs: CardSet) -> list[Problem]:
     known = {s.id for s in cs.stagnations}
     answers: set[str] = set()
     for ci, card in enumerate(cs.cards):
-        for si, side in enumerate(card.sides):
-            for bi, block in enumerate(side.blocks):
-                loc = ("cards", ci, "sides", si, "blocks", bi)
-                answer = getattr(block, "id", None)
-                if answer is not None:
-                    if answer in answers:
-                        problems.append((loc + ("id",), f"answer id '{answer}' is used twice; every id must be unique"))
-                    answers.add(answer)
-                if isinstance(block, Descriptions):
-                    letters: set[str] = set()
-                    for oi, option in enumerate(block.options):
-                        oloc = loc + ("options", oi)
-                        if option.letter in letters:
-                            problems.append((oloc + ("letter",), f"letter {option.letter} is used twice"))
-                        letters.add(option.letter)
-                        if option.stagnation not in known:
-                            problems.append((oloc + ("stagnation",),
-                                f"stagnation '{option.stagnation}' is not in stagnations.yaml; "
-                                f"use one of: {', '.join(sorted(known))}"))
+        for where, block, _ in card.walk():
+            loc = ("cards", ci) + where
+            answer = getattr(block, "id", None)
+            if answer is not None:
+                if answer in answers:
+                    problems.append((loc + ("id",), f"answer id '{answer}' is used twice; every id must be unique"))
+                answers.add(answer)
+            if isinstance(block, Descriptions):
+                letters: set[str] = set()
+                for oi, option in enumerate(block.options):
+                    oloc = loc + ("options", oi)
+                    if option.letter in letters:
+                        problems.append((oloc + ("letter",), f"letter {option.letter} is used twice"))
+                    letters.add(option.letter)
+                    if option.stagnation not in known:
+                        problems.append((oloc + ("stagnation",),
+                            f"stagnation '{option.stagnation}' is not in stagnations.yaml; "
+                            f"use one of: {', '.join(sorted(known))}"))
     return problems

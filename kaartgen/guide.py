@@ -143,7 +143,7 @@ def guide_pdf(cs: CardSet, theme: Theme) -> bytes:
                               Spacer(1, mm(3)), CycleDiagram(layout, g.cycle.phases, stagnations, width)]))
     flow.append(Spacer(1, mm(4)))
 
-    descriptions = next((b for c in cs.cards for s in c.sides for b in s.blocks if isinstance(b, Descriptions)), None)
+    descriptions = next((b for c in cs.cards for _, b, _ in c.walk() if isinstance(b, Descriptions)), None)
     if descriptions:
         widths = [width * f for f in (0.27, 0.19, 0.26, 0.28)]
         rows = [[para(h, "label", w) for h, w in zip(g.table.columns, widths)]]
@@ -162,7 +162,7 @@ def guide_pdf(cs: CardSet, theme: Theme) -> bytes:
 
     prompts = [para(g.prompts.heading, "heading"), Spacer(1, mm(1.5))]
     for number, card in enumerate(cs.cards, 1):
-        title = next((render(b.text, layout.values) for s in card.sides for b in s.blocks if b.type == "heading"), card.id)
+        title = render(card.title, layout.values)
         prompts += [para(f"{number}/{len(cs.cards)}  {title}", "label"), para(card.notes, "body"), Spacer(1, mm(2))]
     flow += prompts
 

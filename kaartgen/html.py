@@ -50,36 +50,34 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
     values = card_values(personal, cs.info.dates)
     labels = cs.info.summary
     first_choice = next((i for i, c in enumerate(cs.cards)
-                         if any(isinstance(b, DomainChoice) for s in c.sides for b in s.blocks)), len(cs.cards))
+                         if any(isinstance(b, DomainChoice) for _, b, _ in c.walk())), len(cs.cards))
     cards = []
     for index, card in enumerate(cs.cards):
         blocks: list[dict] = []
-        heading = ""
-        for side in card.sides:
-            for b in side.blocks:
-                name = f"{card.id}.{getattr(b, 'id', '')}"
-                if isinstance(b, Heading):
-                    heading = render(b.text, values)
-                    blocks.append({"type": "heading", "text": heading, "level": 2 if not blocks else 3})
-                elif isinstance(b, Text):
-                    text = render(b.text, values)
-                    if text:
-                        blocks.append({"type": "text", "text": text})
-                elif isinstance(b, WriteIn):
-                    blocks.append({"type": "write_in", "name": name, "rows": b.lines, "heading": heading,
-                                   "label": render(b.label, values) if b.label else heading})
-                elif isinstance(b, Choice):
-                    blocks.append({"type": "choice", "name": name, "legend": heading, "heading": heading,
-                                   "options": [{"value": o.id, "text": o.label} for o in b.options]})
-                elif isinstance(b, Descriptions):
-                    blocks.append({"type": "descriptions", "name": name, "legend": heading, "heading": heading,
-                                   "options": [{"value": o.letter, "letter": o.letter, "text": o.text} for o in b.options]})
-                elif isinstance(b, DomainChoice):
-                    blocks.append({"type": "domain_choice", "legend": heading,
-                                   "at_most": render(labels.at_most, {"max": b.max}),
-                                   "options": [{"name": f"{name}.{d.id}", "text": d.label} for d in cs.domains],
-                                   "areas": [{"name": f"{name}.{n}", "label": f"{labels.notes} {n}"}
-                                             for n in range(1, b.max + 1)]})
+        for _, b, under in card.walk():
+            name = f"{card.id}.{getattr(b, 'id', '')}"
+            heading = render(under, values)
+            if isinstance(b, Heading):
+                blocks.append({"type": "heading", "text": heading, "level": 2 if not blocks else 3})
+            elif isinstance(b, Text):
+                text = render(b.text, values)
+                if text:
+                    blocks.append({"type": "text", "text": text})
+            elif isinstance(b, WriteIn):
+                blocks.append({"type": "write_in", "name": name, "rows": b.lines, "heading": heading,
+                               "label": render(b.label, values) if b.label else heading})
+            elif isinstance(b, Choice):
+                blocks.append({"type": "choice", "name": name, "legend": heading, "heading": heading,
+                               "options": [{"value": o.id, "text": o.label} for o in b.options]})
+            elif isinstance(b, Descriptions):
+                blocks.append({"type": "descriptions", "name": name, "legend": heading, "heading": heading,
+                               "options": [{"value": o.letter, "letter": o.letter, "text": o.text} for o in b.options]})
+            elif isinstance(b, DomainChoice):
+                blocks.append({"type": "domain_choice", "legend": heading,
+                               "at_most": render(labels.at_most, {"max": b.max}),
+                               "options": [{"name": f"{name}.{d.id}", "text": d.label} for d in cs.domains],
+                               "areas": [{"name": f"{name}.{n}", "label": f"{labels.notes} {n}"}
+                                         for n in range(1, b.max + 1)]})
         cards.append({"id": card.id, "number": f"{index + 1}/{len(cs.cards)}", "blocks": blocks,
                       "domains_before": index == first_choice})
     domains = [{"id": d.id, "title": d.title, "intro": d.intro, "questions": d.questions, "examples": d.examples,

@@ -14,12 +14,12 @@ from typing import Iterator
 from jinja2 import TemplateSyntaxError
 
 from kaartgen.build import LARGE_PRINT, lay_out
-from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
+from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.contrast import contrast
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import impose
-from kaartgen.loading import Loaded, available_sets, dotted, load_card_set, load_theme
+from kaartgen.loading import Loaded, available_sets, load_card_set, load_theme
 from kaartgen.readability import CardScore, card_scores
 from kaartgen.text import (
     CALIBRATION_VARIABLES, CARD_VARIABLES, DATE_VARIABLES, NUMBER_VARIABLES, Personal, parse_appointment, variables,
@@ -78,19 +78,10 @@ def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str
             yield ("domains", i, "examples", j), e, NONE, t.examples.item_style
     for ci, card in enumerate(cs.cards):
         yield ("cards", ci, "notes"), card.notes, NONE, t.text_blocks.text
-        for si, side in enumerate(card.sides):
-            for bi, b in enumerate(side.blocks):
-                loc = ("cards", ci, "sides", si, "blocks", bi)
-                if isinstance(b, (Heading, Text)):
-                    yield loc + ("text",), b.text, CARD_VARIABLES, getattr(t.text_blocks, b.type)
-                elif isinstance(b, WriteIn) and b.label:
-                    yield loc + ("label",), b.label, CARD_VARIABLES, t.write_in.label_style
-                elif isinstance(b, Choice):
-                    for oi, o in enumerate(b.options):
-                        yield loc + ("options", oi, "label"), o.label, CARD_VARIABLES, t.checkbox.label_style
-                elif isinstance(b, Descriptions):
-                    for oi, o in enumerate(b.options):
-                        yield loc + ("options", oi, "text"), o.text, CARD_VARIABLES, t.descriptions.style
+        styles = {"heading": t.text_blocks.heading, "text": t.text_blocks.text, "label": t.write_in.label_style,
+                  "option": t.checkbox.label_style, "description": t.descriptions.style}
+        for loc, text, kind in card.texts():
+            yield ("cards", ci) + loc, text, CARD_VARIABLES, styles[kind]
 
 
 def check_texts(loaded: Loaded, theme: Theme, fonts: Fonts) -> list[KaartgenError]:
@@ -224,7 +215,7 @@ def _inherited(loaded: Loaded) -> list[str]:
     """Inherited key paths, with list positions folded: 'cards[*].notes'."""
     seen: list[str] = []
     for loc in loaded.sources.tree.inherited:
-        name = "".join(f"[*]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        name = "".join("[*]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
         name = name.removeprefix("info.")
         if name not in seen:
             seen.append(name)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kaartgen.build import LARGE_PRINT, check_theme_names, pick_format
 from kaartgen.clients import Client
-from kaartgen.content import CardSet, Heading, Text
+from kaartgen.content import CardSet
 from kaartgen.errors import KaartgenError
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import Page, impose
@@ -30,8 +30,7 @@ def personal_cards(cs: CardSet) -> list[int]:
     """Indexes of fill-in cards with a text that uses a client value."""
     out = []
     for i, card in enumerate(cs.cards):
-        texts = [b.text for side in card.sides for b in side.blocks if isinstance(b, (Heading, Text))]
-        if any(variables(t) & CARD_VARIABLES for t in texts):
+        if any(variables(text) & CARD_VARIABLES for _, text, kind in card.texts() if kind in ("heading", "text")):
             out.append(i)
     return out
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from kaartgen import __version__
-from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, Heading, WriteIn
+from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.errors import KaartgenError
 from kaartgen.fonts import Fonts
 from kaartgen.layout import Layout
@@ -93,34 +93,30 @@ def summarise(cs: CardSet, answers: Answers, source: str) -> dict[str, Any]:
     values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
     cards = []
     for number, card in enumerate(cs.cards, 1):
-        heading = title = ""
         items = []
-        for side in card.sides:
-            for block in side.blocks:
-                name = f"{card.id}.{getattr(block, 'id', '')}"
-                if isinstance(block, Heading):
-                    heading = render(block.text, values)
-                    title = title or heading
-                elif isinstance(block, WriteIn):
-                    items.append({"field": name, "question": render(block.label or heading, values),
-                                  "answer": str(answers.get(name, "") or "")})
-                elif isinstance(block, Choice):
-                    chosen = next((o.label for o in block.options if o.id == answers.get(name)), "")
-                    items.append({"field": name, "question": heading, "answer": chosen})
-                elif isinstance(block, Descriptions):
-                    option = next((o for o in block.options if o.letter == answers.get(name)), None)
-                    item = {"field": name, "question": heading, "answer": ""}
-                    if option:
-                        s = cs.stagnation(option.stagnation)
-                        item.update(answer=f"{option.letter}: {option.text}", stagnation=s.name,
-                                    mechanism=s.mechanism, action=s.action)
-                    items.append(item)
-                elif isinstance(block, DomainChoice):
-                    ticked = [d.label for d in cs.domains if answers.get(f"{name}.{d.id}") is True]
-                    notes = [str(answers.get(f"{name}.{n}", "") or "") for n in range(1, block.max + 1)]
-                    items.append({"field": name, "question": heading, "ticked": ticked, "notes": notes})
+        for _, block, under in card.walk():
+            name = f"{card.id}.{getattr(block, 'id', '')}"
+            heading = render(under, values)
+            if isinstance(block, WriteIn):
+                items.append({"field": name, "question": render(block.label or heading, values),
+                              "answer": str(answers.get(name, "") or "")})
+            elif isinstance(block, Choice):
+                chosen = next((o.label for o in block.options if o.id == answers.get(name)), "")
+                items.append({"field": name, "question": heading, "answer": chosen})
+            elif isinstance(block, Descriptions):
+                option = next((o for o in block.options if o.letter == answers.get(name)), None)
+                item = {"field": name, "question": heading, "answer": ""}
+                if option:
+                    s = cs.stagnation(option.stagnation)
+                    item.update(answer=f"{option.letter}: {option.text}", stagnation=s.name,
+                                mechanism=s.mechanism, action=s.action)
+                items.append(item)
+            elif isinstance(block, DomainChoice):
+                ticked = [d.label for d in cs.domains if answers.get(f"{name}.{d.id}") is True]
+                notes = [str(answers.get(f"{name}.{n}", "") or "") for n in range(1, block.max + 1)]
+                items.append({"field": name, "question": heading, "ticked": ticked, "notes": notes})
         if items:  # the introduction letter asks nothing
-            cards.append({"card": card.id, "number": number, "title": title, "answers": items})
+            cards.append({"card": card.id, "number": number, "title": render(card.title, values), "answers": items})
     return {"kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
             "source": source, "cards": cards}
 

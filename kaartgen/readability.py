@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import textstat
 
-from kaartgen.content import CardSet, Choice, Descriptions, Heading, Text, WriteIn
+from kaartgen.content import CardSet
 from kaartgen.text import Personal, card_values, render
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -48,18 +48,7 @@ def _split(loc: tuple, text: str) -> list[Sentence]:
 
 def _fill_in_texts(cs: CardSet, index: int) -> list[tuple[tuple, str]]:
     values = card_values(Personal(), cs.info.dates)  # what a generic pack prints
-    out = []
-    for si, side in enumerate(cs.cards[index].sides):
-        for bi, b in enumerate(side.blocks):
-            loc = ("cards", index, "sides", si, "blocks", bi)
-            if isinstance(b, (Heading, Text)):
-                out.append((loc + ("text",), render(b.text, values)))
-            elif isinstance(b, WriteIn) and b.label:
-                out.append((loc + ("label",), render(b.label, values)))
-            elif isinstance(b, Choice):
-                out += [(loc + ("options", i, "label"), o.label) for i, o in enumerate(b.options)]
-            elif isinstance(b, Descriptions):
-                out += [(loc + ("options", i, "text"), o.text) for i, o in enumerate(b.options)]
+    out = [(("cards", index) + loc, render(text, values)) for loc, text, _ in cs.cards[index].texts()]
     return [(loc, text) for loc, text in out if text]
 
 
