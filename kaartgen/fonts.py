@@ -1,11 +1,14 @@
 """Fonts from Python packages, registered with reportlab, with a fallback for missing characters.
 
 reportlab embeds every TrueType font as a subset, so PDFs carry only the glyphs they use. The
-primary family (Atkinson Hyperlegible) lacks some letters clients' names have (Turkish İ, Dutch Ĳ);
-those characters are drawn from the fallback family. A variable fallback font is cut to the pages
-of Unicode that are needed and fixed at the template's axis values, which takes about a second, so
-it happens lazily and once per process. A character no font has is an error naming it: a PDF must
-never show a blank or a box where a client's letter should be.
+primary family (Atkinson Hyperlegible) lacks letters clients' names have (Turkish İ, Dutch Ĳ,
+Greek, Cyrillic); those are drawn from the fallback family, cut once per weight to the script
+ranges in templates/fonts.yaml. A character that no font can draw there is an error naming it: a
+PDF must never show a blank, a box or a wrong letter where a client's letter should be.
+
+Every cut font gets a PostScript name of its own. reportlab files a subset's font descriptor
+under that name, so two cuts that kept the variable font's name ("NotoSans-Regular") would share
+one descriptor and print each other's glyphs, a silent wrong letter in a client's name.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import importlib.util
 import io
 import os
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -27,8 +31,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from kaartgen.errors import KaartgenError
 from kaartgen.theme import FontFile, Style, Theme
 
-_PAGE = 0x80  # fallback fonts are cut to 128-code-point pages of Unicode
-_ALWAYS_PAGES = frozenset(range(0, 0x280, _PAGE)) | {0x2000}  # Latin, Latin Extended A/B, punctuation
+CUT_VERSION = "2"  # part of the cache key: bump when _cut changes what it makes
+Ranges = tuple[tuple[int, int], ...]
+# Categories never drawn: controls, invisible format characters (bidi overrides, zero-width),
+# private use, unassigned, and combining marks, which need positioning the writer cannot do.
+UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Mc", "Me", "Zl", "Zp"})
+SPACES = frozenset(" \t\n\r\u00a0")  # white space the paragraph folds; client values are checked apart
 
 
 class MissingGlyph(KaartgenError):
@@ -52,6 +60,11 @@ def _font_path(spec: FontFile) -> Path:
     return path
 
 
+def font_files(theme: Theme) -> list[Path]:
+    """Every font file the templates use (their bytes are part of a batch's identity)."""
+    return sorted({_font_path(getattr(family, weight)) for family in theme.fonts.values() for weight in ("regular", "bold")})
+
+
 @lru_cache(maxsize=None)
 def _cmap(path: Path) -> frozenset[int]:
     return frozenset(ToolsFont(str(path), lazy=True).getBestCmap())
@@ -62,20 +75,26 @@ def _cache_dir() -> Path:
     return Path(base) / "kaartgen" / "fonts"
 
 
+def _in(code: int, ranges: Ranges) -> bool:
+    return any(first <= code <= last for first, last in ranges)
+
+
 @lru_cache(maxsize=None)
-def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], pages: frozenset[int]) -> bytes:
-    """A static font with only the glyphs of `pages`, cut from a variable font at `axes`.
+def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
+    """A static font named `name` with only the glyphs in `ranges`, cut from a variable font at `axes`.
 
     Cutting takes about a second, so the result is kept in the user's cache folder, keyed by the
-    font file's contents and the request; the bytes are the same whether cached or not.
+    font file's contents and the request; the bytes are the same whether cached or not, and on
+    every machine (the cut font's timestamps are the source font's, never the time of cutting).
     """
-    key = hashlib.sha256(path.read_bytes() + repr((axes, sorted(pages))).encode()).hexdigest()[:24]
-    cached = _cache_dir() / f"{path.stem.split('[')[0]}-{key}.ttf"
+    request = repr((CUT_VERSION, axes, ranges, name)).encode()
+    key = hashlib.sha256(path.read_bytes() + request).hexdigest()[:24]
+    cached = _cache_dir() / f"{name}-{key}.ttf"
     try:
         return cached.read_bytes()
     except OSError:
         pass
-    data = _cut(path, axes, pages)
+    data = _cut(path, axes, ranges, name)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -86,12 +105,13 @@ def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], pages: fro
     return data
 
 
-def _cut(path: Path, axes: tuple[tuple[str, float], ...], pages: frozenset[int]) -> bytes:
-    font = ToolsFont(str(path), lazy=True)
+def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
+    font = ToolsFont(str(path), lazy=True, recalcTimestamp=False)
+    created, modified = font["head"].created, font["head"].modified
     for tag in ("GSUB", "GPOS", "GDEF", "STAT"):  # not needed, and slow to decompile
         if tag in font:
             del font[tag]
-    wanted = [c for c in font.getBestCmap() if (c & ~(_PAGE - 1)) in pages]
+    wanted = [c for c in font.getBestCmap() if _in(c, ranges)]
     options = subset.Options()
     options.layout_features = []
     options.notdef_outline = True
@@ -101,6 +121,11 @@ def _cut(path: Path, axes: tuple[tuple[str, float], ...], pages: frozenset[int])
     subsetter.subset(font)
     if "fvar" in font:
         font = instancer.instantiateVariableFont(font, dict(axes))
+    for record in font["name"].names:
+        if record.nameID in (1, 3, 4, 6, 16, 17, 25):
+            record.string = name
+    font["head"].created, font["head"].modified = created, modified
+    font.recalcTimestamp = False
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -114,62 +139,76 @@ class Fonts:
         self._registered: dict[tuple[str, str], str] = {}
         self._coverage: dict[tuple[str, str], frozenset[str]] = {}
 
+    def _ranges(self) -> Ranges:
+        return tuple(r for ranges in self.theme.scripts.values() for r in ranges)
+
     def name(self, family: str, weight: str) -> str:
-        """The reportlab name of a primary (static) font, registering it on first use."""
+        """The reportlab name of a primary font, registering it on first use."""
         key = (family, weight)
         if key not in self._registered:
             spec: FontFile = getattr(self.theme.fonts[family], weight)
             path = _font_path(spec)
-            reg = f"{path.stem}-{weight}" if not spec.axes else f"{path.stem}-{weight}-static"
+            reg = f"{path.stem}-{weight}" if not spec.axes else f"{path.stem.split('[')[0]}-{family}-{weight}"
             if reg not in pdfmetrics.getRegisteredFontNames():
-                source = io.BytesIO(_static_instance(path, tuple(sorted(spec.axes.items())), _ALWAYS_PAGES)) if spec.axes else str(path)
+                source = (io.BytesIO(_static_instance(path, tuple(sorted(spec.axes.items())), self._ranges(), reg))
+                          if spec.axes else str(path))
                 pdfmetrics.registerFont(TTFont(reg, source))
             self._registered[key] = reg
         return self._registered[key]
 
     def _chars(self, family: str, weight: str) -> frozenset[str]:
+        """What a family's font draws; the fallback family only within the declared scripts."""
         key = (family, weight)
         if key not in self._coverage:
-            cmap = _cmap(_font_path(getattr(self.theme.fonts[family], weight)))
-            self._coverage[key] = frozenset(map(chr, cmap)) | frozenset(" \t\n\r\u00a0")
+            spec: FontFile = getattr(self.theme.fonts[family], weight)
+            cmap = _cmap(_font_path(spec))
+            if family == self.theme.fallback or spec.axes:
+                ranges = self._ranges()
+                cmap = frozenset(c for c in cmap if _in(c, ranges))
+            chars = frozenset(c for c in map(chr, cmap) if unicodedata.category(c) not in UNPRINTABLE_CATEGORIES)
+            self._coverage[key] = chars | SPACES
         return self._coverage[key]
 
     def covers(self, family: str, weight: str, char: str) -> bool:
         return char in self._chars(family, weight)
 
-    def _fallback_name(self, weight: str, pages: frozenset[int]) -> str:
+    def _fallback_name(self, weight: str) -> str:
+        """The one fallback font of a weight, cut to all declared scripts and named for itself."""
         spec: FontFile = getattr(self.theme.fonts[self.theme.fallback], weight)
         path = _font_path(spec)
-        digest = hashlib.sha1(repr((sorted(pages), sorted(spec.axes.items()))).encode()).hexdigest()[:8]
-        reg = f"{path.stem.split('[')[0]}-{weight}-{digest}"
+        ranges = self._ranges()
+        digest = hashlib.sha1(repr((ranges, sorted(spec.axes.items()))).encode()).hexdigest()[:8]
+        reg = f"{path.stem.split('[')[0]}-{self.theme.fallback}-{weight}-{digest}"
         if reg not in pdfmetrics.getRegisteredFontNames():
-            data = _static_instance(path, tuple(sorted(spec.axes.items())), pages)
+            data = _static_instance(path, tuple(sorted(spec.axes.items())), ranges, reg)
             pdfmetrics.registerFont(TTFont(reg, io.BytesIO(data)))
         return reg
 
+    def _drawable(self, char: str, style: Style) -> bool:
+        return self.covers(style.font, style.weight, char) or self.covers(self.theme.fallback, style.weight, char)
+
     def missing(self, text: str, style: Style) -> list[str]:
-        """Characters of `text` that neither the style's font nor the fallback can draw (for lint)."""
-        return sorted({
-            c for c in text
-            if not c.isspace() and not self.covers(style.font, style.weight, c)
-            and not self.covers(self.theme.fallback, style.weight, c)
-        })
+        """Characters of `text` that neither the style's font nor the fallback can draw."""
+        return sorted({c for c in text if not self._drawable(c, style)})
+
+    def unprintable(self, text: str) -> list[str]:
+        """Characters of a client's value that some style could not draw, whichever it lands in."""
+        styles = {(s.font, s.weight): s for s in self.theme.styles.values()}.values()
+        return sorted({c for c in text for s in styles if not self._drawable(c, s)})
 
     def markup(self, text: str, style: Style) -> str:
         """Escape `text` for reportlab and route characters the style's font lacks to the fallback."""
-        if self._chars(style.font, style.weight).issuperset(text):
+        own_chars = self._chars(style.font, style.weight)
+        if own_chars.issuperset(text):
             return escape(text)  # the common case: the style's own font has every character
         runs: list[tuple[bool, str]] = []  # (needs fallback, characters)
         for char in text:
-            own = char.isspace() or self.covers(style.font, style.weight, char)
+            own = char in own_chars
             if not own and not self.covers(self.theme.fallback, style.weight, char):
                 raise MissingGlyph(char)
             if runs and runs[-1][0] == (not own):
                 runs[-1] = (runs[-1][0], runs[-1][1] + char)
             else:
                 runs.append((not own, char))
-        if not any(needs for needs, _ in runs):
-            return escape(text)
-        pages = _ALWAYS_PAGES | {ord(c) & ~(_PAGE - 1) for needs, run in runs if needs for c in run}
-        fallback = self._fallback_name(style.weight, frozenset(pages))
+        fallback = self._fallback_name(style.weight)
         return "".join(f'<font face="{fallback}">{escape(run)}</font>' if needs else escape(run) for needs, run in runs)

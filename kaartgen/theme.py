@@ -7,6 +7,7 @@ strings into points.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from reportlab.lib.colors import CMYKColor
@@ -78,6 +79,17 @@ class FontFile(Strict):
     package: str
     file: str
     axes: dict[str, float] = {}
+
+
+def _code_range(value: object) -> tuple[int, int]:
+    """'0400-052F' -> (0x400, 0x52F): a range of Unicode code points, written in hex."""
+    match = re.fullmatch(r"([0-9A-Fa-f]{4,6})-([0-9A-Fa-f]{4,6})", str(value).strip())
+    if not match or int(match.group(1), 16) > int(match.group(2), 16):
+        raise ValueError(f"{value!r} is not a range of code points; write it as hex 'FIRST-LAST', e.g. '0400-052F'")
+    return int(match.group(1), 16), int(match.group(2), 16)
+
+
+CodeRange = Annotated[tuple[int, int], BeforeValidator(_code_range)]
 
 
 class FontFamily(Strict):
@@ -269,6 +281,7 @@ class Theme(Strict):
     styles: dict[str, Style]
     fonts: dict[str, FontFamily]
     fallback: str
+    scripts: dict[str, list[CodeRange]]
     formats: dict[str, Format]
     pictograms: Pictograms
     letter: LetterLook
