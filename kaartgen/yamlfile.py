@@ -2,6 +2,11 @@
 
 The data is built by PyYAML's SafeLoader exactly as `yaml.safe_load` builds it; the node tree is
 walked a second time only to record line numbers by key path.
+
+YAML files come from people, and a client list may come from anywhere, so reading is bounded: a
+size limit per file, a nesting limit, and aliases (`*name`) may not expand the document beyond a
+small multiple of what is written ("billion laughs" would otherwise take gigabytes). With
+`plain=True` every scalar is kept as the text written: `NO` stays "NO", `007` stays "007".
 """
 
 from __future__ import annotations
@@ -59,18 +64,74 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> 
             _walk(item, path + (index,), lines, file)
 
 
-def load_yaml(path: Path) -> YamlFile:
-    """Load one YAML file; a syntax error becomes a KaartgenError with its line."""
+MAX_BYTES = 2 * 1024 * 1024  # a content file; client lists pass their own limit
+MIN_EXPANSION = 10_000  # nodes an alias-using document may always expand to
+MAX_DEPTH = 100
+
+
+def read_text_limited(path: Path, max_bytes: int, what: str = "file") -> str:
+    """A UTF-8 text file (BOM allowed), refused with a clear message when larger than `max_bytes`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise KaartgenError("file not found", path) from None
+    except IsADirectoryError:
+        raise KaartgenError(f"is a folder, not a {what}", path) from None
+    except OSError as exc:
+        raise KaartgenError(f"cannot be read ({exc.strerror}); check that the {what} exists and may be read", path) from None
+    if len(data) > max_bytes:
+        raise KaartgenError(f"is larger than {max_bytes // (1024 * 1024)} MB, the limit for a {what}; split it", path)
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise KaartgenError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path) from None
-    loader = yaml.SafeLoader(text)
+
+
+def _check_size(root: yaml.Node, path: Path) -> None:
+    """Refuse documents that nest too deeply or whose aliases expand them far beyond what is written."""
+    written: set[int] = set()
+    expanded: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:  # iterative post-order walk: a deep document must not exhaust Python's stack
+        node, depth, done = stack.pop()
+        key = id(node)
+        if depth > MAX_DEPTH:
+            raise KaartgenError(f"nested more than {MAX_DEPTH} levels deep; this is not a kaartgen file", path,
+                                node.start_mark.line + 1)
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            expanded[key] = 1 + sum(expanded.get(id(c), 0) for c in children)
+            continue
+        if key in written:
+            if key not in expanded:
+                raise KaartgenError("an alias (*name) refers to itself; remove the loop", path, node.start_mark.line + 1)
+            continue
+        written.add(key)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children)
+    total = expanded[id(root)]
+    if total > max(MIN_EXPANSION, 2 * len(written)):
+        raise KaartgenError(f"its aliases (*name) expand it to {total} items, far beyond what is written; "
+                            "write the values out instead of repeating aliases", path)
+
+
+class _PlainLoader(yaml.BaseLoader):
+    """Keeps every scalar as the text written (no YAML 1.1 guessing of booleans, numbers, times)."""
+
+
+def load_yaml(path: Path, max_bytes: int = MAX_BYTES, plain: bool = False) -> YamlFile:
+    """Load one YAML file; a syntax error becomes a KaartgenError with its line."""
+    text = read_text_limited(path, max_bytes, "YAML file")
+    loader = (_PlainLoader if plain else yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_size(node, path)
         data = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        raise KaartgenError("nested too deeply; this is not a kaartgen file", path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -78,6 +139,8 @@ def load_yaml(path: Path) -> YamlFile:
         raise KaartgenError(
             f"YAML syntax error: {problem}; check the indentation and quotes on this line", path, line
         ) from None
+    except yaml.YAMLError as exc:
+        raise KaartgenError(f"YAML error: {exc}; check the file", path) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
