@@ -14,7 +14,7 @@ from kaartgen.content import Letter
 from kaartgen.errors import FitError, KaartgenError
 from kaartgen.imposition import Page
 from kaartgen.layout import Item, Layout, Rule, TextBox
-from kaartgen.text import format_appointment, format_date, render
+from kaartgen.text import format_appointment, format_date, optional, render
 from kaartgen.units import to_mm
 
 
@@ -30,10 +30,10 @@ def letter_values(layout: Layout, client, when: date) -> dict[str, object]:
     dates = layout.cs.info.dates
     return {
         "name": client.name,
-        "professional": client.professional,
-        "phone": client.phone,
-        "appointment": format_appointment(client.appointment, dates) if client.appointment else None,
-        "location": client.location,
+        "professional": optional("professional", client.professional),
+        "phone": optional("phone", client.phone),
+        "appointment": optional("appointment", format_appointment(client.appointment, dates) if client.appointment else None),
+        "location": optional("location", client.location),
         "date": format_date(when, dates),
     }
 

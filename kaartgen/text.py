@@ -3,6 +3,12 @@
 Rendering happens once, in a sandbox, with StrictUndefined: a value such as a client's name is
 inserted as data and never parsed again, so `{{ 7*7 }}` or `<b>` in a name is printed exactly as
 typed. The result is plain text; turning it into reportlab markup (with escaping) is fonts.markup's job.
+
+Texts may use only what card texts need: `{{ name }}`, `{% if name %} … {% else %} … {% endif %}`,
+comparisons and a few case filters. Loops, calls and arithmetic are refused before anything runs,
+so no text, however written, can hang a build or fill the memory. An optional value that a client
+does not have is `Absent`: false in `{% if %}`, and an error when printed, so a letter is never
+signed "None".
 """
 
 from __future__ import annotations
@@ -12,13 +18,52 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, meta
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kaartgen.content import Dates
 from kaartgen.errors import KaartgenError
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+class Absent:
+    """An optional value the client does not have. False in `{% if %}`; printing it is an error."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        raise AbsentValue(self.name)
+
+    def __repr__(self) -> str:
+        return f"Absent({self.name!r})"
+
+
+class AbsentValue(KaartgenError):
+    """A text prints an optional value without `{% if %}` around it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"prints {{{{ {name} }}}}, which is optional and may be empty; "
+                         f"put it inside {{% if {name} %}} … {{% endif %}}")
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, Absent):
+        raise AbsentValue(value.name)
+    return value
+
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
+ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const,
+                 nodes.Not, nodes.And, nodes.Or, nodes.Compare, nodes.Operand, nodes.CondExpr, nodes.Concat,
+                 nodes.Filter)
+ALLOWED_FILTERS = frozenset({"upper", "lower", "capitalize", "title", "trim"})
+DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M")
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 # The variables each kind of text may use; lint reports any other name.
@@ -44,14 +89,30 @@ class Personal:
         return any(v is not None for v in (self.name, self.professional, self.appointment, self.location))
 
 
+class TextNotAllowed(KaartgenError):
+    """A text uses a template construct that card texts may not use."""
+
+
+def _parse(source: str) -> nodes.Template:
+    """The syntax tree of a text, refused if it uses anything beyond variables, if and case filters."""
+    tree = _ENV.parse(source)
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, ALLOWED_NODES) or (isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS):
+            what = f"the filter '{node.name}'" if isinstance(node, nodes.Filter) else f"'{type(node).__name__}'"
+            raise TextNotAllowed(f"uses {what}, which texts may not use; texts may use {{{{ name }}}}, "
+                                 f"{{% if name %}} … {{% else %}} … {{% endif %}} and the filters "
+                                 f"{', '.join(sorted(ALLOWED_FILTERS))}")
+    return tree
+
+
 @lru_cache(maxsize=4096)
 def _compile(source: str):
-    return _ENV.from_string(source)
+    return _ENV.from_string(_parse(source))
 
 
 def variables(source: str) -> set[str]:
-    """Names a text uses; raises TemplateError on a syntax error."""
-    return set(meta.find_undeclared_variables(_ENV.parse(source)))
+    """Names a text uses; raises TemplateError on a syntax error, TextNotAllowed on a forbidden construct."""
+    return set(meta.find_undeclared_variables(_parse(source)))
 
 
 def render(source: str, values: dict[str, object]) -> str:
@@ -61,7 +122,7 @@ def render(source: str, values: dict[str, object]) -> str:
     try:
         result = _compile(source).render(**values)
     except TemplateError as exc:
-        raise KaartgenError(f"template error in text {source[:40]!r}…: {exc}") from None
+        raise KaartgenError(f"template error in the text {source[:40]!r}…: {exc}; check the {{{{ }}}} and {{% %}} tags") from None
     return _fold(result)
 
 
@@ -90,22 +151,36 @@ def format_date(when: date, dates: Dates) -> str:
     return render(dates.letter, {"day": when.day, "month": dates.months[when.month - 1], "year": when.year})
 
 
+def optional(name: str, value: object | None) -> object:
+    """A value for a text: itself, or Absent when the client has none."""
+    return Absent(name) if value is None or value == "" else value
+
+
 def card_values(personal: Personal, dates: Dates) -> dict[str, object]:
-    """The variables card texts see; absent values are None so `{% if name %}` works."""
+    """The variables card texts see; absent values are Absent so `{% if name %}` works."""
     return {
-        "name": personal.name,
-        "professional": personal.professional,
-        "appointment": format_appointment(personal.appointment, dates) if personal.appointment else None,
-        "location": personal.location,
+        "name": optional("name", personal.name),
+        "professional": optional("professional", personal.professional),
+        "appointment": optional("appointment", format_appointment(personal.appointment, dates) if personal.appointment else None),
+        "location": optional("location", personal.location),
     }
 
 
+def parse_date_time(value: str) -> datetime:
+    """A date and time as people and spreadsheets write it; ValueError (without the value) otherwise."""
+    text = value.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValueError("not a date and time; write it as YYYY-MM-DDTHH:MM (e.g. 2026-12-03T10:30) "
+                     "or DD-MM-YYYY HH:MM (e.g. 03-12-2026 10:30)")
+
+
 def parse_appointment(value: str) -> datetime:
-    """An ISO date-time ('2026-12-03T10:30'); anything else is a clear error."""
+    """The appointment option of `build`: the same formats as the client list, or a clear error."""
     try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise KaartgenError(
-            f"appointment {value!r} is not a date and time; write it as YYYY-MM-DDTHH:MM, e.g. 2026-12-03T10:30"
-        ) from None
-    return when.replace(tzinfo=None, second=0, microsecond=0)
+        return parse_date_time(value)
+    except ValueError as exc:
+        raise KaartgenError(f"--appointment: {exc}") from None
