@@ -1,13 +1,18 @@
 """`kaartgen batch`: a letter and pack per client, a merged print file, a manifest and an error list.
 
 Loss-free by construction:
-- every file is written atomically; an interrupted batch leaves complete files or none;
+- every file is written atomically; an interrupted batch leaves complete files or none, and the
+  temporary files of a run (which hold addresses) are removed on every way out: success, an
+  error, Ctrl-C, SIGTERM, a full disk; after a kill -9, at the start of the next run;
 - each finished client is recorded (id, sha256) in a journal as it is written, so `--resume`
   keeps the packs whose file still matches and makes only the rest;
-- a folder that holds another job's output is refused;
+- the job's identity covers everything that changes the output (client list, content, templates,
+  fonts, options, versions); a folder holding another job, or a resume with anything changed, is
+  refused with a message naming what differs;
 - messages show row numbers and ids, never names or addresses.
-Speed: worker processes make the per-client PDFs while the main process writes the merged file,
-in which the cards common to all clients are form XObjects stored once.
+Speed: worker processes render the per-client PDFs while the main process writes them and the
+merged file, in which the cards common to all clients are form XObjects stored once. Memory stays
+flat: only a few tasks are in flight at a time, and the print run is streamed to disk in parts.
 """
 
 from __future__ import annotations
@@ -15,22 +20,26 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.metadata import PackageNotFoundError, version as package_version
 from pathlib import Path
 from typing import Callable
 
 from kaartgen import __version__
-from kaartgen.clients import Client, RowError, read_rows, validate
+from kaartgen.clients import Client, RowError, read_clients, validate
 from kaartgen.errors import KaartgenError
+from kaartgen.fonts import font_files
 from kaartgen.letter import FieldError
 from kaartgen.loading import available_sets
 from kaartgen.packs import PackMaker
-from kaartgen.pdf import PdfDoc, render_pdf, write_atomic
+from kaartgen.pdf import PdfDoc, remove_temporary, render_pdf, write_atomic
 from kaartgen.pdfjoin import join_to
 
 MARKER = ".kaartgen-job"
@@ -38,6 +47,9 @@ JOURNAL = ".journal.csv"
 MERGED = "print-run.pdf"
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
+RESERVED_IDS = frozenset(Path(name).stem for name in (MERGED, MANIFEST, ERRORS))  # ids that would clash
+LIBRARIES = ("reportlab", "fonttools", "jinja2")  # their versions change the bytes written
+IN_FLIGHT = 8  # tasks a worker may have queued: bounds memory however long the list is
 
 
 @dataclass(frozen=True)
@@ -61,35 +73,92 @@ class BatchResult:
     job: str
 
     @property
+    def failed_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
     def summary(self) -> str:
-        rows = len(self.errors)
+        rows = self.failed_rows
         tail = f", see {ERRORS}" if rows else ""
         return f"{self.packs} packs, {rows} row{'s' if rows != 1 else ''} with errors{tail}"
 
 
-def job_id(options: BatchOptions) -> str:
-    """Same client list and options: same job. Used in the folder marker and the inserter marks."""
-    h = hashlib.sha256(options.clients.read_bytes())
-    h.update(repr((options.format, options.insert_marks, options.letter_date.isoformat(), __version__)).encode())
-    return h.hexdigest()[:8].upper()
+def _tree_digest(folder: Path) -> str:
+    """Every file below `folder`, by relative path and contents (links are not followed)."""
+    h = hashlib.sha256()
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root, name)
+            if path.is_file() and not path.is_symlink():
+                h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
 
 
-def _claim(out: Path, job: str, resume: bool) -> None:
+def _versions() -> str:
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name} {package_version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} ?")
+    return f"kaartgen {__version__}, " + ", ".join(found)
+
+
+# What the job's identity is made of, and how a message names each part.
+IDENTITY = {
+    "clients": "the client list",
+    "content": "the content (--content)",
+    "templates": "the templates (--templates)",
+    "fonts": "the font files",
+    "options": "the options (--format, --insert-marks, --date)",
+    "versions": "the version of kaartgen or of its libraries",
+}
+
+
+def job_identity(options: BatchOptions, fonts: list[Path]) -> dict[str, str]:
+    """Everything that changes what a batch writes, each part hashed, and the job id over all of it."""
+    parts = {
+        "clients": hashlib.sha256(options.clients.read_bytes()).hexdigest(),
+        "content": _tree_digest(options.content),
+        "templates": _tree_digest(options.templates),
+        "fonts": hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in fonts)).hexdigest(),
+        "options": json.dumps([options.format, options.insert_marks, options.letter_date.isoformat()]),
+        "versions": _versions(),
+    }
+    parts["job"] = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:8].upper()
+    return parts
+
+
+def _owner(marker: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _claim(out: Path, identity: dict[str, str], resume: bool) -> None:
     marker = out / MARKER
-    if out.exists() and any(out.iterdir()):
-        owner = marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+    job = identity["job"]
+    if out.exists() and not out.is_dir():
+        raise KaartgenError(f"{out} is a file, not a folder; choose a folder for the batch")
+    if out.is_dir() and any(out.iterdir()):
+        owner = _owner(marker) if marker.is_file() else None
         if owner is None:
             raise KaartgenError(f"{out} is not empty and holds no kaartgen batch; choose an empty or new folder")
-        if owner != job:
-            raise KaartgenError(f"{out} holds batch {owner}, made from another client list or other options; "
-                                "choose an empty or new folder")
+        if owner.get("job") != job:
+            changed = [what for key, what in IDENTITY.items() if owner.get(key) != identity[key]]
+            what = " and ".join(changed) or "the input"
+            raise KaartgenError(f"{out} holds batch {owner.get('job', '?')}, and since then {what} changed; "
+                                "run with the same input to resume it, or choose an empty or new folder")
         if not resume:
             raise KaartgenError(f"{out} already holds this batch ({job}); add --resume to complete it, "
                                 "or choose an empty folder")
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(".*.tmp"):  # left by a run that was killed mid-write
-        stale.unlink()
-    write_atomic(marker, (job + "\n").encode())
+    remove_temporary(out, every=True)  # left by a run that was killed mid-write
+    write_atomic(marker, (json.dumps(identity, indent=1, sort_keys=True) + "\n").encode())
 
 
 def _sha(data: bytes) -> str:
@@ -113,25 +182,22 @@ def _journal(out: Path) -> dict[str, str]:
 _maker: PackMaker | None = None
 
 
-def _init(options: BatchOptions, job: str) -> None:
-    """Set up a worker; a forked worker inherits the main process's warm maker and keeps it."""
-    global _maker
-    if _maker is None:
-        _maker = PackMaker(options.content, options.templates, options.format, options.letter_date, job,
-                           options.insert_marks)
+def _init() -> None:
+    """A worker leaves Ctrl-C to the main process, which stops it (SIGTERM) and cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _make(task: tuple[Client, int, Path]) -> tuple[str, str | None, int, RowError | None]:
-    """Render and write one client's PDF; returns (id, sha256, pages, error)."""
-    client, sequence, out = task
+def _make(task: tuple[Client, int]) -> tuple[str, bytes | None, int, RowError | None]:
+    """Render one client's PDF; returns (id, PDF bytes, pages, error). The main process writes it."""
+    client, sequence = task
     try:
         edition, pages = _maker.pages(client, sequence)
         data = render_pdf(pages, edition.theme, edition.fmt, edition.card_set.info.title,
                           f"{edition.card_set.info.language}/{edition.card_set.info.variant}", edition.base_font)
     except KaartgenError as exc:
         return client.id, None, 0, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
-    write_atomic(out / f"{client.id}.pdf", data)
-    return client.id, _sha(data), len(pages), None
+    return client.id, data, len(pages), None
 
 
 # -- main side ------------------------------------------------------------------------------------
@@ -175,101 +241,163 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     if options.format in PRINT_ONLY:
         raise KaartgenError(f"--format {options.format} is for one client at a time (kaartgen build); "
                             "a batch makes printed packs: use office, cards or shop")
-    rows, ignored = read_rows(options.clients)
-    clients, errors = validate(rows, set(available_sets(options.content)))
-    job = job_id(options)
-    _claim(options.out, job, options.resume)
+    global _maker
+    _maker = maker = PackMaker(options.content, options.templates, options.format, options.letter_date, None,
+                               options.insert_marks)
+    listing = read_clients(options.clients)
+    clients, errors = validate(listing.rows, set(available_sets(options.content)), RESERVED_IDS, maker.unprintable)
+    ignored = listing.ignored_columns
+    del listing  # the rows as read: only the validated clients are kept
+    fonts = sorted(set(font_files(maker.theme(False).model)) | set(font_files(maker.theme(True).model)))
+    identity = job_identity(options, fonts)
+    maker.job = identity["job"]
+    with _locked(options.out):
+        _claim(options.out, identity, options.resume)
+        try:
+            packs = _produce(options, maker, clients, errors, progress)
+        finally:
+            remove_temporary(options.out, every=True)
+    return BatchResult(packs, errors, ignored, identity["job"])
+
+
+class _locked:
+    """One batch at a time in a folder: a second one would remove the first one's temporary files."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one batch a folder is then up to the user
+            return
+        if self.out.is_dir():
+            self.fd = os.open(self.out, os.O_RDONLY)
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(self.fd)
+                self.fd = None
+                raise KaartgenError(f"another kaartgen batch is running in {self.out}; wait for it to finish") from None
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+
+
+def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], errors: list[RowError],
+             progress: Callable[[int], Progress]) -> int:
+    """Write every pack, the print run, the manifest and the error list; returns the packs produced."""
+    out = options.out
     order = sorted(clients, key=lambda c: (c.postcode, c.id))  # mailing order
-    sequence = {c.id: i + 1 for i, c in enumerate(order)}
-
-    done = _journal(options.out) if options.resume else {}
-    todo = []
-    kept: dict[str, str] = {}
+    del clients
+    done = _journal(out) if options.resume else {}
+    shas: dict[str, str] = {}
+    todo: set[str] = set()
     for c in order:
-        path = options.out / f"{c.id}.pdf"
+        path = out / f"{c.id}.pdf"
         if c.id in done and path.is_file() and _sha(path.read_bytes()) == done[c.id]:
-            kept[c.id] = done[c.id]
+            shas[c.id] = done[c.id]
         else:
-            todo.append(c)
+            todo.add(c.id)
+    done.clear()
 
-    bar = progress(len(order) * 2 - len(kept))
-    results: dict[str, tuple[str | None, int, RowError | None]] = {}
-    journal = open(options.out / JOURNAL, "a", encoding="utf-8")
+    bar = progress(len(order) + len(todo))
+    failed: dict[str, RowError] = {}
+    trouble: list[BaseException] = []  # an error on the result thread, raised again on the main thread
+    journal = open(out / JOURNAL, "a", encoding="utf-8")
     if journal.tell() == 0:
         journal.write("id,sha256\n")
+    slots = threading.BoundedSemaphore(max(1, options.jobs) * IN_FLIGHT)
 
-    def record(result: tuple[str, str | None, int, RowError | None]) -> None:
-        cid, sha, pages, error = result
-        results[cid] = (sha, pages, error)
-        if sha:
-            journal.write(f"{cid},{sha}\n")
-            journal.flush()
-            os.fsync(journal.fileno())
-        bar.step()
+    def record(result: tuple[str, bytes | None, int, RowError | None]) -> None:
+        try:
+            cid, data, _, error = result
+            if data is None:
+                failed[cid] = error
+            else:
+                write_atomic(out / f"{cid}.pdf", data)
+                sha = _sha(data)
+                journal.write(f"{cid},{sha}\n")
+                journal.flush()
+                os.fsync(journal.fileno())
+                shas[cid] = sha
+            bar.step()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            trouble.append(exc)
+        finally:
+            slots.release()
 
-    tasks = [(c, sequence[c.id], options.out) for c in todo]
+    def crashed(exc: BaseException) -> None:
+        trouble.append(exc)
+        slots.release()
+
     pool = None
-    global _maker
-    _maker = PackMaker(options.content, options.templates, options.format, options.letter_date, job,
-                       options.insert_marks)
     for key in sorted({(c.language, c.variant, c.large_print) for c in order}):
         try:
-            _maker.edition(*key)  # laid out once here, inherited by forked workers
+            maker.edition(*key)  # laid out once here, inherited by forked workers
         except KaartgenError:
             pass  # reported per client below
-    try:
-        if options.jobs > 1 and len(tasks) > 1:
-            ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-            pool = ctx.Pool(options.jobs, initializer=_init, initargs=(options, job))
-            pending = [pool.apply_async(_make, (t,), callback=record) for t in tasks]
+    if options.jobs > 1 and len(todo) > 1:
+        ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        pool = ctx.Pool(options.jobs, initializer=_init)
+
+    def submit(client: Client, sequence: int) -> None:
+        if client.id not in todo:
+            return
+        if trouble:
+            raise trouble[0]
+        slots.acquire()
+        if pool is None:
+            record(_make((client, sequence)))
         else:
-            pending = []
-            for t in tasks:
-                record(_make(t))
+            pool.apply_async(_make, ((client, sequence),), callback=record, error_callback=crashed)
 
-        merged_tmp = options.out / f".{MERGED}.{os.getpid()}.tmp"
-        merged_pages = _merged(order, _maker, bar, merged_tmp)
-
-        for p in pending:
-            p.get()  # re-raises a crash in a worker instead of losing a client silently
-    finally:
+    merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
+    try:
+        merged_pages = _merged(order, maker, bar, merged_tmp, submit)
         if pool is not None:
             pool.close()
             pool.join()
+        if trouble:
+            raise trouble[0]
+    except BaseException:
+        if pool is not None:
+            pool.terminate()  # stops the workers at once; their results are not needed any more
+            pool.join()
+        raise
+    finally:
         journal.close()
 
     manifest = [["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256"]]
     produced = 0
-    for c in order:
-        sha, pages, error = results.get(c.id, (kept.get(c.id), None, None))
+    for sequence, c in enumerate(order, 1):
+        error = failed.get(c.id) or merged_pages.get(("error", c.id))
         if error is not None or c.id not in merged_pages:
-            if error is None:
-                error = merged_pages.get(("error", c.id))
             if error is not None:
                 errors.append(error)
             continue
         first, count, sheets = merged_pages[c.id]
-        if pages is not None and pages != count:
-            raise KaartgenError(f"internal error: pack {c.id} has {pages} pages alone and {count} in the print run")
-        manifest.append([c.id, sequence[c.id], count, sheets, first, first + count - 1, sha])
+        manifest.append([c.id, sequence, count, sheets, first, first + count - 1, shas[c.id]])
         produced += 1
     errors.sort(key=lambda e: e.row)
-    write_atomic(options.out / ERRORS, _csv([["row", "id", "field", "reason"]] +
-                                            [[e.row, e.id, e.field, e.reason] for e in errors]))
+    write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]))
     if merged_tmp.exists():
-        os.replace(merged_tmp, options.out / MERGED)
+        os.replace(merged_tmp, out / MERGED)
     else:
-        (options.out / MERGED).unlink(missing_ok=True)
-    write_atomic(options.out / MANIFEST, _csv(manifest))
-    (options.out / JOURNAL).unlink(missing_ok=True)
+        (out / MERGED).unlink(missing_ok=True)
+    write_atomic(out / MANIFEST, _csv(manifest))
+    (out / JOURNAL).unlink(missing_ok=True)
     bar.close()
-    return BatchResult(produced, errors, ignored, job)
+    return produced
 
 
 PART = 400  # packs rendered in memory at a time for the print run
 
 
-def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path) -> dict:
+def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path,
+            before: Callable[[Client, int], None]) -> dict:
     """The print run at `path`: every good pack in mailing order, each from a new sheet.
 
     Packs are rendered in parts of PART packs (common cards as forms, stored once a part) and the
@@ -279,6 +407,7 @@ def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path) ->
 
     def parts():
         for i, client in enumerate(order):
+            before(client, i + 1)  # hands the client's own PDF to a worker, a few ahead of this loop
             try:
                 edition, pages = maker.pages(client, i + 1)
             except KaartgenError as exc:

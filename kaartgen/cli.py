@@ -1,15 +1,20 @@
 """The command line: one thin click command per function of the pipeline.
 
-Any KaartgenError becomes one message on stderr and exit code 2, never a traceback. Client values
+Exit codes: 0 all good; 1 rows of a batch (or lint) failed; 2 bad input or environment (a
+KaartgenError, or a disk that is full, read-only or over a size limit), as one message on stderr,
+never a traceback; 130 and 143 stopped by Ctrl-C or SIGTERM, after cleaning up. Client values
 given on the command line are passed on and never echoed.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +23,7 @@ import click
 from kaartgen import __version__
 from kaartgen.batch import BatchOptions, run_batch
 from kaartgen.build import BuildOptions, build
-from kaartgen.errors import KaartgenError
+from kaartgen.errors import KaartgenError, Stopped
 from kaartgen.guide import build_guide
 from kaartgen.lint import lint, table
 from kaartgen.pdf import write_atomic
@@ -29,20 +34,49 @@ from kaartgen.text import Personal, parse_appointment
 from kaartgen.units import mm
 
 EXIT_INPUT = 2
+ENVIRONMENT = {  # what the user can do about an OSError while writing
+    errno.ENOSPC: "the disk is full; free some space or choose another folder with --out",
+    errno.EDQUOT: "the disk quota is used up; free some space or choose another folder with --out",
+    errno.EFBIG: "a file would exceed the size limit of this system or account; ask the administrator to raise it",
+    errno.EROFS: "the folder is on a read-only disk; choose another folder with --out",
+    errno.EACCES: "kaartgen may not write there; choose another folder with --out, or ask for write permission",
+    errno.EPERM: "kaartgen may not write there; choose another folder with --out, or ask for write permission",
+}
 
 
-def reports_errors(func):
-    """Turn a KaartgenError into a clear message and exit code 2."""
+def _stop(signum: int, frame) -> None:
+    """First Ctrl-C or SIGTERM: stop, clean up (further signals are ignored meanwhile), exit 130/143."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Stopped(signum)
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except KaartgenError as exc:
-            click.echo(f"error: {exc}" if exc.file is None else str(exc), err=True)
-            sys.exit(EXIT_INPUT)
 
-    return wrapper
+def reports_errors(stopped: str = "stopped"):
+    """Turn every way a command can end badly into one line on stderr and its exit code."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            if threading.current_thread() is threading.main_thread():  # signals go to the main thread only
+                signal.signal(signal.SIGINT, _stop)
+                signal.signal(signal.SIGTERM, _stop)
+            try:
+                return func(*args, **kwargs)
+            except KaartgenError as exc:
+                click.echo(f"error: {exc}" if exc.file is None else str(exc), err=True)
+                sys.exit(EXIT_INPUT)
+            except (Stopped, KeyboardInterrupt) as exc:
+                click.echo(stopped, err=True)
+                sys.exit(exc.code if isinstance(exc, Stopped) else 130)
+            except OSError as exc:
+                where = Path(exc.filename).parent if exc.filename else None
+                what = ENVIRONMENT.get(exc.errno, f"{exc.strerror or exc}; check the folder and the disk")
+                click.echo(f"error: cannot write{f' in {where}' if where else ''}: {what}", err=True)
+                sys.exit(EXIT_INPUT)
+
+        return wrapper
+
+    return decorate
 
 
 def _offset(value: str | None) -> tuple[float, float] | None:
@@ -105,7 +139,7 @@ def main() -> None:
 @click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
 @out_option("the PDF files")
-@reports_errors
+@reports_errors()
 def build_command(content, templates, language, variant, format_, name, professional, appointment, location,
                   crop_marks, back_offset, large_print, calibration, out) -> None:
     """Build a pack and print the path of each file written.
@@ -140,7 +174,7 @@ def build_command(content, templates, language, variant, format_, name, professi
 @click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
 @content_option
 @templates_option
-@reports_errors
+@reports_errors("stopped; run again with --resume to finish")
 def batch_command(clients, out, jobs, format_, resume, insert_marks, letter_date, content, templates) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
@@ -159,7 +193,7 @@ def batch_command(clients, out, jobs, format_, resume, insert_marks, letter_date
     )
     result = run_batch(options)
     if result.ignored_columns:
-        click.echo(f"ignored columns: {', '.join(result.ignored_columns)}", err=True)
+        click.echo(f"ignored columns (kaartgen does not use them): {', '.join(result.ignored_columns)}", err=True)
     for error in result.errors:
         click.echo(f"row {error.row}" + (f" ({error.id})" if error.id else "") + f": {error.field}: {error.reason}", err=True)
     click.echo(result.summary)
@@ -180,7 +214,7 @@ def _date(value: str) -> date:
 @out_option("the summary PDF and JSON")
 @content_option
 @templates_option
-@reports_errors
+@reports_errors()
 def read_command(filled, as_json, out, content, templates) -> None:
     """Read a filled digital pack (PDF) or saved answers (JSON) into a summary for the professional.
 
@@ -206,7 +240,7 @@ def read_command(filled, as_json, out, content, templates) -> None:
 @out_option("the PDF files")
 @content_option
 @templates_option
-@reports_errors
+@reports_errors()
 def guide_command(language, variant, out, content, templates) -> None:
     """The professional's guide (A4) and the reflectiekaart (office and fillable).
 
@@ -225,7 +259,7 @@ def guide_command(language, variant, out, content, templates) -> None:
 @out_option("the PNG files", required=True)
 @content_option
 @templates_option
-@reports_errors
+@reports_errors()
 def preview_command(language, variant, large_print, out, content, templates) -> None:
     """A PNG per card side and a contact sheet of the whole set, front and back.
 
@@ -240,7 +274,7 @@ def preview_command(language, variant, large_print, out, content, templates) -> 
 @main.command("lint")
 @content_option
 @templates_option
-@reports_errors
+@reports_errors()
 def lint_command(content, templates) -> None:
     """Check all content against the templates; print file:line: problems and exit 1 if any.
 

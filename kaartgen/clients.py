@@ -1,7 +1,9 @@
 """The client list for `kaartgen batch`: CSV as Excel exports it, or YAML, validated row by row.
 
-A bad row never stops the batch: it becomes a RowError (row number, id, field, reason) and every
-good row is still produced. Nothing here logs or prints a client's name or address.
+Everything is read as text, exactly as written: no value is guessed to be a number, date or yes/no
+(`007` stays `007`, country `NO` stays `NO`). A bad row never stops the batch: every problem of it
+becomes a RowError (spreadsheet row number, id, field, reason) and every good row is still produced.
+No message quotes a client's value: it names the row and the field, and says what to do.
 """
 
 from __future__ import annotations
@@ -9,24 +11,33 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
+from typing import Callable, Iterable
 
 from kaartgen.errors import KaartgenError
-from kaartgen.text import Personal
+from kaartgen.text import Personal, parse_date_time
+from kaartgen.yamlfile import load_yaml, read_text_limited
 
 TWO_SPACES = "\u00a0\u00a0"  # PostNL: two spaces between postcode and town; no-break, so they are kept
 COLUMNS = ("id", "name", "street", "postcode", "city", "country", "professional", "phone", "appointment",
            "location", "language", "variant", "large_print")
 REQUIRED = ("id", "name", "street", "postcode", "city")
+PRINTED = ("name", "street", "postcode", "city", "country", "professional", "phone", "location")
 SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Names Windows reserves for devices, whatever the extension: a file `CON.pdf` cannot be made there.
+WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)})
 DUTCH_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
 HOME_COUNTRIES = {"", "nl", "nederland", "netherlands", "the netherlands"}
 TRUE = {"1", "true", "yes", "ja", "j", "y", "x", "waar"}
 FALSE = {"", "0", "false", "no", "nee", "n", "onwaar"}
-DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M")
+MAX_FIELD = 300  # characters in one value; no name, address or place is longer
+MAX_FILE = 64 * 1024 * 1024  # bytes of a client list: far more than 100,000 clients need
+# Control characters, invisible format characters (bidi overrides, zero-width), private use and
+# unassigned code points: never typed on purpose, and never printed the way they were meant.
+HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -66,112 +77,196 @@ class RowError:
     reason: str
 
 
-def _rows_csv(path: Path) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class Row:
+    """One row as written: its spreadsheet row number, values by column, and cells past the header."""
+
+    number: int
+    values: dict[str, str]
+    extra_cells: int = 0
+
+
+@dataclass(frozen=True)
+class ClientList:
+    rows: list[Row]
+    ignored_columns: list[str]
+
+
+def _header(cells: Iterable[str], path: Path) -> list[str]:
+    names = [unicodedata.normalize("NFC", c).strip().lower() for c in cells]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, 1):
+        if name and name in seen:
+            raise KaartgenError(f"the column '{name}' is in the header twice (columns {seen[name]} and {position}); "
+                                "remove or rename one of them", path, 1)
+        seen.setdefault(name, position)
+    missing = [c for c in REQUIRED if c not in seen]
+    if missing:
+        raise KaartgenError(f"the client list lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+                            f"add {'them' if len(missing) > 1 else 'it'} to the header (required: {', '.join(REQUIRED)}; "
+                            f"optional: {', '.join(c for c in COLUMNS if c not in REQUIRED)})", path, 1)
+    return names
+
+
+def _rows_csv(path: Path) -> tuple[list[str], list[Row]]:
+    text = read_text_limited(path, MAX_FILE, "client list")
+    if not text.strip():
+        raise KaartgenError("the client list is empty; it needs a header row and a row per client", path)
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    csv.field_size_limit(MAX_FILE)  # a long value is a row error below, never an aborted batch
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise KaartgenError("not UTF-8; in Excel choose 'CSV UTF-8 (comma delimited)' when saving", path) from None
-    header = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    for record in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else "" for k, v in record.items()})
-    return rows
+        header = _header(next(reader), path)
+        rows = []
+        # Row numbers are the spreadsheet's: the header is row 1, and a blank line is a row too.
+        for number, cells in enumerate(reader, 2):
+            values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
+            extra = sum(1 for cell in cells[len(header):] if cell.strip())
+            rows.append(Row(number, values, extra))
+    except csv.Error as exc:
+        raise KaartgenError(f"is not a readable CSV file near row {reader.line_num} ({exc}); "
+                            "save it again from Excel as 'CSV UTF-8'", path) from None
+    return header, rows
 
 
-def _rows_yaml(path: Path) -> list[dict[str, str]]:
-    from kaartgen.yamlfile import load_yaml
-
-    data = load_yaml(path).data
+def _rows_yaml(path: Path) -> tuple[list[str], list[Row]]:
+    yf = load_yaml(path, max_bytes=MAX_FILE, plain=True)
+    data = yf.data
+    key: tuple = ()
     if isinstance(data, dict) and "clients" in data:
-        data = data["clients"]
+        data, key = data["clients"], ("clients",)
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise KaartgenError("expected a list of clients (mappings with the client columns)", path, 1)
-    return [{str(k).strip().lower(): "" if v is None else str(v).strip() for k, v in r.items()} for r in data]
+    header: list[str] = []
+    rows = []
+    for index, record in enumerate(data):
+        values: dict[str, str] = {}
+        nested = 0
+        for k, v in record.items():
+            name = unicodedata.normalize("NFC", str(k)).strip().lower()
+            if name not in header:
+                header.append(name)
+            if isinstance(v, (list, dict)):
+                nested += 1  # a value that is not text: reported as a row problem
+                continue
+            values[name] = v
+        rows.append(Row(yf.line_of(key + (index,)) or 1, values, nested))
+    _header(header, path)
+    return header, rows
 
 
-def read_rows(path: Path) -> tuple[list[dict[str, str]], list[str]]:
-    """The raw rows and the names of columns that are not used."""
+def read_clients(path: Path) -> ClientList:
+    """The rows of a client list as text, and the columns kaartgen does not use (to name once)."""
     if not path.is_file():
-        raise KaartgenError("client list not found", path)
-    rows = _rows_yaml(path) if path.suffix.lower() in (".yaml", ".yml") else _rows_csv(path)
-    columns = {c for r in rows for c in r}
-    if rows and not ({"id", "name"} <= columns):
-        raise KaartgenError(f"the client list needs at least the columns id and name; documented columns: "
-                            f"{', '.join(COLUMNS)}", path, 1)
-    return rows, sorted(c for c in columns if c and c not in COLUMNS)
+        raise KaartgenError("client list not found; check the path", path)
+    header, rows = _rows_yaml(path) if path.suffix.lower() in (".yaml", ".yml") else _rows_csv(path)
+    ignored = [c or f"(column {i} without a name)" for i, c in enumerate(header, 1) if c not in COLUMNS
+               and (c or any(r.values.get(c, "").strip() for r in rows))]
+    return ClientList(rows, ignored)
 
 
-def _appointment(value: str) -> datetime:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    raise ValueError("not a date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-12-03T10:30")
+def _hidden(value: str) -> str | None:
+    return next((c for c in value if unicodedata.category(c) in HIDDEN), None)
 
 
-def validate(rows: list[dict[str, str]], known_sets: set[str]) -> tuple[list[Client], list[RowError]]:
-    """Clients from the good rows, and one error per bad row (the first problem found in it).
+def _is_reserved(cid: str, reserved: frozenset[str]) -> bool:
+    return cid.lower() in reserved or cid.lower() in WINDOWS_NAMES
 
-    Row numbers are those a spreadsheet shows: the header is row 1, the first client row 2.
+
+def validate(rows: list[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
+             unprintable: Callable[[str], list[str]] | None = None) -> tuple[list[Client], list[RowError]]:
+    """Clients from the good rows, and every problem of every bad row.
+
+    Wholly empty rows (Excel leaves `;;;;` at the end of a sheet) are skipped. `reserved` are
+    names of kaartgen's own files that an id may not take; `unprintable` returns the characters of
+    a value that the templates' fonts cannot print.
     """
     clients: list[Client] = []
     errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(rows):
-        row = index + 2
-        get = lambda key: raw.get(key, "").strip()  # noqa: E731
-        cid = get("id")
+    seen: dict[str, tuple[int, str]] = {}  # lower-case id -> (row, id)
+    languages = {s.split("/")[0] for s in known_sets}
+    for row in rows:
+        raw = {k: unicodedata.normalize("NFC", v.strip()) for k, v in row.values.items()}
+        if not any(raw.values()) and not row.extra_cells:
+            continue
+        cid = raw.get("id", "")
+        problems: list[tuple[str, str]] = []
 
         def fail(field: str, reason: str) -> None:
-            errors.append(RowError(row, cid if SAFE_ID.match(cid) else "", field, reason))
+            problems.append((field, reason))
 
+        if row.extra_cells:
+            fail("row", f"the row has {row.extra_cells} value(s) beyond the last column of the header; "
+                        "a value may hold an unquoted separator, or a column has no header; check the row")
+        bad_text: set[str] = set()
+        for field, value in raw.items():
+            if field not in COLUMNS:
+                continue
+            char = _hidden(value)
+            if char is not None:
+                fail(field, f"contains a control or invisible character (U+{ord(char):04X}); retype the value")
+                bad_text.add(field)
+            elif len(value) > MAX_FIELD:
+                fail(field, f"is longer than {MAX_FIELD} characters; shorten it")
+                bad_text.add(field)
+            elif unprintable is not None and field in PRINTED:
+                for char in unprintable(value)[:3]:
+                    fail(field, f"has a character kaartgen cannot print, U+{ord(char):04X} "
+                                f"({unicodedata.name(char, 'unnamed').lower()}); write it in Latin, Greek "
+                                "or Cyrillic letters, or leave it out")
+                    bad_text.add(field)
         if not cid:
             fail("id", "id is empty; every client needs a unique id")
-            continue
-        if not SAFE_ID.match(cid):
+        elif "id" not in bad_text and not SAFE_ID.match(cid):
             fail("id", "id may only contain letters, digits, - and _ (at most 64)")
-            continue
-        if cid in seen:
-            fail("id", f"id is used twice (also on row {seen[cid]}); ids must be unique")
-            continue
-        seen[cid] = row
-        missing = next((k for k in REQUIRED if not get(k)), None)
-        if missing:
-            fail(missing, f"{missing} is empty")
-            continue
-        country = get("country")
-        postcode = get("postcode")
-        if country.lower() in HOME_COUNTRIES:
+        elif _is_reserved(cid, reserved):
+            fail("id", "id is a name kaartgen or Windows uses for its own files; choose another id")
+        elif cid.lower() in seen:
+            first_row, first_id = seen[cid.lower()]
+            same = "is used twice" if first_id == cid else "differs only in upper/lower case from the id"
+            fail("id", f"id {same} on row {first_row}; ids must be unique, also ignoring case")
+        else:
+            seen[cid.lower()] = (row.number, cid)
+        for key in REQUIRED[1:]:
+            if not raw.get(key) and key not in bad_text:
+                fail(key, f"{key} is empty; fill it in")
+        country = raw.get("country", "")
+        postcode = raw.get("postcode", "")
+        if postcode and "postcode" not in bad_text and country.lower() in HOME_COUNTRIES:
             match = DUTCH_POSTCODE.match(postcode)
-            if not match:
-                fail("postcode", "not a Dutch postcode; write four digits and two letters, e.g. 1234 AB")
-                continue
-            postcode = f"{match.group(1)} {match.group(2).upper()}"
+            if match:
+                postcode = f"{match.group(1)} {match.group(2).upper()}"
+            else:
+                fail("postcode", "not a Dutch postcode; write four digits and two letters, e.g. 1234 AB, "
+                                 "or fill in the country")
+        if country.lower() in HOME_COUNTRIES:
             country = ""
         appointment = None
-        if get("appointment"):
+        if raw.get("appointment") and "appointment" not in bad_text:
             try:
-                appointment = _appointment(get("appointment"))
+                appointment = parse_date_time(raw["appointment"])
             except ValueError as exc:
                 fail("appointment", str(exc))
-                continue
-        language = get("language") or "nl"
-        variant = get("variant") or "standaard"
-        if f"{language}/{variant}" not in known_sets:
-            field = "language" if not any(s.startswith(language + "/") for s in known_sets) else "variant"
-            fail(field, f"no content for {language}/{variant}; use one of: {', '.join(sorted(known_sets))}")
-            continue
-        large = get("large_print").lower()
-        if large not in TRUE | FALSE:
+        language = raw.get("language") or "nl"
+        variant = raw.get("variant") or "standaard"
+        if "language" not in bad_text and "variant" not in bad_text and f"{language}/{variant}" not in known_sets:
+            if language not in languages:
+                fail("language", f"no texts in this language; use one of: {', '.join(sorted(languages))}")
+            else:
+                variants = sorted(s.split("/")[1] for s in known_sets if s.startswith(language + "/"))
+                fail("variant", f"no such variant in this language; use one of: {', '.join(variants)}")
+        large = raw.get("large_print", "").lower()
+        if large not in TRUE | FALSE and "large_print" not in bad_text:
             fail("large_print", "write yes or no (or ja/nee, 1/0)")
+        if problems:
+            shown = cid if SAFE_ID.match(cid) and not _is_reserved(cid, reserved) else ""
+            errors.extend(RowError(row.number, shown, field, reason) for field, reason in problems)
             continue
         clients.append(Client(
-            row=row, id=cid, name=get("name"), street=get("street"), postcode=postcode, city=get("city"),
-            country=country or None, professional=get("professional") or None, phone=get("phone") or None,
-            appointment=appointment, location=get("location") or None, language=language, variant=variant,
+            row=row.number, id=cid, name=raw["name"], street=raw["street"], postcode=postcode, city=raw["city"],
+            country=country or None, professional=raw.get("professional") or None, phone=raw.get("phone") or None,
+            appointment=appointment, location=raw.get("location") or None, language=language, variant=variant,
             large_print=large in TRUE,
         ))
     return clients, errors

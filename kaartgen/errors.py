@@ -40,3 +40,13 @@ class KaartgenErrors(KaartgenError):
 
 class FitError(KaartgenError):
     """Text that does not fit its box: names the card side, the box and by how much."""
+
+
+class Stopped(BaseException):
+    """The user or the system asked the run to stop (Ctrl-C, SIGTERM). A BaseException, like
+    KeyboardInterrupt, so that every `finally` cleans up on the way out and no `except Exception`
+    swallows it. `code` is the exit code: 128 + the signal's number (130, 143)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.code = 128 + signum

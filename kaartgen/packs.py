@@ -75,13 +75,23 @@ class PackMaker:
         self.insert_marks = insert_marks
         self._editions: dict[tuple[str, str, bool], Edition] = {}
         self._themes: dict[bool, Loaded] = {}
+        self._fonts: Fonts | None = None
+
+    def theme(self, large: bool) -> Loaded:
+        if large not in self._themes:
+            self._themes[large] = load_theme(self.templates, LARGE_PRINT if large else ())
+        return self._themes[large]
+
+    def unprintable(self, text: str) -> list[str]:
+        """Characters of a client's value that the fonts cannot print (checked before any layout)."""
+        if self._fonts is None:
+            self._fonts = Fonts(self.theme(False).model)
+        return self._fonts.unprintable(text)
 
     def edition(self, language: str, variant: str, large: bool) -> Edition:
         key = (language, variant, large)
         if key not in self._editions:
-            if large not in self._themes:
-                self._themes[large] = load_theme(self.templates, LARGE_PRINT if large else ())
-            theme = self._themes[large]
+            theme = self.theme(large)
             loaded = load_card_set(self.content, language, variant)
             check_theme_names(loaded, theme.model)
             if loaded.model.letter is None:

@@ -150,10 +150,17 @@ def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject
     return doc.finish()
 
 
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}.{os.getpid()}."
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see either the old file or the complete new one."""
+    """Write `data` to `path` so that readers see either the old file or the complete new one.
+
+    The temporary file is named `.<name>.<pid>.<random>.tmp`, so a later run can tell the leftovers
+    of a killed process (`remove_temporary`) from the files of one still writing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
     umask = os.umask(0)
     os.umask(umask)
     try:
@@ -166,3 +173,27 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_temporary(folder: Path, every: bool = False) -> None:
+    """Remove temporary files kaartgen left in `folder` (they may hold addresses).
+
+    With `every`, all of them (the caller owns the folder); otherwise only those of processes that
+    no longer run, so two builds writing into one folder leave each other alone."""
+    if not folder.is_dir():
+        return
+    for stale in folder.glob(".*.tmp"):
+        parts = stale.name.split(".")
+        pid = next((int(p) for p in parts[2:-1] if p.isdigit()), None)
+        if every or (pid is not None and not _alive(pid)):
+            stale.unlink(missing_ok=True)

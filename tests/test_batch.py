@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 import signal
 import subprocess
@@ -116,7 +117,7 @@ def test_other_jobs_folder_is_refused(messy, tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("id,name,street,postcode,city\nX1,Ann,Weg 1,1234 AB,Zwolle\n", encoding="utf-8")
     result = batch(other, out, "--resume")
-    assert result.exit_code == 2 and "another client list" in result.output
+    assert result.exit_code == 2 and "the client list changed" in result.output
     result = batch(base / "clients.csv", out)
     assert result.exit_code == 2 and "--resume" in result.output
 
@@ -131,7 +132,7 @@ def test_insert_marks_decode_to_job_sequence_and_sheet(tmp_path):
     assert batch(clients, out, "--insert-marks").exit_code == 0
     pdf = pdfium.PdfDocument(str(out / "print-run.pdf"))
     found = [r.text for i in range(0, len(pdf), 2) for r in zxingcpp.read_barcodes(pdf[i].render(scale=4).to_pil())]
-    job = (out / ".kaartgen-job").read_text().strip()
+    job = json.loads((out / ".kaartgen-job").read_text())["job"]
     assert found == [f"KG {job} P00001 S{i}/4" for i in range(1, 5)]
 
 
@@ -172,7 +173,7 @@ def test_yaml_client_list_and_ignored_columns(tmp_path):
         encoding="utf-8")
     result = batch(clients, tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "ignored columns: bsn" in result.output
+    assert "ignored columns (kaartgen does not use them): bsn" in result.output
     manifest = read_csv(tmp_path / "out" / "manifest.csv")
     assert [m["id"] for m in manifest] == ["Y1", "Y2"]  # postcode order: "1234 AB" before "B-1000"
     assert int(next(m for m in manifest if m["id"] == "Y1")["pages"]) == 14  # large print: six A5 sheets and a letter
