@@ -34,9 +34,8 @@ from typing import Callable
 
 from kaartgen import __version__
 from kaartgen.clients import Client, RowError, read_clients, validate
-from kaartgen.errors import KaartgenError
+from kaartgen.errors import FieldError, KaartgenError
 from kaartgen.fonts import font_files
-from kaartgen.letter import FieldError
 from kaartgen.loading import available_sets
 from kaartgen.packs import PackMaker
 from kaartgen.pdf import PdfDoc, remove_temporary, render_pdf, write_atomic

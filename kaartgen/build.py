@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kaartgen.clients import client_error, value_problems
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.calibration import calibration_pages
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import impose
 from kaartgen.layout import CardLayout, Layout
 from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES, Loaded, load_card_set, load_theme
-from kaartgen.pdf import render_pdf, write_atomic
+from kaartgen.pdf import remove_temporary, render_pdf, write_atomic
 from kaartgen.text import Personal
 from kaartgen.theme import Format, Theme
 
@@ -75,6 +76,31 @@ def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | 
         raise
 
 
+PERSONAL_OPTIONS = ("name", "professional", "location")  # client values build takes as options
+
+
+def check_personal(personal: Personal, fonts: Fonts) -> None:
+    """Client values given as options: refused before any layout, naming the option, never the value."""
+    for option in PERSONAL_OPTIONS:
+        value = getattr(personal, option)
+        problems = value_problems(value, fonts.unprintable) if value else []
+        if problems:
+            raise KaartgenError(f"--{option} {problems[0]}")
+
+
+def lay_out_personal(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts) -> list[CardLayout]:
+    """Like lay_out; when a personal pack fails where the generic one fits, the client's value is to blame."""
+    if not personal.is_personal:
+        return lay_out(theme, card_set, personal, fonts)
+    check_theme_names(card_set, theme.model)
+    try:
+        return Layout(theme.model, fonts, card_set.model, personal).pack()
+    except KaartgenError as exc:
+        lay_out(theme, card_set, Personal(), fonts)  # the content's own problem, if it has one, comes first
+        error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
+        raise KaartgenError(f"--{error.field} {error.message}") from None
+
+
 def output_name(card_set: Loaded, theme: Theme, fmt_name: str, personal: Personal) -> str:
     """language, variant, size and format in the name; never anything about the client."""
     info = card_set.model.info
@@ -86,6 +112,8 @@ def build(options: BuildOptions) -> list[Path]:
     """Build one pack and return the files written."""
     theme = load_theme(options.templates, LARGE_PRINT if options.large_print else ())
     card_set = load_card_set(options.content, options.language, options.variant)
+    check_personal(options.personal, Fonts(theme.model))
+    remove_temporary(options.out)  # left by a build that was killed mid-write
     if options.format == HTML:
         from kaartgen.html import render_html
 
@@ -95,7 +123,7 @@ def build(options: BuildOptions) -> list[Path]:
         return [path]
     fmt = pick_format(theme.model, options.format, options.back_offset)
     fonts = Fonts(theme.model)
-    cards = lay_out(theme, card_set, options.personal, fonts)
+    cards = lay_out_personal(theme, card_set, options.personal, fonts)
     try:
         pages = impose(cards, fmt, theme.model, options.format, options.crop_marks)
     except KaartgenError as exc:

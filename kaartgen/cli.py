@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -90,7 +91,8 @@ def _offset(value: str | None) -> tuple[float, float] | None:
 
 
 def _opt(value: str | None) -> str | None:
-    return value if value and value.strip() else None
+    """A client value from an option: NFC (as typed on any keyboard), or None when empty."""
+    return unicodedata.normalize("NFC", value.strip()) if value and value.strip() else None
 
 
 content_option = click.option("--content", type=click.Path(path_type=Path), default=DEFAULT_CONTENT,

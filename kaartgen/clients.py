@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kaartgen.errors import KaartgenError
+from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
 from kaartgen.text import Personal, parse_date_time
 from kaartgen.yamlfile import load_yaml, read_text_limited
 
@@ -170,6 +170,18 @@ def _hidden(value: str) -> str | None:
     return next((c for c in value if unicodedata.category(c) in HIDDEN), None)
 
 
+def value_problems(value: str, unprintable: Callable[[str], list[str]] | None) -> list[str]:
+    """What is wrong with one client value, in words for the professional, without quoting it."""
+    char = _hidden(value)
+    if char is not None:
+        return [f"contains a control or invisible character (U+{ord(char):04X}); retype the value"]
+    if len(value) > MAX_FIELD:
+        return [f"is longer than {MAX_FIELD} characters; shorten it"]
+    return [f"has a character kaartgen cannot print, U+{ord(c):04X} ({unicodedata.name(c, 'unnamed').lower()}); "
+            "write it in Latin, Greek or Cyrillic letters, or leave it out"
+            for c in (unprintable(value) if unprintable else [])[:3]]
+
+
 def _is_reserved(cid: str, reserved: frozenset[str]) -> bool:
     return cid.lower() in reserved or cid.lower() in WINDOWS_NAMES
 
@@ -201,20 +213,9 @@ def validate(rows: list[Row], known_sets: set[str], reserved: frozenset[str] = f
                         "a value may hold an unquoted separator, or a column has no header; check the row")
         bad_text: set[str] = set()
         for field, value in raw.items():
-            if field not in COLUMNS:
-                continue
-            char = _hidden(value)
-            if char is not None:
-                fail(field, f"contains a control or invisible character (U+{ord(char):04X}); retype the value")
-                bad_text.add(field)
-            elif len(value) > MAX_FIELD:
-                fail(field, f"is longer than {MAX_FIELD} characters; shorten it")
-                bad_text.add(field)
-            elif unprintable is not None and field in PRINTED:
-                for char in unprintable(value)[:3]:
-                    fail(field, f"has a character kaartgen cannot print, U+{ord(char):04X} "
-                                f"({unicodedata.name(char, 'unnamed').lower()}); write it in Latin, Greek "
-                                "or Cyrillic letters, or leave it out")
+            if field in COLUMNS:
+                for reason in value_problems(value, unprintable if field in PRINTED else None):
+                    fail(field, reason)
                     bad_text.add(field)
         if not cid:
             fail("id", "id is empty; every client needs a unique id")
@@ -270,3 +271,22 @@ def validate(rows: list[Row], known_sets: set[str], reserved: frozenset[str] = f
             large_print=large in TRUE,
         ))
     return clients, errors
+
+
+def client_error(exc: KaartgenError, values: dict[str, str | None]) -> FieldError:
+    """A layout failure that only a client's values cause, as a message about those values.
+
+    The content passed lint with a long sample client, so what does not fit here is the client's
+    own value: the message names the field (never its value) and what the professional can do."""
+    if isinstance(exc, FieldError):
+        return exc
+    if isinstance(exc, MissingGlyph):
+        field = next((f for f, v in values.items() if v and exc.char in v), "name")
+        return FieldError(field, f"has a character kaartgen cannot print, U+{ord(exc.char):04X}; write it "
+                                 "in Latin, Greek or Cyrillic letters, or leave it out")
+    if isinstance(exc, FitError):
+        field = max(values, key=lambda f: len(values[f] or ""))
+        return FieldError(field, "is too long to fit on the card or letter; shorten it (e.g. initials for "
+                                 "first names, an abbreviation for a place)")
+    return FieldError("content", f"the texts cannot be printed for this client: {exc.message}; "
+                                 "the content owner should run kaartgen lint")

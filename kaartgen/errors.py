@@ -42,6 +42,25 @@ class FitError(KaartgenError):
     """Text that does not fit its box: names the card side, the box and by how much."""
 
 
+class FieldError(KaartgenError):
+    """A client value that cannot be printed; `field` names the column (or option) to fix."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class MissingGlyph(KaartgenError):
+    """A character that neither the style's font nor the fallback font can draw."""
+
+    def __init__(self, char: str):
+        self.char = char
+        super().__init__(
+            f"character {char!r} (U+{ord(char):04X}) is in no font of the templates; "
+            "replace it, or add a font that has it to templates/fonts.yaml"
+        )
+
+
 class Stopped(BaseException):
     """The user or the system asked the run to stop (Ctrl-C, SIGTERM). A BaseException, like
     KeyboardInterrupt, so that every `finally` cleans up on the way out and no `except Exception`

@@ -28,7 +28,7 @@ from fontTools.varLib import instancer
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from kaartgen.errors import KaartgenError
+from kaartgen.errors import KaartgenError, MissingGlyph
 from kaartgen.theme import FontFile, Style, Theme
 
 CUT_VERSION = "2"  # part of the cache key: bump when _cut changes what it makes
@@ -37,17 +37,6 @@ Ranges = tuple[tuple[int, int], ...]
 # private use, unassigned, and combining marks, which need positioning the writer cannot do.
 UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Mc", "Me", "Zl", "Zp"})
 SPACES = frozenset(" \t\n\r\u00a0")  # white space the paragraph folds; client values are checked apart
-
-
-class MissingGlyph(KaartgenError):
-    """A character that neither the style's font nor the fallback font can draw."""
-
-    def __init__(self, char: str):
-        self.char = char
-        super().__init__(
-            f"character {char!r} (U+{ord(char):04X}) is in no font of the templates; "
-            "replace it, or add a font that has it to templates/fonts.yaml"
-        )
 
 
 def _font_path(spec: FontFile) -> Path:

@@ -11,19 +11,11 @@ from datetime import date
 
 from kaartgen.clients import TWO_SPACES
 from kaartgen.content import Letter
-from kaartgen.errors import FitError, KaartgenError
+from kaartgen.errors import FieldError, FitError
 from kaartgen.imposition import Page
 from kaartgen.layout import Item, Layout, Rule, TextBox
 from kaartgen.text import format_appointment, format_date, optional, render
 from kaartgen.units import to_mm
-
-
-class FieldError(KaartgenError):
-    """A client value that cannot be printed; `field` names the column to fix."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def letter_values(layout: Layout, client, when: date) -> dict[str, object]:

@@ -12,14 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from kaartgen.build import LARGE_PRINT, check_theme_names, pick_format
-from kaartgen.clients import Client
+from kaartgen.clients import Client, client_error
 from kaartgen.content import CardSet
 from kaartgen.errors import KaartgenError
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import Page, impose
 from kaartgen.layout import CardLayout, Layout
-from kaartgen.fonts import MissingGlyph
-from kaartgen.letter import FieldError, letter_page
+from kaartgen.letter import letter_page
 from kaartgen.loading import Loaded, load_card_set, load_theme
 from kaartgen.marks import InsertMark, mark_value
 from kaartgen.text import CARD_VARIABLES, variables
@@ -55,13 +54,6 @@ class Edition:
 
 
 PERSONAL_FIELDS = ("name", "street", "city", "country", "professional", "phone", "location")
-
-
-def _culprit(exc: KaartgenError, client: Client) -> str:
-    """The client column behind a layout error: the one with the missing character, or the longest."""
-    if isinstance(exc, MissingGlyph):
-        return next((f for f in PERSONAL_FIELDS if exc.char in (getattr(client, f) or "")), "name")
-    return max(("name", "professional", "location"), key=lambda f: len(getattr(client, f) or ""))
 
 
 class PackMaker:
@@ -113,10 +105,8 @@ class PackMaker:
             for i in ed.personal:
                 cards[i] = layout.fill_in_card(i, ed.card_set.cards[i])
             letter = [letter_page(layout, ed.card_set.letter, client, self.letter_date)]
-        except FieldError:
-            raise
         except KaartgenError as exc:
-            raise FieldError(_culprit(exc, client), exc.message) from None
+            raise client_error(exc, {f: getattr(client, f) for f in PERSONAL_FIELDS}) from None
         if ed.fmt.duplex is not None:
             letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet
         pages = letter + impose(cards, ed.fmt, ed.theme, ed.fmt_name)
