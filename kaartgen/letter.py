@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kaartgen.clients import TWO_SPACES
-from kaartgen.content import Letter
+from kaartgen.content import Dates, Letter
 from kaartgen.errors import FieldError, FitError
 from kaartgen.imposition import Page
 from kaartgen.layout import Item, Layout, Rule, TextBox
@@ -18,8 +18,8 @@ from kaartgen.text import format_appointment, format_date, optional, render
 from kaartgen.units import to_mm
 
 
-def letter_values(layout: Layout, client, when: date) -> dict[str, object]:
-    dates = layout.cs.info.dates
+def letter_values(dates: Dates, client, when: date) -> dict[str, object]:
+    """The variables letter texts see; optional values the client lacks are Absent."""
     return {
         "name": client.name,
         "professional": optional("professional", client.professional),
@@ -34,7 +34,7 @@ def letter_page(layout: Layout, letter: Letter, client, when: date) -> Page:
     look = layout.theme.letter
     pw, ph = look.page
     width = pw - look.left - look.right
-    values = letter_values(layout, client, when)
+    values = letter_values(layout.cs.info.dates, client, when)
     items: list[Item] = []
 
     def block(top: float, texts: list[str], style: str, w: float = width) -> float:

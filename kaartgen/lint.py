@@ -7,7 +7,9 @@ template rules (minimum sizes, line spacing, contrast). Problems come back as fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
@@ -19,10 +21,14 @@ from kaartgen.contrast import contrast
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
 from kaartgen.imposition import impose
-from kaartgen.loading import Loaded, available_sets, load_card_set, load_theme
+from kaartgen.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
 from kaartgen.readability import CardScore, card_scores
+from kaartgen.clients import Client
+from kaartgen.layout import Layout
+from kaartgen.letter import letter_page, letter_values
 from kaartgen.text import (
-    CALIBRATION_VARIABLES, CARD_VARIABLES, DATE_VARIABLES, NUMBER_VARIABLES, Personal, parse_appointment, variables,
+    CALIBRATION_VARIABLES, CARD_VARIABLES, DATE_VARIABLES, LETTER_VARIABLES, NUMBER_VARIABLES, Personal,
+    card_values, parse_date_time, render, variables,
 )
 from kaartgen.theme import DOMAIN, DOMAIN_TEXT, Theme
 from kaartgen.units import to_mm
@@ -56,6 +62,35 @@ class LintReport:
             self.problems.append(problem)
 
 
+def letter_texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str], str]]:
+    """Every text of the cover letter, with the variables it may use and its style."""
+    if cs.letter is None:
+        return
+    look = theme.letter
+    letter = cs.letter
+    for i, text in enumerate(letter.sender):
+        yield ("letter", "sender", i), text, LETTER_VARIABLES, look.sender.style
+    yield ("letter", "date"), letter.date, LETTER_VARIABLES, look.date.style
+    yield ("letter", "subject"), letter.subject, LETTER_VARIABLES, look.subject.style
+    for key in ("greeting", "closing"):
+        yield ("letter", key), getattr(letter, key), LETTER_VARIABLES, look.body_style
+    for key in ("body", "signature"):
+        for i, text in enumerate(getattr(letter, key)):
+            yield ("letter", key, i), text, LETTER_VARIABLES, look.body_style
+
+
+def samples(cs: CardSet) -> list[tuple[str, Client]]:
+    """The clients lint proves every text with: the long sample of set.yaml, and the same client
+    with only the required fields, so an optional value printed without {% if %} is caught."""
+    s = cs.info.sample
+    full = Client(row=0, id="sample", name=s.name, street=s.street, postcode=s.postcode, city=s.city,
+                  country=None, professional=s.professional, phone=s.phone,
+                  appointment=parse_date_time(s.appointment), location=s.location,
+                  language=cs.info.language, variant=cs.info.variant, large_print=False)
+    sparse = replace(full, professional=None, phone=None, appointment=None, location=None)
+    return [("the long sample client from set.yaml", full), ("a client with only the required fields", sparse)]
+
+
 def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str], str]]:
     """Every text of a set with its location, the variables it may use and the style it prints in."""
     t = theme
@@ -84,14 +119,34 @@ def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str
             yield ("cards", ci) + loc, text, CARD_VARIABLES, styles[kind]
 
 
+def _value_sets(cs: CardSet) -> dict[frozenset[str], list[tuple[str, dict[str, object]]]]:
+    """For each kind of personal text, the values of every client lint renders it with."""
+    dates = cs.info.dates
+    clients = samples(cs)
+    cards = [("a pack without a client", card_values(Personal(), dates))]
+    cards += [(who, card_values(c.personal, dates)) for who, c in clients]
+    letters = [(who, letter_values(dates, c, date(2026, 12, 30))) for who, c in clients]
+    return {CARD_VARIABLES: cards, LETTER_VARIABLES: letters}
+
+
 def check_texts(loaded: Loaded, theme: Theme, fonts: Fonts) -> list[KaartgenError]:
     problems = []
-    for loc, text, allowed, style_name in texts(loaded.model, theme):
+    value_sets = _value_sets(loaded.model)
+    for loc, text, allowed, style_name in chain(texts(loaded.model, theme), letter_texts(loaded.model, theme)):
         try:
             unknown = variables(text) - allowed
         except TemplateSyntaxError as exc:
             problems.append(loaded.sources.error(loc, f"template syntax error: {exc.message}; check the {{{{ }}}} and {{% %}} tags"))
             continue
+        except KaartgenError as exc:  # a construct texts may not use
+            problems.append(loaded.sources.error(loc, exc.message))
+            continue
+        for who, values in value_sets.get(allowed, []) if not unknown else []:
+            try:
+                render(text, values)
+            except KaartgenError as exc:
+                problems.append(loaded.sources.error(loc, f"{exc.message} (it fails for {who})"))
+                break
         if unknown:
             may = ", ".join(sorted(allowed)) or "none"
             problems.append(loaded.sources.error(loc, f"unknown variable {', '.join(sorted(unknown))}; this text may use: {may}"))
@@ -132,11 +187,6 @@ def check_theme(loaded: Loaded) -> list[KaartgenError]:
         problems.append(src.error(("write_in", "line_spacing"),
             f"{to_mm(theme.write_in.line_spacing):.1f} mm is below the minimum of {to_mm(rules.min_line_spacing):.0f} mm"))
     return problems
-
-
-def _sample(cs: CardSet) -> Personal:
-    s = cs.info.sample
-    return Personal(s.name, s.professional, parse_appointment(s.appointment), s.location)
 
 
 def _answers(block) -> tuple:
@@ -239,6 +289,7 @@ def lint(content: Path, templates: Path) -> LintReport:
         for problem in check_theme(theme):  # the large-print overlay repeats the base files' problems
             report.add(problem)
     names = available_sets(content) if content.is_dir() else []
+    report.problems += unreadable_sets(content) if content.is_dir() else []
     if not names:
         report.problems.append(KaartgenError(f"no <language>/<variant> folders with a set.yaml in {content}"))
         return report
@@ -272,13 +323,12 @@ def lint(content: Path, templates: Path) -> LintReport:
         margins: dict[tuple[str, str], dict[str, float]] = {}
         for size, theme in themes.items():
             fonts = Fonts(theme.model)
-            for personal in (Personal(), _sample(loaded.model)):
+            for who, personal in [("", Personal())] + [(w, c.personal) for w, c in samples(loaded.model)]:
                 try:
                     cards = lay_out(theme, loaded, personal, fonts)
                 except KaartgenError as exc:
-                    if personal.is_personal:
-                        exc.message += " (with the long sample client from set.yaml)"
-                    report.problems.append(exc)
+                    report.problems.append(KaartgenError(f"{exc.message} (with {who})" if who else exc.message,
+                                                         exc.file, exc.line))
                     break
                 for fmt_name, fmt in theme.model.formats.items():
                     try:
@@ -289,6 +339,13 @@ def lint(content: Path, templates: Path) -> LintReport:
                     key = (card.kind, card.id)
                     spare = to_mm(min(side.spare for side in card.sides))
                     margins.setdefault(key, {})[size] = min(spare, margins.get(key, {}).get(size, spare))
+            if loaded.model.letter is not None:
+                for who, client in samples(loaded.model):
+                    try:
+                        letter_page(Layout(theme.model, fonts, loaded.model, client.personal), loaded.model.letter,
+                                    client, date(2026, 12, 30))
+                    except KaartgenError as exc:
+                        report.add(loaded.sources.error(("letter",), f"{size}: {exc.message} (with {who})"))
         section.rows = [(row, margins.get((row.kind, row.card), {})) for row in rows]
         report.cards += len(rows)
     return report

@@ -117,7 +117,26 @@ def set_dir(content: Path, language: str, variant: str) -> Path:
 
 def available_sets(content: Path) -> list[str]:
     """'language/variant' for every content folder with a set.yaml."""
-    return sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in content.glob(f"*/*/{INFO_FILE}"))
+    return sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in content.glob(f"*/*/{INFO_FILE}") if p.is_file())
+
+
+def unreadable_sets(content: Path) -> list[KaartgenError]:
+    """Folders that look like a content set but whose set.yaml cannot be read: renamed (set.yml),
+    a broken link or a link loop. Without this they would silently drop out of lint and batch."""
+    problems = []
+    for folder in sorted(content.glob("*/*")):
+        try:
+            if not folder.is_dir() or (folder / INFO_FILE).is_file():
+                continue
+            names = {p.name for p in folder.iterdir()}
+        except OSError as exc:
+            problems.append(KaartgenError(f"cannot be read ({exc.strerror}); fix or remove the folder", folder))
+            continue
+        if INFO_FILE in names or any(n in names for n in CONTENT_FILES) or any(n.endswith((".yaml", ".yml")) for n in names):
+            problems.append(KaartgenError(
+                f"looks like a content set, but has no readable {INFO_FILE} (missing, renamed, or a broken "
+                f"link); every set needs one, so name it exactly {INFO_FILE}", folder / INFO_FILE))
+    return problems
 
 
 def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tree:
@@ -127,8 +146,12 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
     info = load_yaml(folder / INFO_FILE)
     parent_name = _mapping(info).get("extends")
     if parent_name is not None:
-        target = parent_name if "/" in str(parent_name) else f"{folder.parent.name}/{parent_name}"
-        parent = content / str(target)
+        target = str(parent_name) if "/" in str(parent_name) else f"{folder.parent.name}/{parent_name}"
+        parent = content / target
+        parts = Path(target).parts
+        if Path(target).is_absolute() or len(parts) != 2 or ".." in parts or not _inside(parent, content):
+            raise info.error(("extends",), f"extends '{parent_name}', which is not a set in this content folder; "
+                                           f"use one of: {', '.join(available_sets(content))}")
         if not (parent / INFO_FILE).is_file():
             raise info.error(("extends",), f"extends '{parent_name}', but {parent} has no {INFO_FILE}; "
                                            f"use one of: {', '.join(available_sets(content))}")
@@ -157,6 +180,13 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
         tree.inherited = []
         return tree
     return merge(parent_tree, tree)  # its `inherited` lists what this folder takes from the parent
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 def load_card_set(content: Path, language: str, variant: str) -> Loaded:
