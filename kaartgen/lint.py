@@ -315,11 +315,13 @@ def lint(content: Path, templates: Path) -> LintReport:
         problems = check_texts(loaded, themes["a6"].model, Fonts(themes["a6"].model))
         if reference is not None and name != REFERENCE:
             problems += check_complete(reference, REFERENCE, loaded, content / language / variant)
+        if problems:  # readability and layout would only repeat them, or fail on the same text
+            report.problems += problems
+            continue
         rows, gate_problems = check_readability(loaded)
-        problems += gate_problems
-        report.problems += problems
-        if problems:
-            continue  # layout would only repeat them
+        report.problems += gate_problems
+        if gate_problems:
+            continue
         margins: dict[tuple[str, str], dict[str, float]] = {}
         for size, theme in themes.items():
             fonts = Fonts(theme.model)

@@ -117,9 +117,14 @@ class PdfJoiner:
 
 def join_to(path: Path, parts, info: dict[str, str]) -> int:
     """Write the parts (an iterable of PDF bytes) as one PDF at `path`; returns its size."""
-    with open(path, "wb") as f:
-        joiner = PdfJoiner(f, info)
-        for part in parts:
-            joiner.add(part)
-        joiner.close()
-        return f.tell()
+    try:
+        with open(path, "wb") as f:
+            joiner = PdfJoiner(f, info)
+            for part in parts:
+                joiner.add(part)
+            joiner.close()
+            return f.tell()
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)  # write() does not say where; the message names the folder
+        raise

@@ -8,7 +8,9 @@ answers are shown as empty. Answers are printed literally, never as markup.
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from kaartgen.loading import Loaded, load_card_set, load_theme
 from kaartgen.text import Personal, card_values, render
 from kaartgen.units import mm
 
+CHUNK = 1000  # characters of an answer laid out as one paragraph
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)
 
 
@@ -35,48 +38,103 @@ class Filled:
     answers: Answers
 
 
+MAX_FILE = 32 * 1024 * 1024  # a filled pack is well under 1 MB; anything near this is not one
+MAX_FIELDS = 2000  # a pack has about 60 fields
+MAX_ANSWER = 1024 * 1024  # characters in one answer
+
+
+def _unreadable(path: Path) -> KaartgenError:
+    return KaartgenError("is not a readable kaartgen pack or answers file; ask the client to send the "
+                         "filled pack (PDF) or the saved answers (JSON) again", path)
+
+
+def _pdf_fields(reader) -> Answers:
+    """Field name -> value, walking /Fields and /Kids with a bound and a guard against loops."""
+    root = reader.trailer["/Root"]
+    form = root.get("/AcroForm")
+    form = form.get_object() if form is not None else None
+    stack = [(f, "", None) for f in reversed(list(form.get("/Fields", []) if form else []))]
+    seen: set = set()
+    answers: Answers = {}
+    while stack:
+        ref, prefix, inherited_type = stack.pop()
+        key = getattr(ref, "idnum", None) or id(ref)
+        if key in seen:
+            continue  # a loop, or a widget listed twice
+        seen.add(key)
+        if len(seen) > MAX_FIELDS:
+            raise ValueError("too many fields")
+        field = ref.get_object()
+        partial = field.get("/T")
+        name = f"{prefix}.{partial}" if prefix and partial is not None else str(partial) if partial is not None else prefix
+        kind = field.get("/FT", inherited_type)
+        kids = field.get("/Kids")
+        if kids and any("/T" in k.get_object() for k in kids):
+            stack.extend((k, name, kind) for k in reversed(list(kids)))
+            continue
+        if not name or kind is None:
+            continue
+        value = field.get("/V")
+        if kind != "/Btn":
+            answers[name] = "" if value is None else str(value)
+        elif int(field.get("/Ff", 0)) & (1 << 15):  # a radio group: the chosen option's name
+            answers[name] = str(value)[1:] if value not in (None, "/Off") else ""
+        else:  # a check box
+            answers[name] = value is not None and str(value) != "/Off"
+        if isinstance(answers[name], str) and len(answers[name]) > MAX_ANSWER:
+            raise ValueError("answer too long")
+    return answers
+
+
 def _pdf_answers(path: Path) -> Filled:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+
+    quiet = logging.getLogger("pypdf")  # its warnings about a damaged file are not for the professional
+    quiet.propagate = False
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
 
     try:
-        reader = PdfReader(path)
-        encrypted = reader.is_encrypted
-    except (PdfReadError, ValueError, OSError, KeyError, TypeError):
-        raise KaartgenError("is not a readable PDF; send the pack again as the original file", path) from None
-    if encrypted:
-        raise KaartgenError("is encrypted; ask for a copy without a password", path)
-    try:
+        reader = PdfReader(io.BytesIO(_read_limited(path)))
+        if reader.is_encrypted:
+            raise KaartgenError("is encrypted; ask for a copy without a password", path)
         keywords = str((reader.metadata or {}).get("/Keywords", ""))
-        fields = reader.get_fields() or {}
-    except (PdfReadError, ValueError, KeyError, TypeError):
-        raise KaartgenError("is not a readable PDF; send the pack again as the original file", path) from None
-    words = keywords.split()
-    if len(words) < 2 or words[0] != "kaartgen" or "/" not in words[1]:
-        raise KaartgenError("is not a kaartgen pack (its keywords do not say kaartgen); nothing to read", path)
+        words = keywords.split()
+        if len(words) < 2 or words[0] != "kaartgen" or "/" not in words[1]:
+            raise KaartgenError("is not a kaartgen pack (its keywords do not say kaartgen); nothing to read", path)
+        answers = _pdf_fields(reader)
+    except KaartgenError:
+        raise
+    except (Exception, RecursionError):  # noqa: BLE001 - any failure to parse a hostile file is the same answer
+        raise _unreadable(path) from None
     language, variant = words[1].split("/", 1)
-    answers: Answers = {}
-    for name, data in fields.items():
-        value = data.get("/V")
-        if data.get("/FT") != "/Btn":
-            answers[name] = "" if value is None else str(value)
-        elif set(data.get("/_States_", [])) <= {"/Off", "/Yes"}:  # a check box
-            answers[name] = str(value) == "/Yes"
-        else:  # a radio group: the chosen option's name, or nothing
-            answers[name] = str(value)[1:] if value not in (None, "/Off") else ""
     return Filled(language, variant, answers)
+
+
+def _read_limited(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE + 1)
+    except OSError as exc:
+        raise KaartgenError(f"cannot be read ({exc.strerror})", path) from None
+    if len(data) > MAX_FILE:
+        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB; this is not a filled kaartgen pack", path)
+    return data
 
 
 def _json_answers(path: Path) -> Filled:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(_read_limited(path).decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise KaartgenError("is not a readable answers file (JSON); save the answers again", path) from None
     if not isinstance(data, dict) or data.get("kaartgen") != "answers" or "/" not in str(data.get("set", "")):
         raise KaartgenError("is not a kaartgen answers file; nothing to read", path)
     answers = data.get("answers")
-    if not isinstance(answers, dict):
-        raise KaartgenError("has no answers", path)
+    if not isinstance(answers, dict) or len(answers) > MAX_FIELDS:
+        raise KaartgenError("has no answers kaartgen can read; save the answers again", path)
+    for value in answers.values():
+        if not isinstance(value, (str, bool)) or (isinstance(value, str) and len(value) > MAX_ANSWER):
+            raise KaartgenError("holds an answer that is not text or a tick; save the answers again", path)
     language, variant = str(data["set"]).split("/", 1)
     return Filled(language, variant, {str(k): v for k, v in answers.items()})
 
@@ -84,7 +142,8 @@ def _json_answers(path: Path) -> Filled:
 def read_filled(path: Path) -> Filled:
     if not path.is_file():
         raise KaartgenError("file not found", path)
-    head = path.read_bytes()[:5]
+    with open(path, "rb") as f:
+        head = f.read(5)
     return _pdf_answers(path) if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf" else _json_answers(path)
 
 
@@ -123,7 +182,6 @@ def summarise(cs: CardSet, answers: Answers, source: str) -> dict[str, Any]:
 
 def summary_pdf(summary: dict[str, Any], loaded_theme: Loaded, cs: CardSet) -> bytes:
     """One A4 page (more only if the answers are long): every card's answers under its title."""
-    import io
 
     theme = loaded_theme.model
     fonts = Fonts(theme)
@@ -137,8 +195,21 @@ def summary_pdf(summary: dict[str, Any], loaded_theme: Loaded, cs: CardSet) -> b
         p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
         flow.append(p)
 
-    def answer(text: str) -> str:
-        return text if text.strip() else labels.empty
+    def answer(text: str) -> list[str]:
+        """An answer as paragraphs: one a line the client wrote, long lines in chunks, so that a
+        long answer is laid out in time linear in its length (reportlab re-wraps a paragraph
+        that it splits across pages from the start, every page)."""
+        if not text.strip():
+            return [labels.empty]
+        out = []
+        for line in text.splitlines():
+            while len(line) > CHUNK:
+                cut = line.rfind(" ", CHUNK // 2, CHUNK)
+                cut = cut if cut > 0 else CHUNK
+                out.append(line[:cut])
+                line = line[cut:].lstrip(" ")
+            out.append(line)
+        return [line if line.strip() else "\u00a0" for line in out]
 
     para(f"{cs.info.title}: {labels.title}", "heading")
     flow.append(Spacer(1, mm(3)))
@@ -148,11 +219,15 @@ def summary_pdf(summary: dict[str, Any], loaded_theme: Loaded, cs: CardSet) -> b
             if "ticked" in item:
                 para(f"{labels.ticked}: {', '.join(item['ticked']) or labels.empty}", "letter_body", mm(5))
                 for n, note in enumerate(item["notes"], 1):
-                    para(f"{n}. {answer(note)}", "letter_body", mm(5))
+                    first, *rest = answer(note)
+                    para(f"{n}. {first}", "letter_body", mm(5))
+                    for line in rest:
+                        para(line, "letter_body", mm(8))
             else:
                 if item["question"] and item["question"] != card["title"]:
                     para(item["question"], "letter_subject", mm(5))
-                para(answer(item["answer"]), "letter_body", mm(5))
+                for line in answer(item["answer"]):
+                    para(line, "letter_body", mm(5))
                 if item.get("stagnation"):
                     para(f"{labels.stagnation}: {item['stagnation']}", "letter_subject", mm(5))
                     para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", "letter_body", mm(5))
@@ -167,8 +242,25 @@ def summary_pdf(summary: dict[str, Any], loaded_theme: Loaded, cs: CardSet) -> b
     return buffer.getvalue()
 
 
+def answer_names(cs: CardSet) -> set[str]:
+    """Every answer name a pack of this set has (field names in the PDF, keys in saved JSON)."""
+    names = set()
+    for card in cs.cards:
+        for _, block, _ in card.walk():
+            name = f"{card.id}.{getattr(block, 'id', '')}"
+            if isinstance(block, DomainChoice):
+                names |= {f"{name}.{d.id}" for d in cs.domains} | {f"{name}.{n}" for n in range(1, block.max + 1)}
+            elif isinstance(block, (WriteIn, Choice, Descriptions)):
+                names.add(name)
+    return names
+
+
 def read(path: Path, content: Path, templates: Path) -> tuple[dict[str, Any], bytes]:
     filled = read_filled(path)
     loaded = load_card_set(content, filled.language, filled.variant)
+    if not answer_names(loaded.model) & set(filled.answers):
+        raise KaartgenError("holds no kaartgen answers (is it a printed pack, the guide, or another form?); "
+                            "kaartgen reads the fillable pack (build --format digital) or the answers saved "
+                            "from the web-page pack", path)
     summary = summarise(loaded.model, filled.answers, path.name)
     return summary, summary_pdf(summary, load_theme(templates), loaded.model)

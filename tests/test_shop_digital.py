@@ -119,7 +119,7 @@ def test_read_returns_exactly_what_was_filled(digital_pdf, tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"this is not a pdf at all", "not a readable"),
-    (b"%PDF-1.4\n%garbage\n1 0 obj << /Type /Catalog", "not a readable PDF"),
+    (b"%PDF-1.4\n%garbage\n1 0 obj << /Type /Catalog", "not a readable kaartgen pack"),
 ])
 def test_read_refuses_junk_cleanly(tmp_path, content, message):
     junk = tmp_path / "junk.pdf"
