@@ -26,6 +26,7 @@ import os
 import signal
 import sys
 import threading
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version as package_version
@@ -187,16 +188,16 @@ def _init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _make(task: tuple[Client, int]) -> tuple[str, bytes | None, int, RowError | None]:
-    """Render one client's PDF; returns (id, PDF bytes, pages, error). The main process writes it."""
+def _make(task: tuple[Client, int]) -> tuple[int, bytes | None, RowError | None]:
+    """Render one client's PDF; returns (sequence, PDF bytes, error). The main process writes it."""
     client, sequence = task
     try:
         edition, pages = _maker.pages(client, sequence)
         data = render_pdf(pages, edition.theme, edition.fmt, edition.card_set.info.title,
                           f"{edition.card_set.info.language}/{edition.card_set.info.variant}", edition.base_font)
     except KaartgenError as exc:
-        return client.id, None, 0, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
-    return client.id, data, len(pages), None
+        return sequence, None, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
+    return sequence, data, None
 
 
 # -- main side ------------------------------------------------------------------------------------
@@ -287,41 +288,47 @@ class _locked:
 
 def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], errors: list[RowError],
              progress: Callable[[int], Progress]) -> int:
-    """Write every pack, the print run, the manifest and the error list; returns the packs produced."""
+    """Write every pack, the print run, the manifest and the error list; returns the packs produced.
+
+    What is kept per client is a few bytes by mailing position (the pack's sha256, its place in
+    the print run), not objects, so memory stays flat however long the list is."""
     out = options.out
     order = sorted(clients, key=lambda c: (c.postcode, c.id))  # mailing order
-    del clients
-    done = _journal(out) if options.resume else {}
-    shas: dict[str, str] = {}
-    todo: set[str] = set()
-    for c in order:
-        path = out / f"{c.id}.pdf"
-        if c.id in done and path.is_file() and _sha(path.read_bytes()) == done[c.id]:
-            shas[c.id] = done[c.id]
-        else:
-            todo.add(c.id)
-    done.clear()
+    clients.clear()
+    digests = bytearray(32 * len(order))  # sha256 of each finished pack, by position
+    finished = bytearray(len(order))      # 1: the pack's file is written (or kept from an earlier run)
+    if options.resume:
+        done = _journal(out)
+        for i, c in enumerate(order):
+            path = out / f"{c.id}.pdf"
+            if c.id in done and path.is_file() and _sha(path.read_bytes()) == done[c.id]:
+                digests[32 * i:32 * i + 32] = bytes.fromhex(done[c.id])
+                finished[i] = 1
+        del done
 
-    bar = progress(len(order) + len(todo))
-    failed: dict[str, RowError] = {}
+    bar = progress(len(order) * 2 - sum(finished))
+    failed: dict[int, RowError] = {}
     trouble: list[BaseException] = []  # an error on the result thread, raised again on the main thread
     journal = open(out / JOURNAL, "a", encoding="utf-8")
     if journal.tell() == 0:
         journal.write("id,sha256\n")
     slots = threading.BoundedSemaphore(max(1, options.jobs) * IN_FLIGHT)
 
-    def record(result: tuple[str, bytes | None, int, RowError | None]) -> None:
+    def record(result: tuple[int, bytes | None, RowError | None]) -> None:
         try:
-            cid, data, _, error = result
+            sequence, data, error = result
+            i = sequence - 1
             if data is None:
-                failed[cid] = error
+                failed[i] = error
             else:
+                cid = order[i].id
                 write_atomic(out / f"{cid}.pdf", data)
-                sha = _sha(data)
-                journal.write(f"{cid},{sha}\n")
+                digest = hashlib.sha256(data).digest()
+                journal.write(f"{cid},{digest.hex()}\n")
                 journal.flush()
                 os.fsync(journal.fileno())
-                shas[cid] = sha
+                digests[32 * i:32 * i + 32] = digest
+                finished[i] = 1
             bar.step()
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             trouble.append(exc)
@@ -338,12 +345,12 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
             maker.edition(*key)  # laid out once here, inherited by forked workers
         except KaartgenError:
             pass  # reported per client below
-    if options.jobs > 1 and len(todo) > 1:
+    if options.jobs > 1 and len(order) - sum(finished) > 1:
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=_init)
 
     def submit(client: Client, sequence: int) -> None:
-        if client.id not in todo:
+        if finished[sequence - 1]:
             return
         if trouble:
             raise trouble[0]
@@ -355,7 +362,7 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
 
     merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
     try:
-        merged_pages = _merged(order, maker, bar, merged_tmp, submit)
+        placed = _merged(order, maker, bar, merged_tmp, submit)
         if pool is not None:
             pool.close()
             pool.join()
@@ -369,24 +376,24 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     finally:
         journal.close()
 
-    manifest = [["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256"]]
-    produced = 0
-    for sequence, c in enumerate(order, 1):
-        error = failed.get(c.id) or merged_pages.get(("error", c.id))
-        if error is not None or c.id not in merged_pages:
-            if error is not None:
-                errors.append(error)
-            continue
-        first, count, sheets = merged_pages[c.id]
-        manifest.append([c.id, sequence, count, sheets, first, first + count - 1, shas[c.id]])
-        produced += 1
+    produced = sum(1 for i in range(len(order)) if i not in failed and i not in placed.errors)
+
+    def manifest():  # written as it is made: a manifest of 50,000 rows is never held in memory
+        yield _csv([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256"]])
+        for i, c in enumerate(order):
+            if i not in failed and i not in placed.errors:
+                first, count = placed.first[i], placed.count[i]
+                yield _csv([[c.id, i + 1, count, placed.sheets[i], first, first + count - 1,
+                             digests[32 * i:32 * i + 32].hex()]])
+
+    errors.extend(failed.get(i) or placed.errors[i] for i in sorted(failed.keys() | placed.errors.keys()))
     errors.sort(key=lambda e: e.row)
     write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]))
     if merged_tmp.exists():
         os.replace(merged_tmp, out / MERGED)
     else:
         (out / MERGED).unlink(missing_ok=True)
-    write_atomic(out / MANIFEST, _csv(manifest))
+    write_atomic(out / MANIFEST, manifest())
     (out / JOURNAL).unlink(missing_ok=True)
     bar.close()
     return produced
@@ -395,14 +402,24 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
 PART = 400  # packs rendered in memory at a time for the print run
 
 
+@dataclass
+class Placed:
+    """Where each pack is in the print run, by mailing position; errors of packs left out."""
+
+    first: array = field(default_factory=lambda: array("L"))
+    count: array = field(default_factory=lambda: array("H"))
+    sheets: array = field(default_factory=lambda: array("H"))
+    errors: dict[int, RowError] = field(default_factory=dict)
+
+
 def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path,
-            before: Callable[[Client, int], None]) -> dict:
+            before: Callable[[Client, int], None]) -> Placed:
     """The print run at `path`: every good pack in mailing order, each from a new sheet.
 
     Packs are rendered in parts of PART packs (common cards as forms, stored once a part) and the
     parts are streamed into one file, so memory does not grow with the number of clients."""
-    placed: dict = {}
-    state: dict = {"doc": None, "packs": 0, "pages": 0}
+    placed = Placed()
+    state: dict = {"doc": None, "packs": 0, "pages": 0, "title": ""}
 
     def parts():
         for i, client in enumerate(order):
@@ -410,14 +427,19 @@ def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path,
             try:
                 edition, pages = maker.pages(client, i + 1)
             except KaartgenError as exc:
-                placed[("error", client.id)] = RowError(
-                    client.row, client.id, exc.field if isinstance(exc, FieldError) else "content", exc.message)
+                placed.errors[i] = RowError(client.row, client.id, exc.field if isinstance(exc, FieldError) else "content",
+                                            exc.message)
+                placed.first.append(0)
+                placed.count.append(0)
+                placed.sheets.append(0)
                 bar.step()
                 continue
             if state["doc"] is None:
                 state["doc"] = PdfDoc(edition.card_set.info.title, "print run", edition.base_font)
-                state["title"] = edition.card_set.info.title
-            placed[client.id] = (state["pages"] + 1, len(pages), len(pages) // (2 if edition.fmt.duplex else 1))
+                state["title"] = state["title"] or edition.card_set.info.title
+            placed.first.append(state["pages"] + 1)
+            placed.count.append(len(pages))
+            placed.sheets.append(len(pages) // (2 if edition.fmt.duplex else 1))
             state["doc"].add(pages, edition.theme, edition.fmt, edition.shared)
             state["pages"] += len(pages)
             state["packs"] += 1
@@ -433,7 +455,7 @@ def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path,
     first = next(generator, None)
     if first is None:
         return placed
-    info["Title"] = state.get("title", "")
+    info["Title"] = state["title"]
 
     def all_parts():
         yield first

@@ -9,17 +9,17 @@ No message quotes a client's value: it names the row and the field, and says wha
 from __future__ import annotations
 
 import csv
-import io
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
 from kaartgen.text import Personal, parse_date_time
-from kaartgen.yamlfile import load_yaml, read_text_limited
+from kaartgen.yamlfile import load_yaml
 
 TWO_SPACES = "\u00a0\u00a0"  # PostNL: two spaces between postcode and town; no-break, so they are kept
 COLUMNS = ("id", "name", "street", "postcode", "city", "country", "professional", "phone", "appointment",
@@ -40,7 +40,7 @@ MAX_FILE = 64 * 1024 * 1024  # bytes of a client list: far more than 100,000 cli
 HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Client:
     row: int
     id: str
@@ -86,10 +86,26 @@ class Row:
     extra_cells: int = 0
 
 
-@dataclass(frozen=True)
 class ClientList:
-    rows: list[Row]
-    ignored_columns: list[str]
+    """The rows of a client list, read one at a time as they are validated, so that a list of
+    50,000 clients is never held as rows; and the columns kaartgen does not use, known after."""
+
+    def __init__(self, header: list[str], rows: Iterator[Row]):
+        self.header = header
+        self._rows = rows
+        self._filled: set[str] = set()  # columns without a name that hold a value somewhere
+
+    @property
+    def rows(self) -> Iterator[Row]:
+        for row in self._rows:
+            if "" in row.values and row.values[""].strip():
+                self._filled.add("")
+            yield row
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        return [c or f"(column {i} without a name)" for i, c in enumerate(self.header, 1)
+                if c not in COLUMNS and (c or c in self._filled)]
 
 
 def _header(cells: Iterable[str], path: Path) -> list[str]:
@@ -108,29 +124,51 @@ def _header(cells: Iterable[str], path: Path) -> list[str]:
     return names
 
 
-def _rows_csv(path: Path) -> tuple[list[str], list[Row]]:
-    text = read_text_limited(path, MAX_FILE, "client list")
-    if not text.strip():
-        raise KaartgenError("the client list is empty; it needs a header row and a row per client", path)
-    first = text.splitlines()[0]
+def _rows_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
+    """Rows read from the file as they are used: a long list is never held whole in memory."""
+    if path.stat().st_size > MAX_FILE:
+        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a client list; split it", path)
+    try:
+        f = open(path, encoding="utf-8-sig", newline="")
+        first = f.readline()
+    except UnicodeDecodeError:
+        raise KaartgenError("not UTF-8 text; in Excel choose 'CSV UTF-8 (comma delimited)' when saving", path) from None
+    if not first.strip():
+        f.close()
+        raise KaartgenError("the client list is empty, or its first line is; it needs a header row and a row "
+                            "per client", path)
     delimiter = ";" if first.count(";") > first.count(",") else ","
     csv.field_size_limit(MAX_FILE)  # a long value is a row error below, never an aborted batch
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = _header(next(reader), path)
-        rows = []
-        # Row numbers are the spreadsheet's: the header is row 1, and a blank line is a row too.
-        for number, cells in enumerate(reader, 2):
-            values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
-            extra = sum(1 for cell in cells[len(header):] if cell.strip())
-            rows.append(Row(number, values, extra))
+        header = _header(next(csv.reader([first], delimiter=delimiter)), path)
     except csv.Error as exc:
-        raise KaartgenError(f"is not a readable CSV file near row {reader.line_num} ({exc}); "
-                            "save it again from Excel as 'CSV UTF-8'", path) from None
-    return header, rows
+        f.close()
+        raise KaartgenError(f"the header is not readable CSV ({exc}); save it again from Excel as 'CSV UTF-8'",
+                            path, 1) from None
+    except KaartgenError:
+        f.close()
+        raise
+    reader = csv.reader(f, delimiter=delimiter)
+
+    def rows() -> Iterator[Row]:
+        with f:
+            try:
+                # Row numbers are the spreadsheet's: the header is row 1, and a blank line is a row too.
+                for number, cells in enumerate(reader, 2):
+                    values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
+                    extra = sum(1 for cell in cells[len(header):] if cell.strip())
+                    yield Row(number, values, extra)
+            except csv.Error as exc:
+                raise KaartgenError(f"is not readable CSV near line {reader.line_num + 1} ({exc}); "
+                                    "save it again from Excel as 'CSV UTF-8'", path) from None
+            except UnicodeDecodeError:
+                raise KaartgenError(f"is not UTF-8 text after line {reader.line_num + 1}; in Excel choose "
+                                    "'CSV UTF-8 (comma delimited)' when saving", path) from None
+
+    return header, rows()
 
 
-def _rows_yaml(path: Path) -> tuple[list[str], list[Row]]:
+def _rows_yaml(path: Path) -> tuple[list[str], Iterator[Row]]:
     yf = load_yaml(path, max_bytes=MAX_FILE, plain=True)
     data = yf.data
     key: tuple = ()
@@ -153,17 +191,14 @@ def _rows_yaml(path: Path) -> tuple[list[str], list[Row]]:
             values[name] = v
         rows.append(Row(yf.line_of(key + (index,)) or 1, values, nested))
     _header(header, path)
-    return header, rows
+    return header, iter(rows)
 
 
 def read_clients(path: Path) -> ClientList:
-    """The rows of a client list as text, and the columns kaartgen does not use (to name once)."""
+    """The rows of a client list as text (read as they are used), and the columns not used."""
     if not path.is_file():
         raise KaartgenError("client list not found; check the path", path)
-    header, rows = _rows_yaml(path) if path.suffix.lower() in (".yaml", ".yml") else _rows_csv(path)
-    ignored = [c or f"(column {i} without a name)" for i, c in enumerate(header, 1) if c not in COLUMNS
-               and (c or any(r.values.get(c, "").strip() for r in rows))]
-    return ClientList(rows, ignored)
+    return ClientList(*(_rows_yaml(path) if path.suffix.lower() in (".yaml", ".yml") else _rows_csv(path)))
 
 
 def _hidden(value: str) -> str | None:
@@ -186,7 +221,7 @@ def _is_reserved(cid: str, reserved: frozenset[str]) -> bool:
     return cid.lower() in reserved or cid.lower() in WINDOWS_NAMES
 
 
-def validate(rows: list[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
+def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
              unprintable: Callable[[str], list[str]] | None = None) -> tuple[list[Client], list[RowError]]:
     """Clients from the good rows, and every problem of every bad row.
 
@@ -197,6 +232,7 @@ def validate(rows: list[Row], known_sets: set[str], reserved: frozenset[str] = f
     clients: list[Client] = []
     errors: list[RowError] = []
     seen: dict[str, tuple[int, str]] = {}  # lower-case id -> (row, id)
+    moments: dict[str, datetime] = {}  # one object for each appointment time written
     languages = {s.split("/")[0] for s in known_sets}
     for row in rows:
         raw = {k: unicodedata.normalize("NFC", v.strip()) for k, v in row.values.items()}
@@ -246,7 +282,8 @@ def validate(rows: list[Row], known_sets: set[str], reserved: frozenset[str] = f
         appointment = None
         if raw.get("appointment") and "appointment" not in bad_text:
             try:
-                appointment = parse_date_time(raw["appointment"])
+                appointment = moments.get(raw["appointment"]) or moments.setdefault(
+                    raw["appointment"], parse_date_time(raw["appointment"]))
             except ValueError as exc:
                 fail("appointment", str(exc))
         language = raw.get("language") or "nl"
@@ -264,11 +301,14 @@ def validate(rows: list[Row], known_sets: set[str], reserved: frozenset[str] = f
             shown = cid if SAFE_ID.match(cid) and not _is_reserved(cid, reserved) else ""
             errors.extend(RowError(row.number, shown, field, reason) for field, reason in problems)
             continue
+        shared = sys.intern  # values many clients share are stored once: memory stays flat with the list
         clients.append(Client(
-            row=row.number, id=cid, name=raw["name"], street=raw["street"], postcode=postcode, city=raw["city"],
-            country=country or None, professional=raw.get("professional") or None, phone=raw.get("phone") or None,
-            appointment=appointment, location=raw.get("location") or None, language=language, variant=variant,
-            large_print=large in TRUE,
+            row=row.number, id=cid, name=raw["name"], street=raw["street"], postcode=postcode,
+            city=shared(raw["city"]), country=shared(country) if country else None,
+            professional=shared(raw["professional"]) if raw.get("professional") else None,
+            phone=raw.get("phone") or None, appointment=appointment,
+            location=shared(raw["location"]) if raw.get("location") else None,
+            language=shared(language), variant=shared(variant), large_print=large in TRUE,
         ))
     return clients, errors
 

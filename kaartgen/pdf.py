@@ -12,6 +12,7 @@ import os
 import zlib
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference, PDFStream, xObjectName
@@ -154,8 +155,9 @@ def _temporary_prefix(path: Path) -> str:
     return f".{path.name}.{os.getpid()}."
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see either the old file or the complete new one.
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or chunks of it) to `path` so that readers see either the old file or
+    the complete new one.
 
     The temporary file is named `.<name>.<pid>.<random>.tmp`, so a later run can tell the leftovers
     of a killed process (`remove_temporary`) from the files of one still writing."""
@@ -166,7 +168,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, 0o666 & ~umask)  # as an ordinary new file; mkstemp would make it private
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

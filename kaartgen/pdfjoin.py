@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,8 +36,10 @@ class PdfJoiner:
     def __init__(self, out: BinaryIO, info: dict[str, str]):
         self.out = out
         self.info = info
-        self.offsets: dict[int, int] = {}
-        self.kids: list[int] = []
+        # One 8-byte number an object and 4 a page, not a dict entry: a print run of 50,000 packs
+        # has millions of objects, and memory must not grow with the list.
+        self.offsets = array("Q", [0] * (INFO + 1))
+        self.kids = array("L")
         self.next = INFO + 1
         self.digest = hashlib.md5()
         self._write(b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n")
@@ -46,7 +49,10 @@ class PdfJoiner:
         self.digest.update(data)
 
     def _object(self, number: int, body: bytes) -> None:
-        self.offsets[number] = self.out.tell()
+        if number == len(self.offsets):
+            self.offsets.append(self.out.tell())  # objects of the parts come in increasing numbers
+        else:
+            self.offsets[number] = self.out.tell()
         self._write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
 
     def add(self, pdf: bytes) -> None:
@@ -97,7 +103,7 @@ class PdfJoiner:
                 data = renumber(data)
             self._object(mapping[number], data)
         kids = _KIDS.search(body(pages)).group(1)
-        self.kids += [mapping[int(n)] for n in _REF.findall(kids)]
+        self.kids.extend(mapping[int(n)] for n in _REF.findall(kids))
 
     def close(self) -> None:
         kids = b" ".join(b"%d 0 R" % k for k in self.kids)

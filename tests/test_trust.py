@@ -216,7 +216,7 @@ def test_resume_with_changed_content_or_templates_is_refused(tmp_path, content_c
 
 # -- 6. signals and faults -------------------------------------------------------------------------
 
-def many_clients(path: Path, n: int = 400) -> Path:
+def many_clients(path: Path, n: int = 150) -> Path:
     return write_list(path, [f"K{i:04d},Klant {i},Weg {i},{1000 + i % 8000} AB,Zwolle" for i in range(n)])
 
 
@@ -241,7 +241,7 @@ def test_a_stopped_batch_cleans_up_and_says_one_line(tmp_path, sig, code):
     assert not list(out.glob(".*.tmp")) and not (out / "print-run.pdf").exists()
     assert not (out / "manifest.csv").exists()
     result = batch(clients, out, "--resume")
-    assert result.exit_code == 0 and "400 packs, 0 rows with errors" in result.output
+    assert result.exit_code == 0 and "150 packs, 0 rows with errors" in result.output
 
 
 def test_a_full_disk_is_one_message_and_exit_2_and_leaves_nothing_hidden(tmp_path, monkeypatch):
