@@ -35,7 +35,7 @@ from typing import Callable
 
 from kaartgen import __version__
 from kaartgen.clients import Client, RowError, read_clients, validate
-from kaartgen.errors import FieldError, KaartgenError
+from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.fonts import font_files
 from kaartgen.loading import available_sets
 from kaartgen.packs import PackMaker
@@ -350,6 +350,7 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
         pool = ctx.Pool(options.jobs, initializer=_init)
 
     def submit(client: Client, sequence: int) -> None:
+        check_stop()  # once a client: a stop that a library swallowed is honoured here
         if finished[sequence - 1]:
             return
         if trouble:

@@ -24,7 +24,7 @@ import click
 from kaartgen import __version__
 from kaartgen.batch import BatchOptions, run_batch
 from kaartgen.build import BuildOptions, build
-from kaartgen.errors import KaartgenError, Stopped
+from kaartgen.errors import KaartgenError, Stopped, request_stop
 from kaartgen.guide import build_guide
 from kaartgen.lint import lint, table
 from kaartgen.pdf import write_atomic
@@ -49,6 +49,7 @@ def _stop(signum: int, frame) -> None:
     """First Ctrl-C or SIGTERM: stop, clean up (further signals are ignored meanwhile), exit 130/143."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    request_stop(signum)
     raise Stopped(signum)
 
 
@@ -135,6 +136,7 @@ def main() -> None:
 @click.option("--crop-marks", is_flag=True, help="With --format shop: crop marks outside the bleed.")
 @click.option("--name", help="Client's name for the introduction card.")
 @click.option("--professional", help="Name of the professional the client will talk to.")
+@click.option("--role", help="The professional's role, e.g. arbeidsdeskundige.")
 @click.option("--appointment", help="Date and time of the conversation, e.g. 2026-12-03T10:30.")
 @click.option("--location", help="Where the conversation takes place.")
 @click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
@@ -142,7 +144,7 @@ def main() -> None:
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
 @out_option("the PDF files")
 @reports_errors()
-def build_command(content, templates, language, variant, format_, name, professional, appointment, location,
+def build_command(content, templates, language, variant, format_, name, professional, role, appointment, location,
                   crop_marks, back_offset, large_print, calibration, out) -> None:
     """Build a pack and print the path of each file written.
 
@@ -158,6 +160,7 @@ def build_command(content, templates, language, variant, format_, name, professi
     personal = Personal(
         name=_opt(name), professional=_opt(professional),
         appointment=parse_appointment(appointment) if _opt(appointment) else None, location=_opt(location),
+        role=_opt(role),
     )
     options = BuildOptions(content=content, templates=templates, language=language, variant=variant,
                            format=format_, out=out, personal=personal, back_offset=_offset(back_offset),

@@ -66,6 +66,23 @@ class Stopped(BaseException):
     KeyboardInterrupt, so that every `finally` cleans up on the way out and no `except Exception`
     swallows it. `code` is the exit code: 128 + the signal's number (130, 143)."""
 
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.code = 128 + signum
+    def __init__(self, signum: object = 2, *rest: object):
+        # reportlab re-raises exceptions it passes through as `type(exc)(message)`, so the
+        # argument may be text: the signal then comes from the recorded request.
+        super().__init__(signum, *rest)
+        number = signum if isinstance(signum, int) else (_stop_requests[0] if _stop_requests else 2)
+        self.code = 128 + number
+
+
+_stop_requests: list[int] = []
+
+
+def request_stop(signum: int) -> None:
+    """Remember a stop request. The signal handler also raises Stopped at once, but a library's
+    bare `except:` may swallow that; long loops call `check_stop()` so the request is never lost."""
+    _stop_requests.append(signum)
+
+
+def check_stop() -> None:
+    if _stop_requests:
+        raise Stopped(_stop_requests[0])
