@@ -76,7 +76,7 @@ def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | 
         raise
 
 
-PERSONAL_OPTIONS = ("name", "professional", "location")  # client values build takes as options
+PERSONAL_OPTIONS = ("name", "professional", "role", "location")  # client values build takes as options
 
 
 def check_personal(personal: Personal, fonts: Fonts) -> None:

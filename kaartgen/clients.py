@@ -22,10 +22,10 @@ from kaartgen.text import Personal, parse_date_time
 from kaartgen.yamlfile import load_yaml
 
 TWO_SPACES = "\u00a0\u00a0"  # PostNL: two spaces between postcode and town; no-break, so they are kept
-COLUMNS = ("id", "name", "street", "postcode", "city", "country", "professional", "phone", "appointment",
-           "location", "language", "variant", "large_print")
+COLUMNS = ("id", "name", "street", "postcode", "city", "country", "professional", "role", "phone",
+           "appointment", "location", "language", "variant", "large_print")
 REQUIRED = ("id", "name", "street", "postcode", "city")
-PRINTED = ("name", "street", "postcode", "city", "country", "professional", "phone", "location")
+PRINTED = ("name", "street", "postcode", "city", "country", "professional", "role", "phone", "location")
 SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Names Windows reserves for devices, whatever the extension: a file `CON.pdf` cannot be made there.
 WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)})
@@ -56,10 +56,11 @@ class Client:
     language: str
     variant: str
     large_print: bool
+    role: str | None = None
 
     @property
     def personal(self) -> Personal:
-        return Personal(self.name, self.professional, self.appointment, self.location)
+        return Personal(self.name, self.professional, self.appointment, self.location, self.role)
 
     def address(self) -> list[str]:
         """PostNL: name; street and number; 'postcode  TOWN' (two spaces, capitals); country abroad."""
@@ -309,6 +310,7 @@ def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str]
             phone=raw.get("phone") or None, appointment=appointment,
             location=shared(raw["location"]) if raw.get("location") else None,
             language=shared(language), variant=shared(variant), large_print=large in TRUE,
+            role=shared(raw["role"]) if raw.get("role") else None,
         ))
     return clients, errors
 

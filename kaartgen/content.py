@@ -42,6 +42,7 @@ class Sample(Strict):
 
     name: str
     professional: str
+    role: str | None = None
     appointment: str
     location: str
     phone: str
@@ -81,6 +82,10 @@ class SetInfo(Strict):
     variant: str = Field(pattern=r"^[a-z0-9-]+$")
     pictograms: bool = False  # also show the domain pictograms in the tick lists of the fill-in cards
     readability: Readability | None = None
+    # Messages that must never be edited away: an id -> phrases of which a text must hold one.
+    messages: dict[str, list[str]] = {}
+    # Where each message must stand: 'letter' or a card id -> message ids (checked by lint).
+    required_messages: dict[str, list[str]] = {}
     labels: Labels
     dates: Dates
     calibration: Calibration

@@ -26,6 +26,7 @@ def letter_values(dates: Dates, client, when: date) -> dict[str, object]:
         "phone": optional("phone", client.phone),
         "appointment": optional("appointment", format_appointment(client.appointment, dates) if client.appointment else None),
         "location": optional("location", client.location),
+        "role": optional("role", client.role),
         "date": format_date(when, dates),
     }
 

@@ -86,8 +86,8 @@ def samples(cs: CardSet) -> list[tuple[str, Client]]:
     full = Client(row=0, id="sample", name=s.name, street=s.street, postcode=s.postcode, city=s.city,
                   country=None, professional=s.professional, phone=s.phone,
                   appointment=parse_date_time(s.appointment), location=s.location,
-                  language=cs.info.language, variant=cs.info.variant, large_print=False)
-    sparse = replace(full, professional=None, phone=None, appointment=None, location=None)
+                  language=cs.info.language, variant=cs.info.variant, large_print=False, role=s.role)
+    sparse = replace(full, professional=None, phone=None, appointment=None, location=None, role=None)
     return [("the long sample client from set.yaml", full), ("a client with only the required fields", sparse)]
 
 
@@ -234,6 +234,43 @@ def check_complete(reference: CardSet, ref_name: str, loaded: Loaded, folder: Pa
     return problems
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split()).casefold()
+
+
+def check_messages(loaded: Loaded, theme: Theme) -> list[KaartgenError]:
+    """Every must-have message (e.g. 'filling in or not has no effect on your benefit') is still
+    said where the set requires it, so an edit can never drop it silently."""
+    cs: CardSet = loaded.model
+    problems = []
+    values = card_values(Personal(), cs.info.dates)
+    for where, ids in cs.info.required_messages.items():
+        if where == "letter":
+            if cs.letter is None:
+                continue
+            said = [render(t, letter_values(cs.info.dates, samples(cs)[1][1], date(2026, 12, 30)))
+                    for _, t, _, _ in letter_texts(cs, theme)]
+        else:
+            card = next((c for c in cs.cards if c.id == where), None)
+            if card is None:
+                problems.append(loaded.sources.error(("info", "required_messages", where),
+                    f"'{where}' is neither 'letter' nor a card id; use one of: letter, {', '.join(c.id for c in cs.cards)}"))
+                continue
+            said = [render(t, values) for _, t, kind in card.texts() if kind in ("heading", "text")]
+        text = _folded(" ".join(said))
+        for mid in ids:
+            phrases = cs.info.messages.get(mid)
+            if phrases is None:
+                problems.append(loaded.sources.error(("info", "required_messages", where),
+                    f"message '{mid}' is not defined under `messages`; define it or remove it here"))
+            elif not any(_folded(p) in text for p in phrases):
+                loc = ("letter",) if where == "letter" else ("cards", next(i for i, c in enumerate(cs.cards) if c.id == where))
+                problems.append(loaded.sources.error(loc,
+                    f"{'the letter' if where == 'letter' else f'card {where!r}'} no longer says message '{mid}': "
+                    f"it must contain one of: {' | '.join(repr(p) for p in phrases)}; put the message back"))
+    return problems
+
+
 def check_readability(loaded: Loaded) -> tuple[list[CardScore], list[KaartgenError]]:
     cs: CardSet = loaded.model
     rows = card_scores(cs)
@@ -315,6 +352,8 @@ def lint(content: Path, templates: Path) -> LintReport:
         problems = check_texts(loaded, themes["a6"].model, Fonts(themes["a6"].model))
         if reference is not None and name != REFERENCE:
             problems += check_complete(reference, REFERENCE, loaded, content / language / variant)
+        if not problems:
+            problems += check_messages(loaded, themes["a6"].model)
         if problems:  # readability and layout would only repeat them, or fail on the same text
             report.problems += problems
             continue

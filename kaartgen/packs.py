@@ -53,7 +53,7 @@ class Edition:
         self.shared = frozenset(id(s) for i, c in enumerate(self.generic) if i not in keep for s in c.sides)
 
 
-PERSONAL_FIELDS = ("name", "street", "city", "country", "professional", "phone", "location")
+PERSONAL_FIELDS = ("name", "street", "city", "country", "professional", "role", "phone", "location")
 
 
 class PackMaker:

@@ -67,11 +67,11 @@ DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d-%m-
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 # The variables each kind of text may use; lint reports any other name.
-CARD_VARIABLES = frozenset({"name", "professional", "appointment", "location"})
+CARD_VARIABLES = frozenset({"name", "professional", "role", "appointment", "location"})
 NUMBER_VARIABLES = frozenset({"number", "total"})
 DATE_VARIABLES = frozenset({"weekday", "day", "month", "year", "hour", "minute"})
 CALIBRATION_VARIABLES = frozenset({"example"})
-LETTER_VARIABLES = frozenset({"name", "professional", "phone", "appointment", "location", "date"})
+LETTER_VARIABLES = frozenset({"name", "professional", "role", "phone", "appointment", "location", "date"})
 LETTER_DATE_VARIABLES = frozenset({"day", "month", "year"})
 
 
@@ -83,10 +83,11 @@ class Personal:
     professional: str | None = None
     appointment: datetime | None = None
     location: str | None = None
+    role: str | None = None  # the professional's role, e.g. arbeidsdeskundige
 
     @property
     def is_personal(self) -> bool:
-        return any(v is not None for v in (self.name, self.professional, self.appointment, self.location))
+        return any(v is not None for v in (self.name, self.professional, self.appointment, self.location, self.role))
 
 
 class TextNotAllowed(KaartgenError):
@@ -163,6 +164,7 @@ def card_values(personal: Personal, dates: Dates) -> dict[str, object]:
         "professional": optional("professional", personal.professional),
         "appointment": optional("appointment", format_appointment(personal.appointment, dates) if personal.appointment else None),
         "location": optional("location", personal.location),
+        "role": optional("role", personal.role),
     }
 
 

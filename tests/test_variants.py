@@ -56,7 +56,9 @@ def test_plain_dutch_passes_the_readability_gate():
     gate = loaded.model.info.readability
     assert len(rows) == 11
     assert all(r.score >= gate.min_score and r.longest.words <= 12 and r.average <= 10 for r in rows)
-    assert all(len(d.questions) <= 3 for d in loaded.model.domains)
+    assert all(len(d.questions) <= gate.max_questions <= 4 for d in loaded.model.domains)
+    work = next(d for d in loaded.model.domains if d.id == "werk")
+    assert "Wat vindt u van werk zoeken?" in work.questions  # the report's work-search question is kept
 
 
 def test_plain_variant_keeps_the_same_answers_as_the_standard():
