@@ -18,6 +18,8 @@ flat: only a few tasks are in flight at a time, and the print run is streamed to
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import hashlib
 import io
 import json
@@ -400,6 +402,23 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     return produced
 
 
+def _release_memory() -> None:
+    """Hand freed heap memory back to the system (glibc only).
+
+    Each pack's PDF arrives from a worker as one large bytes object; glibc keeps such freed blocks
+    in its heaps, fragmented, so without this the resident memory creeps up with every part."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None
 PART = 400  # packs rendered in memory at a time for the print run
 
 
@@ -448,6 +467,7 @@ def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path,
             if state["packs"] % PART == 0:
                 yield state["doc"].finish()
                 state["doc"] = None
+                _release_memory()
         if state["doc"] is not None:
             yield state["doc"].finish()
 

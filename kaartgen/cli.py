@@ -293,6 +293,8 @@ def lint_command(content, templates) -> None:
         click.echo(section.name + (f"  (inherits: {', '.join(section.inherited)})" if section.inherited else ""))
         if section.rows:
             click.echo("\n".join(table(section)))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for problem in report.problems:
         click.echo(str(problem) if problem.file else f"error: {problem}", err=True)
     if report.problems:

@@ -80,7 +80,6 @@ class SetInfo(Strict):
     title: str
     language: str = Field(pattern=r"^[a-z]{2}$")
     variant: str = Field(pattern=r"^[a-z0-9-]+$")
-    pictograms: bool = False  # also show the domain pictograms in the tick lists of the fill-in cards
     readability: Readability | None = None
     # Messages that must never be edited away: an id -> phrases of which a text must hold one.
     messages: dict[str, list[str]] = {}

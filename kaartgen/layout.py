@@ -128,6 +128,14 @@ class CardLayout:
 Place = Callable[[float, float, list[int]], list[Item]]  # (x, top, extra lines per group) -> items
 
 
+def bind_last_words(text: str) -> str:
+    """'a b c d' -> 'a b c\u00a0d' when there are three words or more and the last is short."""
+    head, sep, last = text.rpartition(" ")
+    if not sep or " " not in head.strip() or len(last) > 16:
+        return text
+    return head + "\u00a0" + last
+
+
 @dataclass
 class Piece:
     height: float
@@ -172,9 +180,15 @@ class Layout:
         return self._pstyles[key]
 
     def para(self, text: str, style_name: str, width: float, loc: tuple = (),
-             domain: Domain | None = None, align: str | None = None) -> tuple[Paragraph, float]:
-        """A wrapped paragraph of plain text and its height; markup in the text is printed literally."""
+             domain: Domain | None = None, align: str | None = None, bind: bool = True) -> tuple[Paragraph, float]:
+        """A wrapped paragraph of plain text and its height; markup in the text is printed literally.
+
+        With `bind`, a paragraph's last two words are joined by a no-break space, so that its last
+        line never holds a single word (a widow). A text holding a client's value is not bound:
+        the value must come out of the PDF exactly as it was given."""
         style: Style = self.theme.style(style_name)
+        if bind and not any(isinstance(v, str) and v in text for v in self.values.values()):
+            text = bind_last_words(text)
         colour = style.colour
         if colour == DOMAIN_TEXT:
             colour = self.theme.domain_colours[domain.colour].text if domain else "ink"
@@ -275,8 +289,9 @@ class Layout:
         side.spare = top - bottom - need
         spare = int(side.spare // self.theme.write_in.line_spacing)
         groups = sum(p.groups for p in pieces)
-        # Every write-in area gets the same number of extra lines; what is left stays blank below.
-        extra = [spare // groups] * groups if groups else []
+        # Every write-in area gets the same number of extra lines, and the lines left over go to the
+        # first areas, so no ruled line's worth of the card stays blank.
+        extra = [spare // groups + (1 if i < spare % groups else 0) for i in range(groups)]
         y = top
         for p in pieces:
             mine, extra = extra[: p.groups], extra[p.groups:]
@@ -319,17 +334,26 @@ class Layout:
         return Piece(lh + lines * look.line_spacing, place, groups=1, what=what, loc=loc)
 
     def tick_grid(self, labels: list[tuple[str, str]], columns: int, name: str, kind: str, loc: tuple,
-                  icons: list[str | None] | None = None) -> Piece:
-        """Boxes to tick with a label (and optionally a pictogram) each, in a grid of `columns`."""
+                  domains: list[Domain] | None = None) -> Piece:
+        """Boxes to tick with a label each, in a grid of at most `columns`: as many as leave every
+        label on one line, so no label can be read as another box's. With `domains`, each box has
+        the domain's pictogram on a chip of the domain's colour, linking it to its coloured card."""
         box = self.theme.checkbox
-        cell = self.inner / columns
-        icon = self.theme.pictograms.list_size if icons else 0.0
-        lead = box.size + box.label_gap + (icon + box.label_gap if icons else 0.0)
-        text_w = cell - lead
-        paras = [self.para(self.render(text, loc), box.label_style, text_w, loc) for _, text in labels]
+        look = self.theme.pictograms
+        icon = look.list_size if domains else 0.0
+        chip = icon + 2 * look.chip_padding if domains else 0.0
+        lead = box.size + box.label_gap + (chip + box.label_gap if domains else 0.0)
+        texts = [self.render(text, loc) for _, text in labels]
+        for columns in range(columns, 0, -1):
+            cell = self.inner / columns
+            text_w = cell - lead
+            paras = [self.para(text, box.label_style, text_w, loc) for text in texts]
+            if all(len(p.blPara.lines) == 1 for p, _ in paras):
+                break
         rows = [paras[i:i + columns] for i in range(0, len(paras), columns)]
-        heights = [max(max(h for _, h in row), box.size) for row in rows]
-        height = sum(heights) + box.row_gap * (len(rows) - 1)
+        heights = [max(max(h for _, h in row), box.size, chip) for row in rows]
+        row_gap = box.row_gap if columns > 1 or not domains else box.list_row_gap  # a list of one column packs tighter
+        height = sum(heights) + row_gap * (len(rows) - 1)
 
         def place(x: float, top: float, _: list[int]) -> list[Item]:
             items: list[Item] = []
@@ -338,15 +362,21 @@ class Layout:
                 for c, (p, h) in enumerate(row):
                     cx = x + c * cell
                     value = labels[r * columns + c][0]
-                    sq = Rect(cx, y - box.size, box.size, box.size)
+                    mid = y - heights[r] / 2 if domains else y - box.size / 2
+                    sq = Rect(cx, mid - box.size / 2, box.size, box.size)
                     items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
                     items.append(Field(sq, name if kind == "radio" else f"{name}.{value}", kind, value,
                                        label=labels[r * columns + c][1]))
-                    if icons and icons[r * columns + c]:
+                    if domains:
+                        domain = domains[r * columns + c]
+                        colours = self.theme.domain_colours[domain.colour]
                         ix = cx + box.size + box.label_gap
-                        items += self.pictogram(icons[r * columns + c], ix, y - (box.size + icon) / 2, icon, "ink")
-                    items.append(TextBox(cx + lead, y - h, text_w, h, p))
-                y -= heights[r] + box.row_gap
+                        items.append(Fill(Rect(ix, mid - chip / 2, chip, chip), colours.fill))
+                        if domain.pictogram:
+                            items += self.pictogram(domain.pictogram, ix + look.chip_padding, mid - icon / 2, icon,
+                                                    colours.text)
+                    items.append(TextBox(cx + lead, mid - h / 2 if domains else y - h, text_w, h, p))
+                y -= heights[r] + row_gap
             return items
 
         return Piece(height, place)
@@ -423,9 +453,8 @@ class Layout:
 
     def domain_choice(self, card: FillInCard, block: DomainChoice, loc: tuple, what: str) -> Piece:
         name = f"{card.id}.{block.id}"
-        icons = [d.pictogram for d in self.cs.domains] if self.cs.info.pictograms else None
         ticks = self.tick_grid([(d.id, d.label) for d in self.cs.domains], self.theme.checkbox.domain_columns,
-                               name, "checkbox", loc, icons)
+                               name, "checkbox", loc, list(self.cs.domains))
         look = self.theme.write_in
         badge = self.theme.badge.diameter
         indent = badge + self.theme.checkbox.label_gap

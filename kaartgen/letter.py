@@ -56,7 +56,7 @@ def letter_page(layout: Layout, letter: Letter, client, when: date) -> Page:
         raise FieldError("street", f"the address has {len(lines)} lines; the envelope window takes {window.lines}")
     y = ph - window.top
     for line, field in zip(lines, fields):
-        p, h = layout.para(line, window.style, window.width)
+        p, h = layout.para(line, window.style, window.width, bind=False)  # the address exactly as given
         if len(p.blPara.lines) > 1:
             raise FieldError(field, f"{field} does not fit on one line of the envelope window "
                                     f"({to_mm(window.width):.0f} mm wide); shorten it")

@@ -24,7 +24,7 @@ from kaartgen.imposition import impose
 from kaartgen.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
 from kaartgen.readability import CardScore, card_scores
 from kaartgen.clients import Client
-from kaartgen.layout import Layout
+from kaartgen.layout import CardLayout, Layout, TextBox
 from kaartgen.letter import letter_page, letter_values
 from kaartgen.text import (
     CALIBRATION_VARIABLES, CARD_VARIABLES, DATE_VARIABLES, LETTER_VARIABLES, NUMBER_VARIABLES, Personal,
@@ -52,6 +52,7 @@ class LintReport:
     sets: list[str] = field(default_factory=list)
     cards: int = 0
     problems: list[KaartgenError] = field(default_factory=list)
+    warnings: list[KaartgenError] = field(default_factory=list)  # shown, but lint still passes
     sections: list[SetReport] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
 
@@ -298,6 +299,28 @@ def check_readability(loaded: Loaded) -> tuple[list[CardScore], list[KaartgenErr
     return rows, problems
 
 
+def _line_words(p) -> list[list[str]]:
+    """The words of each line of a wrapped reportlab paragraph."""
+    lines = p.blPara.lines
+    if p.blPara.kind == 0:  # words joined by a no-break space count as the words they are
+        return [[w for word in words for w in word.split()] for _, words in lines]
+    return [[w for frag in line.words for w in getattr(frag, "text", "").split()] for line in lines]
+
+
+def widows(cards: list[CardLayout]) -> list[tuple[str, str, str]]:
+    """(side label, start of paragraph, the lone word) for paragraphs whose last line is one word."""
+    found = []
+    for card in cards:
+        for side in card.sides:
+            for item in side.items:
+                if isinstance(item, TextBox):
+                    lines = _line_words(item.para)
+                    if len(lines) > 1 and len(lines[-1]) == 1:
+                        start = " ".join(lines[0][:4])
+                        found.append((side.label, start, lines[-1][0]))
+    return found
+
+
 def _inherited(loaded: Loaded) -> list[str]:
     """Inherited key paths, with list positions folded: 'cards[*].notes'."""
     seen: list[str] = []
@@ -376,6 +399,12 @@ def lint(content: Path, templates: Path) -> LintReport:
                         impose(cards, fmt, theme.model, fmt_name)
                     except KaartgenError as exc:
                         report.add(theme.sources.error(exc.loc, exc.message) if exc.loc else exc)
+                if not who:
+                    file = content / language / variant
+                    for label, start, word in widows(cards):
+                        report.warnings.append(KaartgenError(
+                            f"{size}: {label}: the paragraph '{start} …' ends with one word ('{word}') on its last "
+                            "line; reword it so the last line holds two words or more", file))
                 for card in cards:
                     key = (card.kind, card.id)
                     spare = to_mm(min(side.spare for side in card.sides))

@@ -191,7 +191,7 @@ def summary_pdf(summary: dict[str, Any], loaded_theme: Loaded, cs: CardSet) -> b
     flow: list = []
 
     def para(text: str, style: str, indent: float = 0.0) -> None:
-        p, _ = layout.para(text, style, width - indent)
+        p, _ = layout.para(text, style, width - indent, bind=False)  # the client's words as written
         p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
         flow.append(p)
 

@@ -147,6 +147,7 @@ class CheckboxLook(Strict):
     label_gap: Length
     row_gap: Length
     label_style: str
+    list_row_gap: Length = 0.0
     choice_columns: int = Field(ge=1, le=6)
     domain_columns: int = Field(ge=1, le=5)
 
@@ -192,6 +193,7 @@ class Shape(Strict):
 class Pictograms(Strict):
     front_size: Length
     list_size: Length
+    chip_padding: Length = 0.0  # the domain-coloured square around a tick list's pictogram
     stroke: float = Field(gt=0, le=20)
     icons: dict[str, list[Shape]]
 
