@@ -25,6 +25,7 @@ import io
 import json
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -295,20 +296,23 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     What is kept per client is a few bytes by mailing position (the pack's sha256, its place in
     the print run), not objects, so memory stays flat however long the list is."""
     out = options.out
-    order = sorted(clients, key=lambda c: (c.postcode, c.id))  # mailing order
-    clients.clear()
-    digests = bytearray(32 * len(order))  # sha256 of each finished pack, by position
-    finished = bytearray(len(order))      # 1: the pack's file is written (or kept from an earlier run)
+    clients.sort(key=lambda c: (c.postcode, c.id))  # mailing order
+    editions = sorted({(c.language, c.variant, c.large_print) for c in clients})
+    ids = [c.id for c in clients]
+    order = _Spilled(out, clients)  # the clients wait on disk, not in memory, until their turn
+    clients.clear()  # the caller's list too: nothing else holds them now
+    digests = bytearray(32 * len(ids))  # sha256 of each finished pack, by position
+    finished = bytearray(len(ids))      # 1: the pack's file is written (or kept from an earlier run)
     if options.resume:
         done = _journal(out)
-        for i, c in enumerate(order):
-            path = out / f"{c.id}.pdf"
-            if c.id in done and path.is_file() and _sha(path.read_bytes()) == done[c.id]:
-                digests[32 * i:32 * i + 32] = bytes.fromhex(done[c.id])
+        for i, cid in enumerate(ids):
+            path = out / f"{cid}.pdf"
+            if cid in done and path.is_file() and _sha(path.read_bytes()) == done[cid]:
+                digests[32 * i:32 * i + 32] = bytes.fromhex(done[cid])
                 finished[i] = 1
         del done
 
-    bar = progress(len(order) * 2 - sum(finished))
+    bar = progress(len(ids) * 2 - sum(finished))
     failed: dict[int, RowError] = {}
     trouble: list[BaseException] = []  # an error on the result thread, raised again on the main thread
     journal = open(out / JOURNAL, "a", encoding="utf-8")
@@ -323,7 +327,7 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
             if data is None:
                 failed[i] = error
             else:
-                cid = order[i].id
+                cid = ids[i]
                 write_atomic(out / f"{cid}.pdf", data)
                 digest = hashlib.sha256(data).digest()
                 journal.write(f"{cid},{digest.hex()}\n")
@@ -342,12 +346,12 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
         slots.release()
 
     pool = None
-    for key in sorted({(c.language, c.variant, c.large_print) for c in order}):
+    for key in editions:
         try:
             maker.edition(*key)  # laid out once here, inherited by forked workers
         except KaartgenError:
             pass  # reported per client below
-    if options.jobs > 1 and len(order) - sum(finished) > 1:
+    if options.jobs > 1 and len(ids) - sum(finished) > 1:
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=_init)
 
@@ -379,14 +383,14 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     finally:
         journal.close()
 
-    produced = sum(1 for i in range(len(order)) if i not in failed and i not in placed.errors)
+    produced = sum(1 for i in range(len(ids)) if i not in failed and i not in placed.errors)
 
     def manifest():  # written as it is made: a manifest of 50,000 rows is never held in memory
         yield _csv([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256"]])
-        for i, c in enumerate(order):
+        for i, cid in enumerate(ids):
             if i not in failed and i not in placed.errors:
                 first, count = placed.first[i], placed.count[i]
-                yield _csv([[c.id, i + 1, count, placed.sheets[i], first, first + count - 1,
+                yield _csv([[cid, i + 1, count, placed.sheets[i], first, first + count - 1,
                              digests[32 * i:32 * i + 32].hex()]])
 
     errors.extend(failed.get(i) or placed.errors[i] for i in sorted(failed.keys() | placed.errors.keys()))
@@ -432,7 +436,27 @@ class Placed:
     errors: dict[int, RowError] = field(default_factory=dict)
 
 
-def _merged(order: list[Client], maker: PackMaker, bar: Progress, path: Path,
+class _Spilled:
+    """Clients in mailing order, pickled to a temporary file and read back one at a time.
+
+    A mailing of 50,000 clients would otherwise hold every name and address in memory for the
+    whole run. The file holds addresses, so it is a hidden temporary file of the job's folder,
+    removed on every way out like the others."""
+
+    def __init__(self, out: Path, clients: list[Client]):
+        self.path = out / f".clients.{os.getpid()}.tmp"
+        self.count = len(clients)
+        with open(self.path, "wb") as f:
+            for client in clients:
+                pickle.dump(client, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __iter__(self):
+        with open(self.path, "rb") as f:
+            for _ in range(self.count):
+                yield pickle.load(f)
+
+
+def _merged(order: _Spilled, maker: PackMaker, bar: Progress, path: Path,
             before: Callable[[Client, int], None]) -> Placed:
     """The print run at `path`: every good pack in mailing order, each from a new sheet.
 
