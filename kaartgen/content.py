@@ -169,6 +169,7 @@ class Side(Strict):
 
 class FillInCard(Strict):
     id: str = Field(pattern=IDENT)
+    name: str | None = None  # what the guide calls the card when its first heading is no title (a greeting)
     notes: str
     sides: list[Side] = Field(min_length=1, max_length=2)
 
@@ -247,7 +248,7 @@ class Guide(Strict):
     table: GuideTable
     prompts: GuideText
     reflection: GuideText
-
+    page: str = "{{ number }}"  # the page number at the foot of every page
 
 class CardSet(Strict):
     """One language and text variant of the whole set, as drawn and as read back."""

@@ -162,7 +162,7 @@ def guide_pdf(cs: CardSet, theme: Theme) -> bytes:
 
     prompts = [para(g.prompts.heading, "heading"), Spacer(1, mm(1.5))]
     for number, card in enumerate(cs.cards, 1):
-        title = render(card.title, layout.values)
+        title = card.name or render(card.title, layout.values)
         prompts += [para(f"{number}/{len(cs.cards)}  {title}", "label"), para(card.notes, "body"), Spacer(1, mm(2))]
     flow += prompts
 
@@ -172,10 +172,20 @@ def guide_pdf(cs: CardSet, theme: Theme) -> bytes:
                               CardPicture(reflection.sides, theme, 0.75, mm(8))]))
     buffer = io.BytesIO()
     body = theme.style("body")
+    footer = theme.style(theme.footer.style)
+
+    def page_number(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(fonts.name(footer.font, footer.weight), footer.size)
+        canvas.setFillColor(theme.colours[footer.colour].pdf)
+        canvas.drawRightString(A4[0] - MARGIN, mm(10), render(g.page, {"number": doc.page}))
+        canvas.restoreState()
+
     SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=mm(16),
                       bottomMargin=mm(16), invariant=1, initialFontName=fonts.name(body.font, body.weight),
                       title=g.title, author="", creator=f"kaartgen {__version__}",
-                      keywords=f"kaartgen {cs.info.language}/{cs.info.variant} guide").build(flow)
+                      keywords=f"kaartgen {cs.info.language}/{cs.info.variant} guide").build(
+        flow, onFirstPage=page_number, onLaterPages=page_number)
     return buffer.getvalue()
 
 

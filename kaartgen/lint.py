@@ -20,6 +20,7 @@ from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, WriteI
 from kaartgen.contrast import contrast
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
+from kaartgen.guide import guide_pdf, reflection_pdf
 from kaartgen.imposition import impose
 from kaartgen.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
 from kaartgen.readability import CardScore, card_scores
@@ -409,6 +410,12 @@ def lint(content: Path, templates: Path) -> LintReport:
                     key = (card.kind, card.id)
                     spare = to_mm(min(side.spare for side in card.sides))
                     margins.setdefault(key, {})[size] = min(spare, margins.get(key, {}).get(size, spare))
+            if loaded.model.guide is not None and size == "a6":
+                try:
+                    guide_pdf(loaded.model, theme.model)
+                    reflection_pdf(loaded.model, theme.model, "office")
+                except KaartgenError as exc:
+                    report.add(loaded.sources.error(("guide",), f"the guide or reflectiekaart cannot be made: {exc.message}"))
             if loaded.model.letter is not None:
                 for who, client in samples(loaded.model):
                     try:

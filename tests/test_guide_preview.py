@@ -41,7 +41,20 @@ def test_reflection_card_is_printable_four_up_and_fillable(guide_files):
     assert len(reader.pages) == 2  # one duplex sheet: four fronts, four backs
     assert pdf_text(office).count("Reflectiekaart") == 4
     fields = PdfReader(digital).get_fields()
-    assert {"reflectie.observaties", "reflectie.stagnatie", "reflectie.nut", "reflectie.vervolg"} <= set(fields)
+    assert {"reflectie.datum", "reflectie.uitkering", "reflectie.observaties", "reflectie.stagnatie",
+            "reflectie.nut", "reflectie.cliënt"} <= set(fields)
+    # the pilot's evaluation can be repeated: benefit and the five stagnations as ticks
+    text = pdf_text(office)
+    for label in ("Wajong", "WGA", "Ziektewet", "vastzittend in evenwicht", "rennend door het proces"):
+        assert label in text
+
+
+def test_guide_has_page_numbers_and_names_card_1_by_its_title(guide_files):
+    guide = next(p for p in guide_files if "-guide-" in p.name)
+    pages = PdfReader(guide).pages
+    for number, page in enumerate(pages, 1):
+        assert f"pagina {number}" in page.extract_text()
+    assert "1/6 Introductie" in pdf_text(guide)
 
 
 def test_guide_in_english_too(tmp_path):
