@@ -61,6 +61,12 @@ def check_theme_names(card_set: Loaded, theme: Theme) -> None:
             problems.append(card_set.sources.error(("domains", i, "pictogram"),
                 f"pictogram '{domain.pictogram}' is not in templates/pictograms.yaml; use one of: "
                 f"{', '.join(sorted(theme.pictograms.icons))}"))
+    back = card_set.model.info.domain_back
+    for key in ("text_style", "example_style", "example_heading_style"):
+        name = getattr(back, key)
+        if name is not None and name not in theme.styles:
+            problems.append(card_set.sources.error(("info", "domain_back", key),
+                f"style '{name}' is not in templates/styles.yaml; use one of: {', '.join(sorted(theme.styles))}"))
     if problems:
         raise KaartgenErrors(problems)
 

@@ -76,6 +76,16 @@ class SummaryLabels(Strict):
     at_most: str
 
 
+class DomainBack(Strict):
+    """How a set sets the back of its domain cards: a plain set with few words can put each
+    question on its own line and use larger type, named styles from the templates."""
+
+    questions: Literal["in_text", "lines"] = "in_text"
+    text_style: str | None = None     # a style of templates/styles.yaml for the text and questions
+    example_style: str | None = None  # and for the "denk daarbij aan" examples
+    example_heading_style: str | None = None  # and for "denk daarbij aan:" itself
+
+
 class SetInfo(Strict):
     title: str
     language: str = Field(pattern=r"^[a-z]{2}$")
@@ -85,6 +95,7 @@ class SetInfo(Strict):
     messages: dict[str, list[str]] = {}
     # Where each message must stand: 'letter' or a card id -> message ids (checked by lint).
     required_messages: dict[str, list[str]] = {}
+    domain_back: DomainBack = DomainBack()
     labels: Labels
     dates: Dates
     calibration: Calibration

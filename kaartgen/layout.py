@@ -217,6 +217,21 @@ class Layout:
 
         return Piece(h, place, what=what, loc=loc)
 
+    def lines_piece(self, texts: list[str], style_name: str, loc: tuple, what: str) -> Piece:
+        """Several short paragraphs, each starting on a new line, a quarter line apart."""
+        paras = [self.para(text, style_name, self.inner, loc) for text in texts]
+        gap = self.theme.style(style_name).leading * 0.25
+        height = sum(h for _, h in paras) + gap * (len(paras) - 1)
+
+        def place(x: float, top: float, _: list[int]) -> list[Item]:
+            items: list[Item] = []
+            for p, h in paras:
+                items.append(TextBox(x, top - h, self.inner, h, p))
+                top -= h + gap
+            return items
+
+        return Piece(height, place, what=what, loc=loc)
+
     # -- the pack -----------------------------------------------------------------------------
 
     def pack(self) -> list[CardLayout]:
@@ -518,19 +533,27 @@ class Layout:
         visible = band.height - card.margin / 2  # the panel may start up to half the margin inside the trim
         side.items.append(TextBox(card.margin, band_rect.y + (visible - th) / 2 + th * 0.1, self.inner, th, title))
 
-        body = " ".join([domain.intro] + domain.questions)
-        pieces = [self.text_piece(self.render(body, loc + ("intro",)), self.theme.text_blocks.text,
-                                  loc + ("intro",), "the text with questions")]
-        pieces.append(self.examples(domain, loc + ("examples",), fill))
+        back = self.cs.info.domain_back
+        style = back.text_style or self.theme.text_blocks.text
+        if back.questions == "lines":  # the intro, then each question on a line of its own
+            texts = [(domain.intro, loc + ("intro",))] + [(q, loc + ("questions", i)) for i, q in enumerate(domain.questions)]
+            pieces = [self.lines_piece([self.render(t, at) for t, at in texts], style, loc + ("intro",),
+                                       "the text with questions")]
+        else:
+            body = " ".join([domain.intro] + domain.questions)
+            pieces = [self.text_piece(self.render(body, loc + ("intro",)), style, loc + ("intro",),
+                                      "the text with questions")]
+        pieces.append(self.examples(domain, loc + ("examples",), fill, back.example_style, back.example_heading_style))
         self.stack(pieces, band_rect.y - card.block_gap, side)
         side.items += self.footer(None)
         return side
 
-    def examples(self, domain: Domain, loc: tuple, fill: str) -> Piece:
+    def examples(self, domain: Domain, loc: tuple, fill: str, item_style: str | None = None,
+                 heading_style: str | None = None) -> Piece:
         look = self.theme.examples
-        head, hh = self.para(self.render(self.cs.info.labels.examples, ()), look.heading_style, self.inner)
+        head, hh = self.para(self.render(self.cs.info.labels.examples, ()), heading_style or look.heading_style, self.inner)
         width = self.inner - look.indent
-        items = [self.para(self.render(t, loc + (i,)), look.item_style, width, loc + (i,))
+        items = [self.para(self.render(t, loc + (i,)), item_style or look.item_style, width, loc + (i,))
                  for i, t in enumerate(domain.examples)]
         height = hh + sum(h + look.item_gap for _, h in items)
 
