@@ -46,11 +46,17 @@ def test_key_sentences_of_bijlage_5_are_printed(office_pdf):
         assert squash(sentence) in text, sentence
 
 
-def test_fill_in_cards_are_numbered_and_generic_pack_greets_neutrally(office_pdf):
+def test_fill_in_cards_are_numbered_and_generic_card_1_can_be_filled_in_by_hand(office_pdf):
     text = pdf_text(office_pdf)
     for n in range(1, 7):
         assert f"{n}/6" in text
-    assert "beste lezer," in text
+    flat = " ".join(text.split())
+    assert "beste ……" in flat  # the report's "beste ...": room to write the name
+    assert "Uw gesprek is op ……" in flat and "om ………… uur." in flat and "Plaats: ……" in flat
+
+
+def test_a_personal_card_1_has_no_blanks_to_fill(personal_pdf):
+    assert "……" not in pdf_text(personal_pdf)
 
 
 def test_notes_for_the_professional_are_not_on_client_cards(office_pdf):
