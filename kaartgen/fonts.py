@@ -94,6 +94,67 @@ def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ra
     return data
 
 
+# Letters that are a sequence of two letters the font has: drawn from those, in the font's own
+# design, rather than from a fallback face (Dutch Ĳ is I and J set together).
+SEQUENCES = {0x0132: "IJ", 0x0133: "ij"}
+
+
+@lru_cache(maxsize=None)
+def _completed(path: Path, name: str) -> bytes:
+    """The font at `path` with the SEQUENCES it lacks added as composite glyphs, named `name`.
+
+    The composite refers to the font's own outlines, so Ĳ matches the I and J beside it, and the
+    PDF's text still says U+0132. Kept in the cache folder like the cut fonts; the same bytes on
+    every machine."""
+    key = hashlib.sha256(path.read_bytes() + repr((CUT_VERSION, sorted(SEQUENCES.items()), name)).encode()).hexdigest()[:24]
+    cached = _cache_dir() / f"{name}-{key}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    font = ToolsFont(str(path), recalcTimestamp=False)
+    for tag in ("DSIG",):  # a signature no longer matches a changed font
+        if tag in font:
+            del font[tag]
+    cmap = font.getBestCmap()
+    order = list(font.getGlyphOrder())
+    glyphs = font.getGlyphSet()
+    for code, letters in SEQUENCES.items():
+        if code in cmap or not all(ord(c) in cmap for c in letters):
+            continue
+        pen = TTGlyphPen(glyphs)
+        x = 0
+        for letter in letters:
+            part = cmap[ord(letter)]
+            pen.addComponent(part, (1, 0, 0, 1, x, 0))
+            x += font["hmtx"][part][0]
+        glyph_name = f"uni{code:04X}"
+        font["glyf"][glyph_name] = pen.glyph()
+        font["hmtx"][glyph_name] = (x, font["hmtx"][cmap[ord(letters[0])]][1])
+        order.append(glyph_name)
+        for table in font["cmap"].tables:
+            if table.isUnicode():
+                table.cmap[code] = glyph_name
+    font.setGlyphOrder(order)
+    font["maxp"].numGlyphs = len(order)
+    for record in font["name"].names:
+        if record.nameID in (1, 3, 4, 6, 16, 17):
+            record.string = name
+    out = io.BytesIO()
+    font.save(out)
+    data = out.getvalue()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return data
+
+
 def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
     font = ToolsFont(str(path), lazy=True, recalcTimestamp=False)
     created, modified = font["head"].created, font["head"].modified
@@ -139,9 +200,9 @@ class Fonts:
             path = _font_path(spec)
             reg = f"{path.stem}-{weight}" if not spec.axes else f"{path.stem.split('[')[0]}-{family}-{weight}"
             if reg not in pdfmetrics.getRegisteredFontNames():
-                source = (io.BytesIO(_static_instance(path, tuple(sorted(spec.axes.items())), self._ranges(), reg))
-                          if spec.axes else str(path))
-                pdfmetrics.registerFont(TTFont(reg, source))
+                source = (_static_instance(path, tuple(sorted(spec.axes.items())), self._ranges(), reg)
+                          if spec.axes else _completed(path, reg))
+                pdfmetrics.registerFont(TTFont(reg, io.BytesIO(source)))
             self._registered[key] = reg
         return self._registered[key]
 
@@ -151,6 +212,8 @@ class Fonts:
         if key not in self._coverage:
             spec: FontFile = getattr(self.theme.fonts[family], weight)
             cmap = _cmap(_font_path(spec))
+            if family != self.theme.fallback and not spec.axes:  # completed with SEQUENCES it can draw
+                cmap = cmap | {c for c, letters in SEQUENCES.items() if all(ord(x) in cmap for x in letters)}
             if family == self.theme.fallback or spec.axes:
                 ranges = self._ranges()
                 cmap = frozenset(c for c in cmap if _in(c, ranges))

@@ -41,3 +41,13 @@ def test_a_character_no_font_has_is_an_error_naming_it(tmp_path):
     assert "U+13000" in result.output
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dutch_ij_is_drawn_in_the_main_face_and_extracts_as_typed(tmp_path):
+    result = run("build", "--format", "cards", "--out", str(tmp_path), "--name", "Ĳsbrand ĳzerman")
+    assert result.exit_code == 0, result.output
+    pdf = next(tmp_path.glob("*.pdf"))
+    assert "Ĳsbrand ĳzerman" in pdf_text(pdf)
+    fonts = fonts_of(pdf)
+    assert not any("NotoSans" in n for n in fonts), fonts  # no fallback face: I and J of Atkinson
+    assert any("AtkinsonHyperlegible-Bold" in n for n in fonts) and all(fonts.values())
