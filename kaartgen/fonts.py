@@ -19,6 +19,7 @@ import io
 import os
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -68,22 +69,17 @@ def _in(code: int, ranges: Ranges) -> bool:
     return any(first <= code <= last for first, last in ranges)
 
 
-@lru_cache(maxsize=None)
-def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
-    """A static font named `name` with only the glyphs in `ranges`, cut from a variable font at `axes`.
-
-    Cutting takes about a second, so the result is kept in the user's cache folder, keyed by the
-    font file's contents and the request; the bytes are the same whether cached or not, and on
-    every machine (the cut font's timestamps are the source font's, never the time of cutting).
-    """
-    request = repr((CUT_VERSION, axes, ranges, name)).encode()
-    key = hashlib.sha256(path.read_bytes() + request).hexdigest()[:24]
+def _cached(path: Path, request: tuple, name: str, make: Callable[[], bytes]) -> bytes:
+    """A font made from `path`, kept in the user's cache folder keyed by the font file's contents
+    and the request. Making one takes up to a second; the bytes are the same whether cached or
+    not, and on every machine (a made font keeps the source font's timestamps)."""
+    key = hashlib.sha256(path.read_bytes() + repr((CUT_VERSION,) + request).encode()).hexdigest()[:24]
     cached = _cache_dir() / f"{name}-{key}.ttf"
     try:
         return cached.read_bytes()
     except OSError:
         pass
-    data = _cut(path, axes, ranges, name)
+    data = make()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -92,6 +88,12 @@ def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ra
     except OSError:
         pass  # a read-only home only costs time
     return data
+
+
+@lru_cache(maxsize=None)
+def _static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
+    """A static font named `name` with only the glyphs in `ranges`, cut from a variable font at `axes`."""
+    return _cached(path, (axes, ranges, name), name, lambda: _cut(path, axes, ranges, name))
 
 
 # Letters that are a sequence of two letters the font has: drawn from those, in the font's own
@@ -106,12 +108,10 @@ def _completed(path: Path, name: str) -> bytes:
     The composite refers to the font's own outlines, so Ĳ matches the I and J beside it, and the
     PDF's text still says U+0132. Kept in the cache folder like the cut fonts; the same bytes on
     every machine."""
-    key = hashlib.sha256(path.read_bytes() + repr((CUT_VERSION, sorted(SEQUENCES.items()), name)).encode()).hexdigest()[:24]
-    cached = _cache_dir() / f"{name}-{key}.ttf"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
+    return _cached(path, (sorted(SEQUENCES.items()), name), name, lambda: _complete(path, name))
+
+
+def _complete(path: Path, name: str) -> bytes:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
     font = ToolsFont(str(path), recalcTimestamp=False)
@@ -144,15 +144,7 @@ def _completed(path: Path, name: str) -> bytes:
             record.string = name
     out = io.BytesIO()
     font.save(out)
-    data = out.getvalue()
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, cached)
-    except OSError:
-        pass
-    return data
+    return out.getvalue()
 
 
 def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
