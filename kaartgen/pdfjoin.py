@@ -24,6 +24,7 @@ _KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
 _PDF_STRING = re.compile(rb"[()\\]")
 
 PAGES, CATALOG, INFO = 1, 2, 3  # numbers of the joined file's own objects
+CHUNK = 8192  # pages or xref rows written at a time
 
 
 def _text(value: str) -> bytes:
@@ -106,19 +107,24 @@ class PdfJoiner:
         self.kids.extend(mapping[int(n)] for n in _REF.findall(kids))
 
     def close(self) -> None:
-        kids = b" ".join(b"%d 0 R" % k for k in self.kids)
-        self._object(PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(self.kids), kids))
+        """Write the page tree, catalog, info and xref, in chunks: a print run of 50,000 packs has
+        400,000 pages and over a million objects, which must not be built up in memory at once."""
+        self.offsets[PAGES] = self.out.tell()
+        self._write(b"%d 0 obj\n<< /Type /Pages /Count %d /Kids [ " % (PAGES, len(self.kids)))
+        for i in range(0, len(self.kids), CHUNK):
+            self._write(b"".join(b"%d 0 R " % k for k in self.kids[i:i + CHUNK]))
+        self._write(b"] >>\nendobj\n")
         self._object(CATALOG, b"<< /Type /Catalog /Pages %d 0 R >>" % PAGES)
         entries = b" ".join(b"/%s %s" % (k.encode("ascii"), _text(v)) for k, v in self.info.items())
         self._object(INFO, b"<< " + entries + b" >>")
         size = self.next
         start = self.out.tell()
-        rows = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
-        rows += [b"%010d 00000 n \n" % self.offsets[n] for n in range(1, size)]
+        self.out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+        for first in range(1, size, CHUNK):
+            self.out.write(b"".join(b"%010d 00000 n \n" % self.offsets[n] for n in range(first, min(first + CHUNK, size))))
         ident = self.digest.hexdigest().encode("ascii")
-        rows.append(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\n" % (size, CATALOG, INFO, ident, ident))
-        rows.append(b"startxref\n%d\n%%%%EOF\n" % start)
-        self.out.write(b"".join(rows))
+        self.out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\n" % (size, CATALOG, INFO, ident, ident))
+        self.out.write(b"startxref\n%d\n%%%%EOF\n" % start)
 
 
 def join_to(path: Path, parts, info: dict[str, str]) -> int:
