@@ -52,8 +52,8 @@ def contact_sheet() -> Image.Image:
 
 def main() -> None:
     for name, (language, variant, large, pages) in STRIPS.items():
-        strip(language, variant, large, pages).quantize(colors=64).save(DOCS / name, optimize=True)
-    contact_sheet().quantize(colors=64).save(DOCS / "contact-sheet.png", optimize=True)
+        strip(language, variant, large, pages).quantize(colors=128, method=Image.Quantize.MAXCOVERAGE).save(DOCS / name, optimize=True)
+    contact_sheet().quantize(colors=128, method=Image.Quantize.MAXCOVERAGE).save(DOCS / "contact-sheet.png", optimize=True)
 
 
 if __name__ == "__main__":
