@@ -180,6 +180,7 @@ class Fonts:
         self.theme = theme
         self._registered: dict[tuple[str, str], str] = {}
         self._coverage: dict[tuple[str, str], frozenset[str]] = {}
+        self._printable: frozenset[str] | None = None
 
     def _ranges(self) -> Ranges:
         return tuple(r for ranges in self.theme.scripts.values() for r in ranges)
@@ -237,8 +238,11 @@ class Fonts:
 
     def unprintable(self, text: str) -> list[str]:
         """Characters of a client's value that some style could not draw, whichever it lands in."""
-        styles = {(s.font, s.weight): s for s in self.theme.styles.values()}.values()
-        return sorted({c for c in text for s in styles if not self._drawable(c, s)})
+        if self._printable is None:  # once: what every style can draw, from its font or the fallback
+            pairs = {(s.font, s.weight) for s in self.theme.styles.values()}
+            self._printable = frozenset.intersection(*(
+                self._chars(font, weight) | self._chars(self.theme.fallback, weight) for font, weight in pairs))
+        return sorted(set(text) - self._printable)
 
     def markup(self, text: str, style: Style) -> str:
         """Escape `text` for reportlab and route characters the style's font lacks to the fallback."""

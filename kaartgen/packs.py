@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from kaartgen.build import LARGE_PRINT, check_theme_names, pick_format
-from kaartgen.clients import Client, client_error
+from kaartgen.clients import PRINTED, Client, client_error
 from kaartgen.content import CardSet
 from kaartgen.errors import KaartgenError
 from kaartgen.fonts import Fonts
@@ -53,7 +53,6 @@ class Edition:
         self.shared = frozenset(id(s) for i, c in enumerate(self.generic) if i not in keep for s in c.sides)
 
 
-PERSONAL_FIELDS = ("name", "street", "city", "country", "professional", "role", "phone", "location")
 
 
 class PackMaker:
@@ -106,7 +105,7 @@ class PackMaker:
                 cards[i] = layout.fill_in_card(i, ed.card_set.cards[i])
             letter = [letter_page(layout, ed.card_set.letter, client, self.letter_date)]
         except KaartgenError as exc:
-            raise client_error(exc, {f: getattr(client, f) for f in PERSONAL_FIELDS}) from None
+            raise client_error(exc, {f: getattr(client, f) for f in PRINTED}) from None
         if ed.fmt.duplex is not None:
             letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet
         pages = letter + impose(cards, ed.fmt, ed.theme, ed.fmt_name)

@@ -26,6 +26,7 @@ from kaartgen.layout import Layout
 from kaartgen.loading import Loaded, load_card_set, load_theme
 from kaartgen.text import Personal, card_values, render
 from kaartgen.units import mm
+from kaartgen.yamlfile import read_limited
 
 CHUNK = 1000  # characters of an answer laid out as one paragraph
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)
@@ -95,7 +96,7 @@ def _pdf_answers(path: Path) -> Filled:
         quiet.addHandler(logging.NullHandler())
 
     try:
-        reader = PdfReader(io.BytesIO(_read_limited(path)))
+        reader = PdfReader(io.BytesIO(read_limited(path, MAX_FILE, "filled pack or answers file")))
         if reader.is_encrypted:
             raise KaartgenError("is encrypted; ask for a copy without a password", path)
         keywords = str((reader.metadata or {}).get("/Keywords", ""))
@@ -111,20 +112,9 @@ def _pdf_answers(path: Path) -> Filled:
     return Filled(language, variant, answers)
 
 
-def _read_limited(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE + 1)
-    except OSError as exc:
-        raise KaartgenError(f"cannot be read ({exc.strerror})", path) from None
-    if len(data) > MAX_FILE:
-        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB; this is not a filled kaartgen pack", path)
-    return data
-
-
 def _json_answers(path: Path) -> Filled:
     try:
-        data = json.loads(_read_limited(path).decode("utf-8-sig"))
+        data = json.loads(read_limited(path, MAX_FILE, "filled pack or answers file").decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise KaartgenError("is not a readable answers file (JSON); save the answers again", path) from None
     if not isinstance(data, dict) or data.get("kaartgen") != "answers" or "/" not in str(data.get("set", "")):

@@ -69,8 +69,8 @@ MIN_EXPANSION = 10_000  # nodes an alias-using document may always expand to
 MAX_DEPTH = 100
 
 
-def read_text_limited(path: Path, max_bytes: int, what: str = "file") -> str:
-    """A UTF-8 text file (BOM allowed), refused with a clear message when larger than `max_bytes`."""
+def read_limited(path: Path, max_bytes: int, what: str = "file") -> bytes:
+    """A file's bytes, refused with a clear message when larger than `max_bytes` (never read whole)."""
     try:
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
@@ -81,7 +81,13 @@ def read_text_limited(path: Path, max_bytes: int, what: str = "file") -> str:
     except OSError as exc:
         raise KaartgenError(f"cannot be read ({exc.strerror}); check that the {what} exists and may be read", path) from None
     if len(data) > max_bytes:
-        raise KaartgenError(f"is larger than {max_bytes // (1024 * 1024)} MB, the limit for a {what}; split it", path)
+        raise KaartgenError(f"is larger than {max_bytes // (1024 * 1024)} MB, the limit for a {what}", path)
+    return data
+
+
+def read_text_limited(path: Path, max_bytes: int, what: str = "file") -> str:
+    """A UTF-8 text file (BOM allowed), refused with a clear message when larger than `max_bytes`."""
+    data = read_limited(path, max_bytes, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
