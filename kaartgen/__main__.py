@@ -1,5 +1,5 @@
 """Allow `python -m kaartgen`."""
 
-from kaartgen.cli import main
+from kaartgen.commands.cli import main
 
 main()

@@ -183,7 +183,7 @@ def test_yaml_client_list_and_ignored_columns(tmp_path):
 def test_print_run_joined_from_many_parts_reads_cleanly(tmp_path, monkeypatch):
     import warnings
 
-    import kaartgen.batch as kb
+    import kaartgen.engine.batch as kb
 
     monkeypatch.setattr(kb, "PART", 2)  # six packs: three parts joined into one file
     clients = tmp_path / "c.csv"

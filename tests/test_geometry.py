@@ -6,11 +6,12 @@ import pytest
 from pypdf import PdfReader
 
 from kaartgen.errors import KaartgenError
-from kaartgen.fonts import Fonts
-from kaartgen.imposition import impose
-from kaartgen.layout import Layout
-from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES, load_card_set, load_theme
-from kaartgen.units import mm
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.imposition import impose
+from kaartgen.layout.cards import Layout
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.loading import load_card_set, load_theme
+from kaartgen.model.units import mm
 
 A4 = (595.28, 841.89)
 A6 = (297.64, 419.53)

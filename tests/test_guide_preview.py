@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, ImageStat
 from pypdf import PdfReader
 
-from kaartgen.loading import DEFAULT_CONTENT, load_card_set
+from kaartgen.model.builtin import DEFAULT_CONTENT
+from kaartgen.model.loading import load_card_set
 from tests.conftest import pdf_text, run, squash
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kaartgen.content import Choice, Descriptions, Heading, Text, WriteIn
-from kaartgen.loading import DEFAULT_CONTENT, load_card_set
+from kaartgen.model.content import Choice, Descriptions, Heading, Text, WriteIn
+from kaartgen.model.builtin import DEFAULT_CONTENT
+from kaartgen.model.loading import load_card_set
 from tests.conftest import pdf_text, squash
 
 

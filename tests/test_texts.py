@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kaartgen.build import LARGE_PRINT, lay_out
-from kaartgen.fonts import Fonts
-from kaartgen.layout import TextBox
-from kaartgen.lint import widows
-from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES, available_sets, load_card_set, load_theme
-from kaartgen.text import Personal
+from kaartgen.engine.build import LARGE_PRINT, lay_out
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.cards import TextBox
+from kaartgen.engine.lint import widows
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.loading import available_sets, load_card_set, load_theme
+from kaartgen.model.text import Personal
 from tests.conftest import pdf_text, run, squash
 
 SETS = available_sets(DEFAULT_CONTENT)

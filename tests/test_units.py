@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaartgen.units import parse_length, to_mm
+from kaartgen.model.units import parse_length, to_mm
 
 
 @pytest.mark.parametrize("text, mm", [("105mm", 105), ("1cm", 10), ("72pt", 25.4), ("1in", 25.4), ("-3mm", -3)])

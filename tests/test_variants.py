@@ -7,8 +7,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from kaartgen.lint import check_readability
-from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES, load_card_set, load_theme
+from kaartgen.engine.lint import check_readability
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.loading import load_card_set, load_theme
 from tests.conftest import build_pack, pdf_text, run, squash
 from tests.test_lint import line_of, replace
 

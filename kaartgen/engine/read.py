@@ -19,14 +19,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from kaartgen import __version__
-from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
+from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.errors import KaartgenError
-from kaartgen.fonts import Fonts
-from kaartgen.layout import Layout
-from kaartgen.loading import Loaded, load_card_set, load_theme
-from kaartgen.text import Personal, card_values, render
-from kaartgen.units import mm
-from kaartgen.yamlfile import read_limited
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.cards import Layout
+from kaartgen.model.loading import Loaded, load_card_set, load_theme
+from kaartgen.model.text import Personal, card_values, render
+from kaartgen.model.units import mm
+from kaartgen.model.yamlfile import read_limited
 
 CHUNK = 1000  # characters of an answer laid out as one paragraph
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
-from kaartgen.layout import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
-from kaartgen.marks import InsertMark, draw_mark
-from kaartgen.theme import Format, Theme
-from kaartgen.units import mm
+from kaartgen.layout.cards import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
+from kaartgen.render.marks import InsertMark, draw_mark
+from kaartgen.model.theme import Format, Theme
+from kaartgen.model.units import mm
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from reportlab.lib.colors import Color
 
-from kaartgen.imposition import Page
-from kaartgen.layout import Field
+from kaartgen.layout.imposition import Page
+from kaartgen.layout.cards import Field
 
 TRANSPARENT = Color(1, 1, 1, alpha=0)
 

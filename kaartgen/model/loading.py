@@ -12,15 +12,12 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kaartgen.content import CardSet, check_references
+from kaartgen.model.content import CardSet, check_references
 from kaartgen.errors import KaartgenError, KaartgenErrors
-from kaartgen.theme import Theme
-from kaartgen.merge import Tree, merge
-from kaartgen.yamlfile import YamlFile, load_yaml
+from kaartgen.model.theme import Theme
+from kaartgen.model.merge import Tree, merge
+from kaartgen.model.yamlfile import YamlFile, load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONTENT = ROOT / "content"
-DEFAULT_TEMPLATES = ROOT / "templates"
 CONTENT_FILES = ("set.yaml", "stagnations.yaml", "domains.yaml", "cards.yaml", "letter.yaml", "guide.yaml")
 OPTIONAL_FILES = ("letter.yaml", "guide.yaml")
 INFO_FILE = "set.yaml"  # its whole mapping is the set's metadata (`info` in the model)

@@ -9,11 +9,11 @@ coordinates. The sheet is printed without any offset so that it measures the pri
 from __future__ import annotations
 
 from kaartgen.errors import KaartgenError
-from kaartgen.imposition import Page
-from kaartgen.layout import Item, Layout, Rule, TextBox
-from kaartgen.text import render
-from kaartgen.theme import Format
-from kaartgen.units import mm
+from kaartgen.layout.imposition import Page
+from kaartgen.layout.cards import Item, Layout, Rule, TextBox
+from kaartgen.model.text import render
+from kaartgen.model.theme import Format
+from kaartgen.model.units import mm
 
 _RANGE = 10  # mm either side of zero
 _ARM = mm(45)  # half length of the front cross

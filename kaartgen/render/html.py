@@ -13,10 +13,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from kaartgen import __version__
-from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
-from kaartgen.fonts import _font_path
-from kaartgen.text import Personal, card_values, render
-from kaartgen.theme import Theme
+from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
+from kaartgen.layout.fonts import _font_path
+from kaartgen.model.text import Personal, card_values, render
+from kaartgen.model.theme import Theme
 
 TEMPLATE = "html/pack.html.j2"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaartgen.yamlfile import YamlFile
+from kaartgen.model.yamlfile import YamlFile
 
 Loc = tuple[Any, ...]
 Origin = tuple[Path, int]

@@ -9,16 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaartgen.clients import client_error, value_problems
+from kaartgen.model.clients import client_error, value_problems
 from kaartgen.errors import KaartgenError, KaartgenErrors
-from kaartgen.calibration import calibration_pages
-from kaartgen.fonts import Fonts
-from kaartgen.imposition import impose
-from kaartgen.layout import CardLayout, Layout
-from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES, Loaded, load_card_set, load_theme
-from kaartgen.pdf import remove_temporary, render_pdf, write_atomic
-from kaartgen.text import Personal
-from kaartgen.theme import Format, Theme
+from kaartgen.layout.calibration import calibration_pages
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.imposition import impose
+from kaartgen.layout.cards import CardLayout, Layout
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.loading import Loaded, load_card_set, load_theme
+from kaartgen.render.pdf import remove_temporary, render_pdf, write_atomic
+from kaartgen.model.text import Personal
+from kaartgen.model.theme import Format, Theme
 
 
 LARGE_PRINT = ("large-print",)  # the template overlay behind --large-print
@@ -121,7 +122,7 @@ def build(options: BuildOptions) -> list[Path]:
     check_personal(options.personal, Fonts(theme.model))
     remove_temporary(options.out)  # left by a build that was killed mid-write
     if options.format == HTML:
-        from kaartgen.html import render_html
+        from kaartgen.render.html import render_html
 
         check_theme_names(card_set, theme.model)
         path = options.out / output_name(card_set, theme.model, HTML, options.personal).replace(".pdf", ".html")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kaartgen.errors import KaartgenError
-from kaartgen.layout import CardLayout, Item, SideLayout
-from kaartgen.theme import Format, Theme
-from kaartgen.units import to_mm
+from kaartgen.layout.cards import CardLayout, Item, SideLayout
+from kaartgen.model.theme import Format, Theme
+from kaartgen.model.units import to_mm
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from kaartgen.errors import KaartgenError, MissingGlyph
-from kaartgen.theme import FontFile, Style, Theme
+from kaartgen.model.theme import FontFile, Style, Theme
 
 CUT_VERSION = "2"  # part of the cache key: bump when _cut changes what it makes
 Ranges = tuple[tuple[int, int], ...]

@@ -37,13 +37,13 @@ from pathlib import Path
 from typing import Callable
 
 from kaartgen import __version__
-from kaartgen.clients import Client, RowError, read_clients, validate
+from kaartgen.model.clients import Client, RowError, read_clients, validate
 from kaartgen.errors import FieldError, KaartgenError, check_stop
-from kaartgen.fonts import font_files
-from kaartgen.loading import available_sets
-from kaartgen.packs import PackMaker
-from kaartgen.pdf import PdfDoc, remove_temporary, render_pdf, write_atomic
-from kaartgen.pdfjoin import join_to
+from kaartgen.layout.fonts import font_files
+from kaartgen.model.loading import available_sets
+from kaartgen.engine.packs import PackMaker
+from kaartgen.render.pdf import PdfDoc, remove_temporary, render_pdf, write_atomic
+from kaartgen.render.pdfjoin import join_to
 
 MARKER = ".kaartgen-job"
 JOURNAL = ".journal.csv"

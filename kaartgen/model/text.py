@@ -21,7 +21,7 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from kaartgen.content import Dates
+from kaartgen.model.content import Dates
 from kaartgen.errors import KaartgenError
 
 

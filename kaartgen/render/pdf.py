@@ -19,12 +19,12 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference,
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
-from kaartgen.draw import draw_items, draw_side, draw_side_body, place
-from kaartgen.fields import draw_fields
-from kaartgen.imposition import Page
-from kaartgen.layout import SideLayout
-from kaartgen.theme import Format, Theme
-from kaartgen.units import mm
+from kaartgen.render.draw import draw_items, draw_side, draw_side_body, place
+from kaartgen.render.fields import draw_fields
+from kaartgen.layout.imposition import Page
+from kaartgen.layout.cards import SideLayout
+from kaartgen.model.theme import Format, Theme
+from kaartgen.model.units import mm
 
 
 def colour_lookup(theme: Theme):

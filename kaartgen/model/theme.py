@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from reportlab.lib.colors import CMYKColor
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from kaartgen.units import parse_length
+from kaartgen.model.units import parse_length
 
 Length = Annotated[float, BeforeValidator(parse_length)]
 DOMAIN_TEXT = "domain-text"  # style colour meaning "the text colour of the card's domain colour"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from reportlab.graphics.barcode.ecc200datamatrix import ECC200DataMatrix
 
-from kaartgen.units import mm
+from kaartgen.model.units import mm
 
 MODULE = mm(0.2)
 

@@ -18,14 +18,14 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from kaartgen.content import (
+from kaartgen.model.content import (
     CardSet, Choice, Descriptions, Domain, DomainChoice, FillInCard, Heading, Side, Text, WriteIn,
 )
 from kaartgen.errors import FitError, KaartgenError
-from kaartgen.fonts import Fonts
-from kaartgen.text import Personal, card_values, render
-from kaartgen.theme import DOMAIN_TEXT, Style, Theme
-from kaartgen.units import to_mm
+from kaartgen.layout.fonts import Fonts
+from kaartgen.model.text import Personal, card_values, render
+from kaartgen.model.theme import DOMAIN_TEXT, Style, Theme
+from kaartgen.model.units import to_mm
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 _TALL = 10_000.0  # height offered to a paragraph when measuring it

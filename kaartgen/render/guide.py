@@ -16,17 +16,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kaartgen import __version__
-from kaartgen.content import CardSet, Descriptions
-from kaartgen.draw import draw_side_body
+from kaartgen.model.content import CardSet, Descriptions
+from kaartgen.render.draw import draw_side_body
 from kaartgen.errors import KaartgenError
-from kaartgen.fonts import Fonts
-from kaartgen.imposition import impose
-from kaartgen.layout import CardLayout, Layout
-from kaartgen.loading import Loaded, load_card_set, load_theme
-from kaartgen.pdf import colour_lookup, render_pdf, write_atomic
-from kaartgen.text import render
-from kaartgen.theme import Theme
-from kaartgen.units import mm
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.imposition import impose
+from kaartgen.layout.cards import CardLayout, Layout
+from kaartgen.model.loading import Loaded, load_card_set, load_theme
+from kaartgen.render.pdf import colour_lookup, render_pdf, write_atomic
+from kaartgen.model.text import render
+from kaartgen.model.theme import Theme
+from kaartgen.model.units import mm
 
 MARGIN = mm(18)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from kaartgen.clients import TWO_SPACES
-from kaartgen.content import Dates, Letter
+from kaartgen.model.clients import TWO_SPACES
+from kaartgen.model.content import Dates, Letter
 from kaartgen.errors import FieldError, FitError
-from kaartgen.imposition import Page
-from kaartgen.layout import Item, Layout, Rule, TextBox
-from kaartgen.text import format_appointment, format_date, optional, render
-from kaartgen.units import to_mm
+from kaartgen.layout.imposition import Page
+from kaartgen.layout.cards import Item, Layout, Rule, TextBox
+from kaartgen.model.text import format_appointment, format_date, optional, render
+from kaartgen.model.units import to_mm
 
 
 def letter_values(dates: Dates, client, when: date) -> dict[str, object]:

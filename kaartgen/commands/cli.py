@@ -22,17 +22,17 @@ from pathlib import Path
 import click
 
 from kaartgen import __version__
-from kaartgen.batch import BatchOptions, run_batch
-from kaartgen.build import BuildOptions, build
+from kaartgen.engine.batch import BatchOptions, run_batch
+from kaartgen.engine.build import BuildOptions, build
 from kaartgen.errors import KaartgenError, Stopped, request_stop
-from kaartgen.guide import build_guide
-from kaartgen.lint import lint, table
-from kaartgen.pdf import write_atomic
-from kaartgen.preview import build_previews
-from kaartgen.read import read
-from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from kaartgen.text import Personal, parse_appointment
-from kaartgen.units import mm
+from kaartgen.render.guide import build_guide
+from kaartgen.engine.lint import lint, table
+from kaartgen.render.pdf import write_atomic
+from kaartgen.render.preview import build_previews
+from kaartgen.engine.read import read
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.text import Personal, parse_appointment
+from kaartgen.model.units import mm
 
 EXIT_INPUT = 2
 ENVIRONMENT = {  # what the user can do about an OSError while writing

@@ -11,12 +11,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from kaartgen.build import LARGE_PRINT, lay_out, pick_format
-from kaartgen.fonts import Fonts
-from kaartgen.imposition import impose
-from kaartgen.loading import load_card_set, load_theme
-from kaartgen.pdf import render_pdf, write_atomic
-from kaartgen.text import Personal
+from kaartgen.engine.build import LARGE_PRINT, lay_out, pick_format
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.imposition import impose
+from kaartgen.model.loading import load_card_set, load_theme
+from kaartgen.render.pdf import render_pdf, write_atomic
+from kaartgen.model.text import Personal
 
 DPI = 110
 GAP = 16

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
-from kaartgen.text import Personal, parse_date_time
-from kaartgen.yamlfile import load_yaml
+from kaartgen.model.text import Personal, parse_date_time
+from kaartgen.model.yamlfile import load_yaml
 
 TWO_SPACES = "\u00a0\u00a0"  # PostNL: two spaces between postcode and town; no-break, so they are kept
 COLUMNS = ("id", "name", "street", "postcode", "city", "country", "professional", "role", "phone",

@@ -15,24 +15,24 @@ from typing import Iterator
 
 from jinja2 import TemplateSyntaxError
 
-from kaartgen.build import LARGE_PRINT, lay_out
-from kaartgen.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
-from kaartgen.contrast import contrast
+from kaartgen.engine.build import LARGE_PRINT, lay_out
+from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
+from kaartgen.engine.contrast import contrast
 from kaartgen.errors import KaartgenError, KaartgenErrors
-from kaartgen.fonts import Fonts
-from kaartgen.guide import guide_pdf, reflection_pdf
-from kaartgen.imposition import impose
-from kaartgen.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
-from kaartgen.readability import CardScore, card_scores
-from kaartgen.clients import Client
-from kaartgen.layout import CardLayout, Layout, TextBox
-from kaartgen.letter import letter_page, letter_values
-from kaartgen.text import (
+from kaartgen.layout.fonts import Fonts
+from kaartgen.render.guide import guide_pdf, reflection_pdf
+from kaartgen.layout.imposition import impose
+from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
+from kaartgen.engine.readability import CardScore, card_scores
+from kaartgen.model.clients import Client
+from kaartgen.layout.cards import CardLayout, Layout, TextBox
+from kaartgen.layout.letter import letter_page, letter_values
+from kaartgen.model.text import (
     CALIBRATION_VARIABLES, CARD_VARIABLES, DATE_VARIABLES, LETTER_VARIABLES, NUMBER_VARIABLES, Personal,
     card_values, parse_date_time, render, variables,
 )
-from kaartgen.theme import DOMAIN, DOMAIN_TEXT, Theme
-from kaartgen.units import to_mm
+from kaartgen.model.theme import DOMAIN, DOMAIN_TEXT, Theme
+from kaartgen.model.units import to_mm
 
 NONE: frozenset[str] = frozenset()
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import textstat
 
-from kaartgen.content import CardSet
-from kaartgen.text import Personal, card_values, render
+from kaartgen.model.content import CardSet
+from kaartgen.model.text import Personal, card_values, render
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+")

@@ -11,18 +11,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from kaartgen.build import LARGE_PRINT, check_theme_names, pick_format
-from kaartgen.clients import PRINTED, Client, client_error
-from kaartgen.content import CardSet
+from kaartgen.engine.build import LARGE_PRINT, check_theme_names, pick_format
+from kaartgen.model.clients import PRINTED, Client, client_error
+from kaartgen.model.content import CardSet
 from kaartgen.errors import KaartgenError
-from kaartgen.fonts import Fonts
-from kaartgen.imposition import Page, impose
-from kaartgen.layout import CardLayout, Layout
-from kaartgen.letter import letter_page
-from kaartgen.loading import Loaded, load_card_set, load_theme
-from kaartgen.marks import InsertMark, mark_value
-from kaartgen.text import CARD_VARIABLES, variables
-from kaartgen.theme import Format, Theme
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.imposition import Page, impose
+from kaartgen.layout.cards import CardLayout, Layout
+from kaartgen.layout.letter import letter_page
+from kaartgen.model.loading import Loaded, load_card_set, load_theme
+from kaartgen.render.marks import InsertMark, mark_value
+from kaartgen.model.text import CARD_VARIABLES, variables
+from kaartgen.model.theme import Format, Theme
 
 
 def personal_cards(cs: CardSet) -> list[int]:
