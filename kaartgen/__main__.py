@@ -1,5 +1,5 @@
 """Allow `python -m kaartgen`."""
 
-from kaartgen.commands.cli import main
+from kaartgen.commands.main import main
 
 main()

@@ -61,6 +61,19 @@ class MissingGlyph(KaartgenError):
         )
 
 
+class AbsentValue(KaartgenError):
+    """A text prints an optional value without `{% if %}` around it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"prints {{{{ {name} }}}}, which is optional and may be empty; "
+                         f"put it inside {{% if {name} %}} … {{% endif %}}")
+
+
+class TextNotAllowed(KaartgenError):
+    """A text uses a template construct that card texts may not use."""
+
+
 class Stopped(BaseException):
     """The user or the system asked the run to stop (Ctrl-C, SIGTERM). A BaseException, like
     KeyboardInterrupt, so that every `finally` cleans up on the way out and no `except Exception`

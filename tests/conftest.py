@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from kaartgen.commands.cli import main
+from kaartgen.commands.main import main
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 
 NASTY_NAME = "<b>Zoë</b> & {{ 7*7 }} İlknur Ĳsbrand"

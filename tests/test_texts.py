@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaartgen.engine.build import LARGE_PRINT, lay_out
+from kaartgen.engine.edition import LARGE_PRINT, lay_out
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.cards import TextBox
 from kaartgen.engine.lint import widows

@@ -41,8 +41,9 @@ from kaartgen.model.clients import Client, RowError, read_clients, validate
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.layout.fonts import font_files
 from kaartgen.model.loading import available_sets
-from kaartgen.engine.packs import PackMaker
-from kaartgen.render.pdf import PdfDoc, remove_temporary, render_pdf, write_atomic
+from kaartgen.engine.edition import Edition, Library
+from kaartgen.layout.imposition import Page
+from kaartgen.render.pdf import PdfDoc, remove_temporary, write_atomic
 from kaartgen.render.pdfjoin import join_to
 
 MARKER = ".kaartgen-job"
@@ -182,6 +183,24 @@ def _journal(out: Path) -> dict[str, str]:
 
 # -- worker side ----------------------------------------------------------------------------------
 
+@dataclass
+class PackMaker:
+    """A batch's view of the engine: the edition for a client and the client's pages."""
+
+    library: Library
+    fmt_name: str
+    letter_date: date
+    insert_marks: bool = False
+    job: str | None = None
+
+    def edition(self, language: str, variant: str, large: bool) -> Edition:
+        return self.library.edition(language, variant, large, self.fmt_name)
+
+    def pages(self, client: Client, sequence: int = 0) -> tuple[Edition, list[Page]]:
+        edition = self.edition(client.language, client.variant, client.large_print)
+        return edition, edition.client_pages(client, self.letter_date, sequence, self.job, self.insert_marks)
+
+
 _maker: PackMaker | None = None
 
 
@@ -196,8 +215,7 @@ def _make(task: tuple[Client, int]) -> tuple[int, bytes | None, RowError | None]
     client, sequence = task
     try:
         edition, pages = _maker.pages(client, sequence)
-        data = render_pdf(pages, edition.theme, edition.fmt, edition.card_set.info.title,
-                          f"{edition.card_set.info.language}/{edition.card_set.info.variant}", edition.base_font)
+        data = edition.client_pdf(pages)
     except KaartgenError as exc:
         return sequence, None, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
     return sequence, data, None
@@ -245,13 +263,13 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
         raise KaartgenError(f"--format {options.format} is for one client at a time (kaartgen build); "
                             "a batch makes printed packs: use office, cards or shop")
     global _maker
-    _maker = maker = PackMaker(options.content, options.templates, options.format, options.letter_date, None,
+    _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date,
                                options.insert_marks)
     listing = read_clients(options.clients)
-    clients, errors = validate(listing.rows, set(available_sets(options.content)), RESERVED_IDS, maker.unprintable)
+    clients, errors = validate(listing.rows, set(available_sets(options.content)), RESERVED_IDS, maker.library.unprintable)
     ignored = listing.ignored_columns
     del listing  # the rows as read: only the validated clients are kept
-    fonts = sorted(set(font_files(maker.theme(False).model)) | set(font_files(maker.theme(True).model)))
+    fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
     identity = job_identity(options, fonts)
     maker.job = identity["job"]
     with _locked(options.out):
@@ -348,7 +366,7 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     pool = None
     for key in editions:
         try:
-            maker.edition(*key)  # laid out once here, inherited by forked workers
+            maker.edition(*key).shared  # laid out once here, inherited by forked workers
         except KaartgenError:
             pass  # reported per client below
     if options.jobs > 1 and len(ids) - sum(finished) > 1:

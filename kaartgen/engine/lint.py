@@ -15,7 +15,7 @@ from typing import Iterator
 
 from jinja2 import TemplateSyntaxError
 
-from kaartgen.engine.build import LARGE_PRINT, lay_out
+from kaartgen.engine.edition import LARGE_PRINT, lay_out
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.engine.contrast import contrast
 from kaartgen.errors import KaartgenError, KaartgenErrors
@@ -399,7 +399,7 @@ def lint(content: Path, templates: Path) -> LintReport:
                     try:
                         impose(cards, fmt, theme.model, fmt_name)
                     except KaartgenError as exc:
-                        report.add(theme.sources.error(exc.loc, exc.message) if exc.loc else exc)
+                        report.add(theme.sources.located(exc))
                 if not who:
                     file = content / language / variant
                     for label, start, word in widows(cards):
@@ -412,8 +412,8 @@ def lint(content: Path, templates: Path) -> LintReport:
                     margins.setdefault(key, {})[size] = min(spare, margins.get(key, {}).get(size, spare))
             if loaded.model.guide is not None and size == "a6":
                 try:
-                    guide_pdf(loaded.model, theme.model)
-                    reflection_pdf(loaded.model, theme.model, "office")
+                    guide_pdf(loaded.model, theme.model, fonts)
+                    reflection_pdf(loaded.model, theme.model, fonts, "office")
                 except KaartgenError as exc:
                     report.add(loaded.sources.error(("guide",), f"the guide or reflectiekaart cannot be made: {exc.message}"))
             if loaded.model.letter is not None:

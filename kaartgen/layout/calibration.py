@@ -15,32 +15,31 @@ from kaartgen.model.text import render
 from kaartgen.model.theme import Format
 from kaartgen.model.units import mm
 
-_RANGE = 10  # mm either side of zero
-_ARM = mm(45)  # half length of the front cross
-
-
 def _ruler(layout: Layout, cx: float, cy: float, vertical: bool, label: str, colour: str) -> list[Item]:
-    """A ruler of ±10 mm centred on (cx, cy): ticks every 0.5 mm, longer every mm, numbers every 5 mm."""
+    """A ruler of ± ruler_mm centred on (cx, cy): ticks every 0.5 mm, longer every mm, numbers every 5 mm."""
+    look = layout.theme.calibration
     style = layout.theme.footer.style
+    reach = mm(look.ruler_mm)
+    number = look.number_width
     items: list[Item] = []
-    for half in range(-2 * _RANGE, 2 * _RANGE + 1):
+    for half in range(-2 * look.ruler_mm, 2 * look.ruler_mm + 1):
         u = mm(half / 2)
-        length = mm(6) if half % 10 == 0 else mm(4) if half % 2 == 0 else mm(2)
+        length = look.tick_long if half % 10 == 0 else look.tick_mid if half % 2 == 0 else look.tick_short
         if vertical:
-            items.append(Rule(cx, cy + u, cx + length, cy + u, colour, 0.4))
+            items.append(Rule(cx, cy + u, cx + length, cy + u, colour, look.tick_width))
         else:
-            items.append(Rule(cx + u, cy, cx + u, cy + length, colour, 0.4))
+            items.append(Rule(cx + u, cy, cx + u, cy + length, colour, look.tick_width))
         if half % 10 == 0:
-            p, h = layout.para(str(half // 2), style, mm(8), align="center")
+            p, h = layout.para(str(half // 2), style, number, align="center")
             if vertical:
-                items.append(TextBox(cx + mm(5), cy + u - h / 3, mm(8), h, p))
+                items.append(TextBox(cx + look.number_across, cy + u - h / 3, number, h, p))
             else:
-                items.append(TextBox(cx + u - mm(4), cy + mm(7), mm(8), h, p))
-    p, h = layout.para(label, style, mm(40))
+                items.append(TextBox(cx + u - number / 2, cy + look.number_along, number, h, p))
+    p, h = layout.para(label, style, look.label_width)
     if vertical:
-        items.append(TextBox(cx + mm(2), cy - mm(_RANGE) - mm(3) - h, mm(40), h, p))
+        items.append(TextBox(cx + look.tick_short, cy - reach - look.text_gap - h, look.label_width, h, p))
     else:
-        items.append(TextBox(cx + mm(_RANGE) + mm(3), cy, mm(40), h, p))
+        items.append(TextBox(cx + reach + look.text_gap, cy, look.label_width, h, p))
     return items
 
 
@@ -50,24 +49,26 @@ def calibration_pages(layout: Layout, fmt: Format, fmt_name: str) -> list[Page]:
     pw, ph = fmt.page
     cal = layout.cs.info.calibration
     text = layout.theme.text_blocks
-    width = pw - 2 * mm(25)
-    colour = "ink"
+    look = layout.theme.calibration
+    margin = look.margin
+    width = pw - 2 * margin
+    colour = look.colour
 
     def header(body: str) -> list[Item]:
         t, th = layout.para(render(cal.title, {}), text.heading, width)
         b, bh = layout.para(body, text.text, width)
-        top = ph - mm(25)
-        return [TextBox(mm(25), top - th, width, th, t), TextBox(mm(25), top - th - mm(3) - bh, width, bh, b)]
+        top = ph - margin
+        return [TextBox(margin, top - th, width, th, t), TextBox(margin, top - th - look.text_gap - bh, width, bh, b)]
 
     cx, cy = pw / 2, ph / 2
     front = Page(pw, ph, items=header(render(cal.front, {})) + [
-        Rule(cx - _ARM, cy, cx + _ARM, cy, colour, 0.3),
-        Rule(cx, cy - _ARM, cx, cy + _ARM, colour, 0.3),
+        Rule(cx - look.arm, cy, cx + look.arm, cy, colour, look.cross_width),
+        Rule(cx, cy - look.arm, cx, cy + look.arm, colour, look.cross_width),
     ])
     bx = pw - cx  # where the front's vertical line lands after a long-edge flip (portrait sheet)
     by = cy if pw <= ph else ph - cy
     back_text = render(cal.back, {"example": "0.5,-1"})
     back = Page(pw, ph, items=header(back_text)
-                + _ruler(layout, bx, by + mm(20), False, cal.horizontal, colour)
-                + _ruler(layout, bx + mm(20), by, True, cal.vertical, colour))
+                + _ruler(layout, bx, by + look.ruler_offset, False, cal.horizontal, colour)
+                + _ruler(layout, bx + look.ruler_offset, by, True, cal.vertical, colour))
     return [front, back]

@@ -21,6 +21,7 @@ from reportlab.platypus import Paragraph
 from kaartgen.model.content import (
     CardSet, Choice, Descriptions, Domain, DomainChoice, FillInCard, Heading, Side, Text, WriteIn,
 )
+from kaartgen.model.answers import answer_name, note_name, tick_name
 from kaartgen.errors import FitError, KaartgenError
 from kaartgen.layout.fonts import Fonts
 from kaartgen.model.text import Personal, card_values, render
@@ -273,7 +274,7 @@ class Layout:
                     style = getattr(self.theme.text_blocks, block.type)
                     pieces.append(self.text_piece(text, style, bloc + ("text",), what))
             elif isinstance(block, WriteIn):
-                pieces.append(self.write_in(f"{card.id}.{block.id}", block.label, block.lines, bloc, what))
+                pieces.append(self.write_in(answer_name(card, block), block.label, block.lines, bloc, what))
             elif isinstance(block, Choice):
                 pieces.append(self.choice(card, block, bloc, what))
             elif isinstance(block, Descriptions):
@@ -380,7 +381,7 @@ class Layout:
                     mid = y - heights[r] / 2 if domains else y - box.size / 2
                     sq = Rect(cx, mid - box.size / 2, box.size, box.size)
                     items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
-                    items.append(Field(sq, name if kind == "radio" else f"{name}.{value}", kind, value,
+                    items.append(Field(sq, name if kind == "radio" else tick_name(name, value), kind, value,
                                        label=labels[r * columns + c][1]))
                     if domains:
                         domain = domains[r * columns + c]
@@ -398,7 +399,7 @@ class Layout:
 
     def choice(self, card: FillInCard, block: Choice, loc: tuple, what: str) -> Piece:
         piece = self.tick_grid([(o.id, o.label) for o in block.options], self.theme.checkbox.choice_columns,
-                               f"{card.id}.{block.id}", "radio", loc)
+                               answer_name(card, block), "radio", loc)
         piece.what, piece.loc = what, loc
         return piece
 
@@ -456,7 +457,7 @@ class Layout:
                     option = block.options[i]
                     spot = Rect(cx + look.padding, y - look.padding - badge, badge, badge)
                     items += self.badge(cx + look.padding, y - look.padding, option.letter)
-                    items.append(Field(spot, f"{card.id}.{block.id}", "radio", option.letter,
+                    items.append(Field(spot, answer_name(card, block), "radio", option.letter,
                                        label=f"{option.letter}: {self.render(option.text, loc)}"))
                     tx = cx + 2 * look.padding + badge
                     items.append(TextBox(tx, y - look.padding - h, width - (tx - cx) - look.padding, h, p))
@@ -467,7 +468,7 @@ class Layout:
         return Piece(height, place, what=what, loc=loc)
 
     def domain_choice(self, card: FillInCard, block: DomainChoice, loc: tuple, what: str) -> Piece:
-        name = f"{card.id}.{block.id}"
+        name = answer_name(card, block)
         ticks = self.tick_grid([(d.id, d.label) for d in self.cs.domains], self.theme.checkbox.domain_columns,
                                name, "checkbox", loc, list(self.cs.domains))
         look = self.theme.write_in
@@ -483,7 +484,7 @@ class Layout:
             for n in range(block.max):
                 count = block.lines + extra[n]
                 items += self.badge(x, y - look.line_spacing + badge + 1, str(n + 1))
-                items += self.lines(x + indent, y, self.inner - indent, count, f"{name}.{n + 1}",
+                items += self.lines(x + indent, y, self.inner - indent, count, note_name(name, n + 1),
                                     f"{self._last_heading} {n + 1}")
                 y -= count * look.line_spacing + gap
             return items

@@ -199,6 +199,12 @@ class Fonts:
             self._registered[key] = reg
         return self._registered[key]
 
+    @property
+    def base(self) -> str:
+        """The font every PDF starts with: the face of the cards' body text (one choice for all documents)."""
+        body = self.theme.style(self.theme.text_blocks.text)
+        return self.name(body.font, body.weight)
+
     def _chars(self, family: str, weight: str) -> frozenset[str]:
         """What a family's font draws; the fallback family only within the declared scripts."""
         key = (family, weight)

@@ -41,6 +41,13 @@ class Sources:
         path = dotted(loc)
         return KaartgenError(f"{path}: {message}" if path else message, file, line)
 
+    def located(self, exc: KaartgenError) -> KaartgenError:
+        """The one place a model location (`exc.loc`) becomes file:line; errors that already name
+        a file, or have no location, pass unchanged."""
+        if exc.loc is None or exc.file is not None:
+            return exc
+        return self.error(exc.loc, exc.message)
+
 
 @dataclass
 class Loaded:
@@ -48,6 +55,11 @@ class Loaded:
 
     model: Any
     sources: Sources
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder it was loaded from (a content set's folder, or the templates folder)."""
+        return self.sources.fallback
 
 
 def dotted(loc: tuple) -> str:

@@ -21,8 +21,8 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from kaartgen.errors import AbsentValue, KaartgenError, TextNotAllowed
 from kaartgen.model.content import Dates
-from kaartgen.errors import KaartgenError
 
 
 class Absent:
@@ -41,15 +41,6 @@ class Absent:
 
     def __repr__(self) -> str:
         return f"Absent({self.name!r})"
-
-
-class AbsentValue(KaartgenError):
-    """A text prints an optional value without `{% if %}` around it."""
-
-    def __init__(self, name: str):
-        self.name = name
-        super().__init__(f"prints {{{{ {name} }}}}, which is optional and may be empty; "
-                         f"put it inside {{% if {name} %}} … {{% endif %}}")
 
 
 def _finalize(value: object) -> object:
@@ -88,10 +79,6 @@ class Personal:
     @property
     def is_personal(self) -> bool:
         return any(v is not None for v in (self.name, self.professional, self.appointment, self.location, self.role))
-
-
-class TextNotAllowed(KaartgenError):
-    """A text uses a template construct that card texts may not use."""
 
 
 def _parse(source: str) -> nodes.Template:

@@ -264,6 +264,86 @@ class Format(Strict):
     fields: bool = False
 
 
+class CycleLook(Strict):
+    height: Length
+    line: Stroke
+    arrow_length: Length
+    arrow_half: Length
+    dot: Length
+    dot_colour: str
+    label_width: Length
+    label_distance: Length
+    centre_fill: str
+    centre_padding: Length
+    phase_style: str
+    stagnation_style: str
+
+
+class TableLook(Strict):
+    columns: list[float]
+    grid: Stroke
+    padding_top: Length
+    padding_bottom: Length
+
+
+class PageMargins(Strict):
+    margin: Length
+    top: Length
+    bottom: Length
+
+
+class GuideLook(PageMargins):
+    page_number_y: Length
+    gap_small: Length
+    gap: Length
+    gap_figure: Length
+    gap_section: Length
+    set_title_style: str
+    title_style: str
+    heading_style: str
+    body_style: str
+    label_style: str
+    option_style: str
+    cycle: CycleLook
+    table: TableLook
+    reflection_scale: float
+    reflection_gap: Length
+
+
+class SummaryLook(PageMargins):
+    indent: Length
+    note_indent: Length
+    gap_title: Length
+    gap_card: Length
+    title_style: str
+    card_style: str
+    question_style: str
+    answer_style: str
+
+
+class CalibrationLook(Strict):
+    margin: Length
+    ruler_mm: int = Field(gt=0)
+    arm: Length
+    ruler_offset: Length
+    text_gap: Length
+    tick_long: Length
+    tick_mid: Length
+    tick_short: Length
+    tick_width: Length
+    cross_width: Length
+    number_width: Length
+    number_across: Length
+    number_along: Length
+    label_width: Length
+    colour: str
+
+
+class HtmlLook(Strict):
+    font: str
+    colours: list[str]
+
+
 class Theme(Strict):
     """Everything about how the cards look, merged from the YAML files in one templates folder."""
 
@@ -287,6 +367,10 @@ class Theme(Strict):
     formats: dict[str, Format]
     pictograms: Pictograms
     letter: LetterLook
+    guide: GuideLook
+    summary: SummaryLook
+    calibration: CalibrationLook
+    html: HtmlLook
 
     def check_references(self) -> list[tuple[tuple, str]]:
         """Names that must point at something defined elsewhere in the templates."""
@@ -306,6 +390,7 @@ class Theme(Strict):
                 need(self.colours, style.background, ("styles", key, "background"), "colour")
             need(self.fonts, style.font, ("styles", key, "font"), "font family")
         need(self.fonts, self.fallback, ("fallback",), "font family")
+        need(self.fonts, self.html.font, ("html", "font"), "font family")
         for loc, name in self._style_refs():
             need(self.styles, name, loc, "style")
         for loc, name in self._colour_refs():
@@ -316,14 +401,16 @@ class Theme(Strict):
         refs = [(("text_blocks", k), v) for k, v in self.text_blocks.model_dump().items()]
         refs += [(("letter", part, "style"), getattr(self.letter, part).style) for part in ("sender", "window", "date", "subject")]
         refs.append((("letter", "body_style"), self.letter.body_style))
-        for part in ("front", "band", "footer", "write_in", "checkbox", "badge", "descriptions", "examples"):
-            for key, value in getattr(self, part).model_dump().items():
-                if key.endswith("style"):
-                    refs.append(((part, key), value))
+        for part in ("front", "band", "footer", "write_in", "checkbox", "badge", "descriptions", "examples",
+                     "guide", "summary"):
+            refs += _named(getattr(self, part).model_dump(), (part,), "style")
         return refs
 
     def _colour_refs(self) -> list[tuple[tuple, str]]:
-        refs = [
+        refs = _named(self.guide.model_dump(), ("guide",), "colour") + _named(self.guide.model_dump(), ("guide",), "fill")
+        refs += [(("calibration", "colour"), self.calibration.colour)]
+        refs += [(("html", "colours", i), name) for i, name in enumerate(self.html.colours)]
+        refs += [
             (("write_in", "colour"), self.write_in.colour),
             (("checkbox", "colour"), self.checkbox.colour),
             (("badge", "colour"), self.badge.colour),
@@ -339,3 +426,15 @@ class Theme(Strict):
 
     def style(self, name: str) -> Style:
         return self.styles[name]
+
+
+def _named(data: dict, loc: tuple, suffix: str) -> list[tuple[tuple, str]]:
+    """(location, name) of every key ending in `suffix` (e.g. "style") in a nested template section,
+    so that a new section's names are checked without listing them here."""
+    out = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out += _named(value, loc + (key,), suffix)
+        elif key.endswith(suffix) and isinstance(value, str):
+            out.append((loc + (key,), value))
+    return out

@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from kaartgen import __version__
+from kaartgen.model.answers import SAVED_FILE, answer_name, marker, note_name, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
 from kaartgen.layout.fonts import _font_path
 from kaartgen.model.text import Personal, card_values, render
@@ -55,7 +56,7 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
     for index, card in enumerate(cs.cards):
         blocks: list[dict] = []
         for _, b, under in card.walk():
-            name = f"{card.id}.{getattr(b, 'id', '')}"
+            name = answer_name(card, b) if hasattr(b, "id") else ""
             heading = render(under, values)
             if isinstance(b, Heading):
                 blocks.append({"type": "heading", "text": heading, "level": 2 if not blocks else 3})
@@ -75,8 +76,8 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
             elif isinstance(b, DomainChoice):
                 blocks.append({"type": "domain_choice", "legend": heading,
                                "at_most": render(labels.at_most, {"max": b.max}),
-                               "options": [{"name": f"{name}.{d.id}", "text": d.label} for d in cs.domains],
-                               "areas": [{"name": f"{name}.{n}", "label": f"{labels.notes} {n}"}
+                               "options": [{"name": tick_name(name, d.id), "text": d.label} for d in cs.domains],
+                               "areas": [{"name": note_name(name, n), "label": f"{labels.notes} {n}"}
                                          for n in range(1, b.max + 1)]})
         cards.append({"id": card.id, "number": f"{index + 1}/{len(cs.cards)}", "blocks": blocks,
                       "domains_before": index == first_choice})
@@ -87,7 +88,7 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
     return {
         "language": cs.info.language, "title": cs.info.title, "set": f"{cs.info.language}/{cs.info.variant}",
         "version": __version__, "cards": cards, "domains": domains, "examples_label": cs.info.labels.examples,
-        "save_label": labels.save, "saved_text": labels.saved, "file_name": "kaartgen-answers.json",
+        "save_label": labels.save, "saved_text": labels.saved, "file_name": SAVED_FILE, "marker": marker(),
         "colours": {k: _hex(theme, k) for k in ("ink", "paper", "rule", "muted")},
         "font_regular": _font(theme, "regular"), "font_bold": _font(theme, "bold"),
     }

@@ -6,48 +6,34 @@ a preview is exactly what prints. The contact sheet shows every card, front and 
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 import pypdfium2 as pdfium
 from PIL import Image
 
-from kaartgen.engine.build import LARGE_PRINT, lay_out, pick_format
-from kaartgen.layout.fonts import Fonts
-from kaartgen.layout.imposition import impose
-from kaartgen.model.loading import load_card_set, load_theme
-from kaartgen.render.pdf import render_pdf, write_atomic
-from kaartgen.model.text import Personal
+from kaartgen.layout.cards import CardLayout
 
 DPI = 110
 GAP = 16
 BACKGROUND = (232, 232, 232)
 
 
-def build_previews(content: Path, templates: Path, language: str, variant: str, large: bool, out: Path) -> list[Path]:
-    theme = load_theme(templates, LARGE_PRINT if large else ())
-    loaded = load_card_set(content, language, variant)
-    fonts = Fonts(theme.model)
-    cards = lay_out(theme, loaded, Personal(), fonts)
-    fmt = pick_format(theme.model, "cards", None)
-    body = theme.model.style(theme.model.text_blocks.text)
-    data = render_pdf(impose(cards, fmt, theme.model, "cards"), theme.model, fmt, loaded.model.info.title,
-                      "preview", fonts.name(body.font, body.weight))
-    pdf = pdfium.PdfDocument(data)
-    prefix = f"{language}-{variant}-{theme.model.card.name}"
-    written: list[Path] = []
+def previews(cards: list[CardLayout], pdf: bytes, prefix: str) -> list[tuple[str, bytes]]:
+    """PNGs of the sides in `pdf` (the `cards` format of `cards`, one side a page): names and bytes."""
+    document = pdfium.PdfDocument(pdf)
+    written: list[tuple[str, bytes]] = []
     rows: list[list[Image.Image]] = []
     page = 0
     for number, card in enumerate(cards, 1):
         row = []
         for side_index, _ in enumerate(card.sides):
-            image = pdf[page].render(scale=DPI / 72).to_pil().convert("RGB")
+            image = document[page].render(scale=DPI / 72).to_pil().convert("RGB")
             page += 1
             side = ("front", "back")[side_index] if len(card.sides) > 1 else "side"
-            path = out / f"{prefix}-{number:02d}-{card.id}-{side}.png"
-            written.append(_save(image, path))
+            written.append((f"{prefix}-{number:02d}-{card.id}-{side}.png", _png(image)))
             row.append(image)
         rows.append(row)
-    written.append(_save(_contact_sheet(rows), out / f"{prefix}-contact-sheet.png"))
+    written.append((f"{prefix}-contact-sheet.png", _png(_contact_sheet(rows))))
     return written
 
 
@@ -66,10 +52,7 @@ def _contact_sheet(cards: list[list[Image.Image]]) -> Image.Image:
     return sheet
 
 
-def _save(image: Image.Image, path: Path) -> Path:
-    import io
-
+def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
-    write_atomic(path, buffer.getvalue())
-    return path
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""`kaartgen build`: one pack, generic or for one client, in one format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kaartgen.commands.common import (
+    client_value,
+    content_option,
+    language_option,
+    library,
+    out_option,
+    reports_errors,
+    templates_option,
+    variant_option,
+)
+from kaartgen.errors import KaartgenError
+from kaartgen.model.text import Personal, parse_appointment
+from kaartgen.model.units import mm
+from kaartgen.render.pdf import remove_temporary, write_atomic
+
+
+def _offset(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        dx, dy = (float(v) for v in value.replace(" ", "").split(","))
+    except ValueError:
+        raise KaartgenError(f"--back-offset {value!r} must be two numbers in mm, e.g. \"0.5,-1\"") from None
+    return mm(dx), mm(dy)
+
+
+@click.command("build")
+@content_option
+@templates_option
+@language_option
+@variant_option
+@click.option("--format", "format_", default="office", show_default=True,
+              help="office: four cards an A4 sheet, duplex; cards: one card side a page; shop: with bleed "
+                   "for a print shop; digital: fillable PDF; html: one accessible web page.")
+@click.option("--crop-marks", is_flag=True, help="With --format shop: crop marks outside the bleed.")
+@click.option("--name", help="Client's name for the introduction card.")
+@click.option("--professional", help="Name of the professional the client will talk to.")
+@click.option("--role", help="The professional's role, e.g. arbeidsdeskundige.")
+@click.option("--appointment", help="Date and time of the conversation, e.g. 2026-12-03T10:30.")
+@click.option("--location", help="Where the conversation takes place.")
+@click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
+@click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
+@click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
+@out_option("the PDF files")
+@reports_errors()
+def build(content, templates, language, variant, format_, name, professional, role, appointment, location,
+          crop_marks, back_offset, large_print, calibration, out: Path) -> None:
+    """Build a pack and print the path of each file written.
+
+    \b
+    Examples:
+      kaartgen build
+      kaartgen build --format cards --out previews
+      kaartgen build --variant eenvoudig --large-print
+      kaartgen build --language en
+      kaartgen build --name "Zoë de Wit" --professional "Jan Jansen" \\
+                     --appointment 2026-12-03T10:30 --location "UWV Utrecht"
+    """
+    personal = Personal(
+        name=client_value(name), professional=client_value(professional),
+        appointment=parse_appointment(appointment) if client_value(appointment) else None,
+        location=client_value(location), role=client_value(role),
+    )
+    edition = library(content, templates).edition(language, variant, large_print, format_, _offset(back_offset))
+    data = edition.pack(personal, crop_marks)
+    remove_temporary(out)  # left by a build that was killed mid-write
+    written = [out / edition.file_name(personal)]
+    if calibration:
+        name, sheet = edition.calibration()
+        write_atomic(out / name, sheet)
+        written.append(out / name)
+    write_atomic(written[0], data)
+    for path in sorted(written):
+        click.echo(str(path))

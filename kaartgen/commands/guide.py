@@ -1,0 +1,35 @@
+"""`kaartgen guide`: the professional's guide and the reflectiekaart."""
+
+from __future__ import annotations
+
+import click
+
+from kaartgen.commands.common import (
+    content_option,
+    language_option,
+    library,
+    out_option,
+    reports_errors,
+    templates_option,
+    variant_option,
+)
+from kaartgen.render.pdf import write_atomic
+
+
+@click.command("guide")
+@language_option
+@variant_option
+@out_option("the PDF files")
+@content_option
+@templates_option
+@reports_errors()
+def guide(language, variant, out, content, templates) -> None:
+    """The professional's guide (A4) and the reflectiekaart (office and fillable).
+
+    \b
+    Example:
+      kaartgen guide --language nl --out handleiding
+    """
+    for name, data in library(content, templates).guide(language, variant):
+        write_atomic(out / name, data)
+        click.echo(str(out / name))

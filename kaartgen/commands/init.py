@@ -1,0 +1,45 @@
+"""`kaartgen init DIR`: a copy of the built-in content and templates for a content owner to edit."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from kaartgen.commands.common import CONFIG, reports_errors
+from kaartgen.errors import KaartgenError
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@reports_errors()
+def init(folder: Path) -> None:
+    """Copy the built-in content/ and templates/ into FOLDER, with a kaartgen.yaml naming them.
+
+    \b
+    Example:
+      kaartgen init mijn-kaarten
+      cd mijn-kaarten && kaartgen lint && kaartgen build
+    """
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise KaartgenError(f"{folder} already exists and is not empty; kaartgen init never overwrites, "
+                            "so choose a new folder")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:  # copied in full next to the target, then moved into place: never half a copy
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(DEFAULT_CONTENT, staging / "content", ignore=ignore)
+        shutil.copytree(DEFAULT_TEMPLATES, staging / "templates", ignore=ignore)
+        (staging / CONFIG).write_text("# The folders kaartgen uses when it runs in this folder.\n"
+                                      "content: content\ntemplates: templates\n", encoding="utf-8")
+        if folder.exists():
+            folder.rmdir()
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    click.echo(f"{folder}/content and {folder}/templates: edit these, then check them with `kaartgen lint`.")
+    click.echo(f"In {folder}, every command uses them through {CONFIG}; elsewhere pass "
+               f"--content {folder}/content --templates {folder}/templates (or --config {folder}/{CONFIG}).")

@@ -1,0 +1,36 @@
+"""`kaartgen preview`: PNGs of every card side and a contact sheet."""
+
+from __future__ import annotations
+
+import click
+
+from kaartgen.commands.common import (
+    content_option,
+    language_option,
+    library,
+    out_option,
+    reports_errors,
+    templates_option,
+    variant_option,
+)
+from kaartgen.render.pdf import write_atomic
+
+
+@click.command("preview")
+@language_option
+@variant_option
+@click.option("--large-print", is_flag=True, help="Preview the large-print (A5) cards.")
+@out_option("the PNG files", required=True)
+@content_option
+@templates_option
+@reports_errors()
+def preview(language, variant, large_print, out, content, templates) -> None:
+    """A PNG per card side and a contact sheet of the whole set, front and back.
+
+    \b
+    Example:
+      kaartgen preview --variant eenvoudig --out previews
+    """
+    for name, data in library(content, templates).previews(language, variant, large_print):
+        write_atomic(out / name, data)
+        click.echo(str(out / name))

@@ -1,0 +1,43 @@
+"""`kaartgen read`: a filled digital pack or saved answers into a summary (PDF and JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kaartgen.commands.common import (
+    content_option,
+    library,
+    out_option,
+    reports_errors,
+    templates_option,
+)
+from kaartgen.render.pdf import write_atomic
+
+
+@click.command("read")
+@click.argument("filled", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of the file paths.")
+@out_option("the summary PDF and JSON")
+@content_option
+@templates_option
+@reports_errors()
+def read(filled, as_json, out, content, templates) -> None:
+    """Read a filled digital pack (PDF) or saved answers (JSON) into a summary for the professional.
+
+    \b
+    Example:
+      kaartgen read ingevuld.pdf --out samenvattingen
+    """
+    summary, pdf = library(content, templates).read(filled)
+    text = json.dumps(summary, ensure_ascii=False, indent=2)
+    stem = filled.stem
+    write_atomic(out / f"{stem}-summary.pdf", pdf)
+    write_atomic(out / f"{stem}-summary.json", text.encode("utf-8"))
+    if as_json:
+        click.echo(text)
+    else:
+        click.echo(str(out / f"{stem}-summary.pdf"))
+        click.echo(str(out / f"{stem}-summary.json"))

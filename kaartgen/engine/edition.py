@@ -1,0 +1,295 @@
+"""The engine API: a Library of content and templates, and the Editions made from it.
+
+Every front end (the CLI, the web app, the tests, the batch workers) goes through these two
+classes, so loading, checking, laying out and rendering happen one way only:
+
+- `Library(content, templates)` loads each theme, font set and card set once, on first use.
+- `library.edition(language, variant, large_print, format)` is one language/variant/size in one
+  format with its generic cards laid out once; it renders a pack for no client or one client to
+  bytes, and a batch client's pages.
+- `library.guide(...)`, `library.previews(...)` and `library.read(...)` make the other documents.
+
+Nothing here writes files or knows about click: callers decide where bytes go.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from kaartgen.errors import KaartgenError, KaartgenErrors
+from kaartgen.layout.calibration import calibration_pages
+from kaartgen.layout.cards import CardLayout, Layout
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.imposition import Page, impose
+from kaartgen.layout.letter import letter_page
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.clients import PRINTED, Client, client_error, value_problems
+from kaartgen.model.content import CardSet
+from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme
+from kaartgen.model.text import CARD_VARIABLES, Personal, variables
+from kaartgen.model.theme import Format, Theme
+from kaartgen.render.marks import InsertMark, mark_value
+from kaartgen.render.pdf import render_pdf
+
+LARGE_PRINT = ("large-print",)  # the template overlay behind large print
+HTML = "html"  # the one format that is not a PDF
+PERSONAL_OPTIONS = ("name", "professional", "role", "location")  # client values a single pack takes
+
+
+def check_theme_names(card_set: Loaded, theme: Theme) -> None:
+    """Names in the content that must exist in the templates: domain colours, pictograms, styles."""
+    problems = []
+    for i, domain in enumerate(card_set.model.domains):
+        if domain.colour not in theme.domain_colours:
+            problems.append(card_set.sources.error(("domains", i, "colour"),
+                f"colour '{domain.colour}' is not in the templates' domain_colours; use one of: "
+                f"{', '.join(sorted(theme.domain_colours))}"))
+        if domain.pictogram is not None and domain.pictogram not in theme.pictograms.icons:
+            problems.append(card_set.sources.error(("domains", i, "pictogram"),
+                f"pictogram '{domain.pictogram}' is not in templates/pictograms.yaml; use one of: "
+                f"{', '.join(sorted(theme.pictograms.icons))}"))
+    back = card_set.model.info.domain_back
+    for key in ("text_style", "example_style", "example_heading_style"):
+        name = getattr(back, key)
+        if name is not None and name not in theme.styles:
+            problems.append(card_set.sources.error(("info", "domain_back", key),
+                f"style '{name}' is not in templates/styles.yaml; use one of: {', '.join(sorted(theme.styles))}"))
+    if problems:
+        raise KaartgenErrors(problems)
+
+
+def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | None = None) -> list[CardLayout]:
+    """All cards laid out; layout errors get the file and line of the content they concern."""
+    check_theme_names(card_set, theme.model)
+    try:
+        return Layout(theme.model, fonts or Fonts(theme.model), card_set.model, personal).pack()
+    except KaartgenError as exc:
+        raise card_set.sources.located(exc) from None
+
+
+def personal_cards(cs: CardSet) -> list[int]:
+    """Indexes of fill-in cards with a text that uses a client value."""
+    return [i for i, card in enumerate(cs.cards)
+            if any(variables(text) & CARD_VARIABLES for _, text, kind in card.texts() if kind in ("heading", "text"))]
+
+
+class Edition:
+    """One language/variant/size in one format: checked once, its generic cards laid out once.
+
+    Read-only once made, so threads and forked workers may share it."""
+
+    def __init__(self, theme: Loaded, card_set: Loaded, fonts: Fonts, fmt_name: str,
+                 back_offset: tuple[float, float] | None = None):
+        self.loaded_theme, self.loaded_set = theme, card_set
+        self.theme: Theme = theme.model
+        self.card_set: CardSet = card_set.model
+        self.fonts = fonts
+        self.fmt_name = fmt_name
+        self.fmt: Format | None = None
+        if fmt_name != HTML:
+            if fmt_name not in self.theme.formats:
+                raise KaartgenError(f"unknown format '{fmt_name}'; the templates define: "
+                                    f"{', '.join(sorted(self.theme.formats))}")
+            self.fmt = self.theme.formats[fmt_name]
+            if back_offset is not None:
+                self.fmt = self.fmt.model_copy(update={"back_offset": back_offset})
+        check_theme_names(card_set, theme.model)
+        self.personal = personal_cards(self.card_set)
+        self._lock = threading.Lock()
+
+    @property
+    def base_font(self) -> str:
+        return self.fonts.base
+
+    @cached_property
+    def generic(self) -> list[CardLayout]:
+        """The cards without a client, laid out on first use."""
+        with self._lock:
+            return lay_out(self.loaded_theme, self.loaded_set, Personal(), self.fonts)
+
+    @cached_property
+    def shared(self) -> frozenset[int]:
+        """Ids of the generic sides no client changes: the ones a print run keeps as forms."""
+        keep = set(self.personal)
+        return frozenset(id(s) for i, c in enumerate(self.generic) if i not in keep for s in c.sides)
+
+    # -- one pack ---------------------------------------------------------------------------------
+
+    def check_personal(self, personal: Personal) -> None:
+        """Client values given as options: refused before any layout, naming the option, never the value."""
+        for option in PERSONAL_OPTIONS:
+            value = getattr(personal, option)
+            problems = value_problems(value, self.fonts.unprintable) if value else []
+            if problems:
+                raise KaartgenError(f"--{option} {problems[0]}")
+
+    def cards(self, personal: Personal) -> list[CardLayout]:
+        """Every card laid out for `personal`; when a personal pack fails where the generic one
+        fits, the client's value is to blame and the message names the option."""
+        if not personal.is_personal:
+            return self.generic
+        self.check_personal(personal)
+        try:
+            return Layout(self.theme, self.fonts, self.card_set, personal).pack()
+        except KaartgenError as exc:
+            self.generic  # the content's own problem, if it has one, comes first
+            error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
+            raise KaartgenError(f"--{error.field} {error.message}") from None
+
+    def pack(self, personal: Personal = Personal(), crop_marks: bool = False) -> bytes:
+        """The whole pack as one PDF, or as one web page (format html), as bytes."""
+        if self.fmt is None:
+            from kaartgen.render.html import render_html
+
+            self.check_personal(personal)
+            return render_html(self.card_set, self.theme, self.loaded_theme.folder, personal).encode("utf-8")
+        cards = self.cards(personal)
+        try:
+            pages = impose(cards, self.fmt, self.theme, self.fmt_name, crop_marks)
+        except KaartgenError as exc:
+            raise self.loaded_theme.sources.located(exc) from None
+        info = self.card_set.info
+        return render_pdf(pages, self.theme, self.fmt, info.title,
+                          f"{info.language}/{info.variant}, {self.theme.card.name}, {self.fmt_name}", self.base_font,
+                          keywords=f"kaartgen {info.language}/{info.variant} {self.theme.card.name} {self.fmt_name}")
+
+    def file_name(self, personal: Personal = Personal()) -> str:
+        """language, variant, size and format in the name; never anything about the client."""
+        info = self.card_set.info
+        suffix = "-personal" if personal.is_personal else ""
+        ext = "html" if self.fmt is None else "pdf"
+        return f"kaartgen-{info.language}-{info.variant}-{self.theme.card.name}-{self.fmt_name}{suffix}.{ext}"
+
+    def calibration(self) -> tuple[str, bytes]:
+        """The duplex calibration sheet for this format: its file name and PDF."""
+        if self.fmt is None:
+            raise KaartgenError(f"format '{self.fmt_name}' is not printed; --calibration goes with a duplex format such as office")
+        info = self.card_set.info
+        pages = calibration_pages(Layout(self.theme, self.fonts, self.card_set), self.fmt, self.fmt_name)
+        data = render_pdf(pages, self.theme, self.fmt, info.title, "calibration", self.base_font)
+        return f"kaartgen-calibration-{info.language}-{self.fmt_name}.pdf", data
+
+    # -- a batch client ---------------------------------------------------------------------------
+
+    def client_pages(self, client: Client, letter_date: date, sequence: int = 0,
+                     job: str | None = None, insert_marks: bool = False) -> list[Page]:
+        """Cover letter, then the cards, each on new sheets; only the personal cards are laid out
+        again. Raises KaartgenError, FieldError when a client value is the cause."""
+        if self.card_set.letter is None:
+            info = self.card_set.info
+            raise KaartgenError(f"{info.language}/{info.variant} has no letter.yaml; the batch needs a cover letter")
+        layout = Layout(self.theme, self.fonts, self.card_set, client.personal)
+        cards = list(self.generic)
+        try:
+            for i in self.personal:
+                cards[i] = layout.fill_in_card(i, self.card_set.cards[i])
+            letter = [letter_page(layout, self.card_set.letter, client, letter_date)]
+        except KaartgenError as exc:
+            raise client_error(exc, {f: getattr(client, f) for f in PRINTED}) from None
+        if self.fmt.duplex is not None:
+            letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet
+        pages = letter + impose(cards, self.fmt, self.theme, self.fmt_name)
+        return self._marked(pages, sequence, job) if insert_marks else pages
+
+    def client_pdf(self, pages: list[Page]) -> bytes:
+        info = self.card_set.info
+        return render_pdf(pages, self.theme, self.fmt, info.title, f"{info.language}/{info.variant}", self.base_font)
+
+    def _marked(self, pages: list[Page], sequence: int, job: str | None) -> list[Page]:
+        step = 2 if self.fmt.duplex is not None else 1
+        sheets = len(pages) // step
+        out = list(pages)
+        for sheet in range(sheets):
+            i = sheet * step
+            spot = self.theme.letter.insert_mark if sheet == 0 else self.fmt.insert_mark
+            if spot is None:
+                raise KaartgenError(f"format '{self.fmt_name}' has no insert_mark position in templates/formats.yaml")
+            mark = InsertMark(spot.x, out[i].height - spot.y, mark_value(job or "-", sequence, sheet + 1, sheets))
+            out[i] = replace(out[i], items=out[i].items + [mark])
+        return out
+
+
+class Library:
+    """One content folder and one templates folder; each part is loaded once, on first use."""
+
+    def __init__(self, content: Path = DEFAULT_CONTENT, templates: Path = DEFAULT_TEMPLATES):
+        self.content, self.templates = Path(content), Path(templates)
+        self._lock = threading.RLock()
+        self._themes: dict[bool, Loaded] = {}
+        self._fonts: dict[bool, Fonts] = {}
+        self._sets: dict[tuple[str, str], Loaded] = {}
+        self._editions: dict[tuple, Edition] = {}
+
+    def theme(self, large_print: bool = False) -> Loaded:
+        with self._lock:
+            if large_print not in self._themes:
+                self._themes[large_print] = load_theme(self.templates, LARGE_PRINT if large_print else ())
+            return self._themes[large_print]
+
+    def fonts(self, large_print: bool = False) -> Fonts:
+        with self._lock:
+            if large_print not in self._fonts:
+                self._fonts[large_print] = Fonts(self.theme(large_print).model)
+            return self._fonts[large_print]
+
+    def card_set(self, language: str, variant: str) -> Loaded:
+        with self._lock:
+            if (language, variant) not in self._sets:
+                self._sets[(language, variant)] = load_card_set(self.content, language, variant)
+            return self._sets[(language, variant)]
+
+    def sets(self) -> list[str]:
+        """'language/variant' of every set in the content folder."""
+        return available_sets(self.content)
+
+    def unprintable(self, text: str) -> list[str]:
+        """Characters of a client's value that the fonts cannot print (checked before any layout)."""
+        return self.fonts(False).unprintable(text)
+
+    def edition(self, language: str = "nl", variant: str = "standaard", large_print: bool = False,
+                format: str = "office", back_offset: tuple[float, float] | None = None) -> Edition:
+        key = (language, variant, large_print, format, back_offset)
+        with self._lock:
+            if key not in self._editions:
+                theme = self.theme(large_print)  # templates first: their problems are nobody's content
+                self._editions[key] = Edition(theme, self.card_set(language, variant), self.fonts(large_print),
+                                              format, back_offset)
+            return self._editions[key]
+
+    def guide(self, language: str, variant: str) -> list[tuple[str, bytes]]:
+        """The professional's guide and the reflectiekaart (office and fillable): names and PDFs."""
+        from kaartgen.render.guide import guide_pdf, reflection_pdf
+
+        theme = self.theme(False).model
+        cs = self.card_set(language, variant).model
+        fonts = self.fonts(False)
+        return [(f"kaartgen-guide-{language}-{variant}.pdf", guide_pdf(cs, theme, fonts)),
+                (f"kaartgen-reflection-{language}-{variant}-office.pdf", reflection_pdf(cs, theme, fonts, "office")),
+                (f"kaartgen-reflection-{language}-{variant}-digital.pdf", reflection_pdf(cs, theme, fonts, "digital"))]
+
+    def previews(self, language: str, variant: str, large_print: bool = False) -> list[tuple[str, bytes]]:
+        """A PNG per card side and a contact sheet: names and PNG bytes."""
+        from kaartgen.render.preview import previews
+
+        edition = self.edition(language, variant, large_print, "cards")
+        return previews(edition.generic, edition.pack(), f"{language}-{variant}-{edition.theme.card.name}")
+
+    def read(self, path: Path) -> tuple[dict[str, Any], bytes]:
+        """A filled digital pack or saved answers: the summary as data and as PDF."""
+        from kaartgen.engine.read import read_filled, summarise
+        from kaartgen.model.answers import answer_names
+        from kaartgen.render.summary import summary_pdf
+
+        filled = read_filled(path)
+        cs = self.card_set(filled.language, filled.variant).model
+        if not answer_names(cs) & set(filled.answers):
+            raise KaartgenError("holds no kaartgen answers (is it a printed pack, the guide, or another form?); "
+                                "kaartgen reads the fillable pack (build --format digital) or the answers saved "
+                                "from the web-page pack", path)
+        summary = summarise(cs, filled.answers, path.name)
+        return summary, summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)

@@ -1,0 +1,82 @@
+"""The professional's summary of a client's answers as a PDF: every card's answers under its title.
+
+Answers are the client's own words: printed literally (never as markup), line breaks kept, and
+laid out in chunks so a very long answer costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import SimpleDocTemplate, Spacer
+
+from kaartgen import __version__
+from kaartgen.layout.cards import Layout
+from kaartgen.layout.fonts import Fonts
+from kaartgen.model.content import CardSet
+from kaartgen.model.theme import Theme
+
+CHUNK = 1000  # characters of an answer laid out as one paragraph
+
+
+def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet) -> bytes:
+    """One A4 page (more only if the answers are long): every card's answers under its title."""
+
+    look = theme.summary
+    layout = Layout(theme, fonts, cs)
+    labels = cs.info.summary
+    width = A4[0] - 2 * look.margin
+    flow: list = []
+    answer_style, question_style = look.answer_style, look.question_style
+
+    def para(text: str, style: str, indent: float = 0.0) -> None:
+        p, _ = layout.para(text, style, width - indent, bind=False)  # the client's words as written
+        p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
+        flow.append(p)
+
+    def answer(text: str) -> list[str]:
+        """An answer as paragraphs: one a line the client wrote, long lines in chunks, so that a
+        long answer is laid out in time linear in its length (reportlab re-wraps a paragraph
+        that it splits across pages from the start, every page)."""
+        if not text.strip():
+            return [labels.empty]
+        out = []
+        for line in text.splitlines():
+            while len(line) > CHUNK:
+                cut = line.rfind(" ", CHUNK // 2, CHUNK)
+                cut = cut if cut > 0 else CHUNK
+                out.append(line[:cut])
+                line = line[cut:].lstrip(" ")
+            out.append(line)
+        return [line if line.strip() else "\u00a0" for line in out]
+
+    para(f"{cs.info.title}: {labels.title}", look.title_style)
+    flow.append(Spacer(1, look.gap_title))
+    for card in summary["cards"]:
+        para(f"{card['number']}/{len(cs.cards)}  {card['title']}", look.card_style)
+        for item in card["answers"]:
+            if "ticked" in item:
+                para(f"{labels.ticked}: {', '.join(item['ticked']) or labels.empty}", answer_style, look.indent)
+                for n, note in enumerate(item["notes"], 1):
+                    first, *rest = answer(note)
+                    para(f"{n}. {first}", answer_style, look.indent)
+                    for line in rest:
+                        para(line, answer_style, look.note_indent)
+            else:
+                if item["question"] and item["question"] != card["title"]:
+                    para(item["question"], question_style, look.indent)
+                for line in answer(item["answer"]):
+                    para(line, answer_style, look.indent)
+                if item.get("stagnation"):
+                    para(f"{labels.stagnation}: {item['stagnation']}", question_style, look.indent)
+                    para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", answer_style, look.indent)
+        flow.append(Spacer(1, look.gap_card))
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=look.margin, rightMargin=look.margin,
+                            topMargin=look.top, bottomMargin=look.bottom, invariant=1, initialFontName=fonts.base,
+                            title=labels.title, author="", creator=f"kaartgen {__version__}",
+                            keywords="kaartgen summary")
+    doc.build(flow)
+    return buffer.getvalue()
