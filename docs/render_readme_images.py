@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
+import io
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from PIL import Image
 
-from kaartgen.build import BuildOptions, build
+from kaartgen.engine.edition import Library
 
 DOCS = Path(__file__).resolve().parent
 HEIGHT = 320  # pixels, every strip the same height
@@ -23,14 +23,11 @@ STRIPS = {
 
 
 def strip(language: str, variant: str, large: bool, pages: list[int]) -> Image.Image:
-    with tempfile.TemporaryDirectory() as tmp:
-        (pdf_path,) = build(BuildOptions(language=language, variant=variant, large_print=large,
-                                         format="cards", out=Path(tmp)))
-        pdf = pdfium.PdfDocument(str(pdf_path))
-        images = []
-        for i in pages:
-            page = pdf[i]
-            images.append(page.render(scale=HEIGHT * 2 / page.get_height()).to_pil().convert("RGB"))
+    pdf = pdfium.PdfDocument(Library().edition(language, variant, large, "cards").pack())
+    images = []
+    for i in pages:
+        page = pdf[i]
+        images.append(page.render(scale=HEIGHT * 2 / page.get_height()).to_pil().convert("RGB"))
     w, h = images[0].size
     gap = 24
     sheet = Image.new("RGB", (len(images) * (w + gap) + gap, h + 2 * gap), (235, 235, 235))
@@ -40,13 +37,8 @@ def strip(language: str, variant: str, large: bool, pages: list[int]) -> Image.I
 
 
 def contact_sheet() -> Image.Image:
-    from kaartgen.loading import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-    from kaartgen.preview import build_previews
-
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = build_previews(DEFAULT_CONTENT, DEFAULT_TEMPLATES, "nl", "standaard", False, Path(tmp))
-        sheet = Image.open(paths[-1]).convert("RGB")
-        sheet.load()
+    _, png = Library().previews("nl", "standaard")[-1]
+    sheet = Image.open(io.BytesIO(png)).convert("RGB")
     return sheet.resize((sheet.width * 2 // 5, sheet.height * 2 // 5), Image.LANCZOS)
 
 
