@@ -6,6 +6,7 @@ these errors are content owners and mail-room staff, not Python developers.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 
@@ -19,6 +20,17 @@ class KaartgenError(Exception):
         self.file = Path(file) if file is not None else None
         self.line = line
         self.loc = loc  # where in the content model, resolved to file:line by the caller that knows the files
+
+    def at(self, loc: tuple | None) -> "KaartgenError":
+        """This error located at `loc` in the content model, unless it already names a place.
+
+        For errors raised where the location is not known (deep inside a template's rendering):
+        the one function that knows the location re-raises `exc.at(loc)`; nothing is patched."""
+        if loc is None or self.loc is not None or self.file is not None:
+            return self
+        located = copy.copy(self)
+        located.loc = loc
+        return located
 
     def __str__(self) -> str:
         if self.file is None:
@@ -53,11 +65,12 @@ class FieldError(KaartgenError):
 class MissingGlyph(KaartgenError):
     """A character that neither the style's font nor the fallback font can draw."""
 
-    def __init__(self, char: str):
+    def __init__(self, char: str, loc: tuple | None = None):
         self.char = char
         super().__init__(
             f"character {char!r} (U+{ord(char):04X}) is in no font of the templates; "
-            "replace it, or add a font that has it to templates/fonts.yaml"
+            "replace it, or add a font that has it to templates/fonts.yaml",
+            loc=loc,
         )
 
 

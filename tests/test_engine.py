@@ -97,9 +97,9 @@ def test_a_renamed_style_is_a_file_line_message_from_every_command(templates_cop
 
 def test_reportlab_internals_kaartgen_relies_on_still_exist():
     """An upgrade that drops one of these must fail here, not in a print run."""
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph
-    from reportlab.lib.styles import ParagraphStyle
 
     canvas = Canvas(io.BytesIO())
     assert callable(getattr(Canvas, "_setXObjects", None))

@@ -6,9 +6,11 @@ import pytest
 from pypdf import PdfReader
 
 from kaartgen.errors import KaartgenError
+from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.imposition import impose
-from kaartgen.layout.cards import Layout
+from kaartgen.layout.items import Field
+from kaartgen.model.content import WriteIn
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.model.loading import load_card_set, load_theme
 from kaartgen.model.units import mm
@@ -25,7 +27,7 @@ def sizes(path):
 def laid_out():
     theme = load_theme(DEFAULT_TEMPLATES).model
     cs = load_card_set(DEFAULT_CONTENT, "nl", "standaard").model
-    return theme, Layout(theme, Fonts(theme), cs).pack()
+    return theme, CardMaker(theme, Fonts(theme), cs).pack()
 
 
 def test_office_pack_is_three_duplex_a4_sheets(office_pdf):
@@ -101,3 +103,25 @@ def test_cut_guides_lie_between_the_cards_only(laid_out):
             assert g.x1 == pytest.approx(pw / 2)
         else:
             assert g.y1 == pytest.approx(ph / 2, abs=mm(1))
+
+
+def test_a_card_is_laid_out_the_same_alone_as_after_other_cards():
+    """No state carries from one card to the next: a write-in space with neither a label nor a
+    heading above it is announced with nothing, not with the previous card's heading."""
+    theme = load_theme(DEFAULT_TEMPLATES).model
+    cs = load_card_set(DEFAULT_CONTENT, "nl", "standaard").model
+    last = cs.cards[-1]
+    first_side = last.sides[0].model_copy(update={"blocks": [WriteIn(type="write_in", id="eerst", lines=1),
+                                                             *last.sides[0].blocks[1:]]})
+    changed = last.model_copy(update={"sides": [first_side, *last.sides[1:]]})
+    cs = cs.model_copy(update={"cards": [*cs.cards[:-1], changed]})
+
+    def labels(card):
+        return [(i.name, i.label) for side in card.sides for i in side.items if isinstance(i, Field)]
+
+    fonts = Fonts(theme)
+    index = len(cs.cards) - 1
+    after_others = CardMaker(theme, fonts, cs).pack()[index]
+    alone = CardMaker(theme, fonts, cs).fill_in_card(index, changed)
+    assert labels(after_others) == labels(alone)
+    assert labels(alone)[0] == (f"{changed.id}.eerst", "")

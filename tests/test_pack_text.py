@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kaartgen.model.content import Choice, Descriptions, Heading, Text, WriteIn
 from kaartgen.model.builtin import DEFAULT_CONTENT
+from kaartgen.model.content import Choice, Descriptions, Heading, Text, WriteIn
 from kaartgen.model.loading import load_card_set
 from tests.conftest import pdf_text, squash
 

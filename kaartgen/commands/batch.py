@@ -9,13 +9,7 @@ from pathlib import Path
 
 import click
 
-from kaartgen.commands.common import (
-    content_option,
-    library,
-    out_option,
-    reports_errors,
-    templates_option,
-)
+from kaartgen.commands.common import content_option, library, out_option, reports_errors, templates_option
 from kaartgen.engine.batch import BatchOptions, run_batch
 from kaartgen.errors import KaartgenError
 

@@ -6,12 +6,7 @@ import sys
 
 import click
 
-from kaartgen.commands.common import (
-    content_option,
-    library,
-    reports_errors,
-    templates_option,
-)
+from kaartgen.commands.common import content_option, library, reports_errors, templates_option
 from kaartgen.engine.lint import lint as check_all
 from kaartgen.engine.lint import table
 

@@ -32,17 +32,18 @@ import threading
 from array import array
 from dataclasses import dataclass, field
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version as package_version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Callable
 
 from kaartgen import __version__
-from kaartgen.model.clients import Client, RowError, read_clients, validate
+from kaartgen.engine.edition import Edition, Library
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.layout.fonts import font_files
-from kaartgen.model.loading import available_sets
-from kaartgen.engine.edition import Edition, Library
 from kaartgen.layout.imposition import Page
+from kaartgen.model.clients import Client, RowError, read_clients, validate
+from kaartgen.model.loading import available_sets
 from kaartgen.render.pdf import PdfDoc, remove_temporary, write_atomic
 from kaartgen.render.pdfjoin import join_to
 

@@ -23,10 +23,12 @@ from typing import Any
 
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.layout.calibration import calibration_pages
-from kaartgen.layout.cards import CardLayout, Layout
+from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.imposition import Page, impose
+from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
+from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.model.clients import PRINTED, Client, client_error, value_problems
 from kaartgen.model.content import CardSet
@@ -67,7 +69,7 @@ def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | 
     """All cards laid out; layout errors get the file and line of the content they concern."""
     check_theme_names(card_set, theme.model)
     try:
-        return Layout(theme.model, fonts or Fonts(theme.model), card_set.model, personal).pack()
+        return CardMaker(theme.model, fonts or Fonts(theme.model), card_set.model, personal).pack()
     except KaartgenError as exc:
         raise card_set.sources.located(exc) from None
 
@@ -135,7 +137,7 @@ class Edition:
             return self.generic
         self.check_personal(personal)
         try:
-            return Layout(self.theme, self.fonts, self.card_set, personal).pack()
+            return CardMaker(self.theme, self.fonts, self.card_set, personal).pack()
         except KaartgenError as exc:
             self.generic  # the content's own problem, if it has one, comes first
             error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
@@ -170,7 +172,7 @@ class Edition:
         if self.fmt is None:
             raise KaartgenError(f"format '{self.fmt_name}' is not printed; --calibration goes with a duplex format such as office")
         info = self.card_set.info
-        pages = calibration_pages(Layout(self.theme, self.fonts, self.card_set), self.fmt, self.fmt_name)
+        pages = calibration_pages(Typesetter(self.theme, self.fonts), info.calibration, self.fmt, self.fmt_name)
         data = render_pdf(pages, self.theme, self.fmt, info.title, "calibration", self.base_font)
         return f"kaartgen-calibration-{info.language}-{self.fmt_name}.pdf", data
 
@@ -183,12 +185,12 @@ class Edition:
         if self.card_set.letter is None:
             info = self.card_set.info
             raise KaartgenError(f"{info.language}/{info.variant} has no letter.yaml; the batch needs a cover letter")
-        layout = Layout(self.theme, self.fonts, self.card_set, client.personal)
+        maker = CardMaker(self.theme, self.fonts, self.card_set, client.personal)
         cards = list(self.generic)
         try:
             for i in self.personal:
-                cards[i] = layout.fill_in_card(i, self.card_set.cards[i])
-            letter = [letter_page(layout, self.card_set.letter, client, letter_date)]
+                cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
+            letter = [letter_page(maker.ts, self.card_set.letter, self.card_set.info.dates, client, letter_date)]
         except KaartgenError as exc:
             raise client_error(exc, {f: getattr(client, f) for f in PRINTED}) from None
         if self.fmt.duplex is not None:

@@ -15,24 +15,33 @@ from typing import Iterator
 
 from jinja2 import TemplateSyntaxError
 
-from kaartgen.engine.edition import LARGE_PRINT, lay_out
-from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.engine.contrast import contrast
-from kaartgen.errors import KaartgenError, KaartgenErrors
-from kaartgen.layout.fonts import Fonts
-from kaartgen.render.guide import guide_pdf, reflection_pdf
-from kaartgen.layout.imposition import impose
-from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
+from kaartgen.engine.edition import LARGE_PRINT, lay_out
 from kaartgen.engine.readability import CardScore, card_scores
-from kaartgen.model.clients import Client
-from kaartgen.layout.cards import CardLayout, Layout, TextBox
+from kaartgen.errors import KaartgenError, KaartgenErrors
+from kaartgen.layout.cards import CardMaker
+from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.imposition import impose
+from kaartgen.layout.items import CardLayout, TextBox
 from kaartgen.layout.letter import letter_page, letter_values
+from kaartgen.model.clients import Client
+from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
+from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
 from kaartgen.model.text import (
-    CALIBRATION_VARIABLES, CARD_VARIABLES, DATE_VARIABLES, LETTER_VARIABLES, NUMBER_VARIABLES, Personal,
-    card_values, parse_date_time, render, variables,
+    CALIBRATION_VARIABLES,
+    CARD_VARIABLES,
+    DATE_VARIABLES,
+    LETTER_VARIABLES,
+    NUMBER_VARIABLES,
+    Personal,
+    card_values,
+    parse_date_time,
+    render,
+    variables,
 )
 from kaartgen.model.theme import DOMAIN, DOMAIN_TEXT, Theme
 from kaartgen.model.units import to_mm
+from kaartgen.render.guide import guide_pdf, reflection_pdf
 
 NONE: frozenset[str] = frozenset()
 
@@ -419,8 +428,8 @@ def lint(content: Path, templates: Path) -> LintReport:
             if loaded.model.letter is not None:
                 for who, client in samples(loaded.model):
                     try:
-                        letter_page(Layout(theme.model, fonts, loaded.model, client.personal), loaded.model.letter,
-                                    client, date(2026, 12, 30))
+                        letter_page(CardMaker(theme.model, fonts, loaded.model, client.personal).ts, loaded.model.letter,
+                                    loaded.model.info.dates, client, date(2026, 12, 30))
                     except KaartgenError as exc:
                         report.add(loaded.sources.error(("letter",), f"{size}: {exc.message} (with {who})"))
         section.rows = [(row, margins.get((row.kind, row.card), {})) for row in rows]

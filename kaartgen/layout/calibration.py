@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from kaartgen.errors import KaartgenError
 from kaartgen.layout.imposition import Page
-from kaartgen.layout.cards import Item, Layout, Rule, TextBox
+from kaartgen.layout.items import Item, Rule, TextBox
+from kaartgen.layout.typeset import Typesetter
+from kaartgen.model.content import Calibration
 from kaartgen.model.text import render
 from kaartgen.model.theme import Format
 from kaartgen.model.units import mm
 
-def _ruler(layout: Layout, cx: float, cy: float, vertical: bool, label: str, colour: str) -> list[Item]:
+
+def _ruler(ts: Typesetter, cx: float, cy: float, vertical: bool, label: str, colour: str) -> list[Item]:
     """A ruler of ± ruler_mm centred on (cx, cy): ticks every 0.5 mm, longer every mm, numbers every 5 mm."""
-    look = layout.theme.calibration
-    style = layout.theme.footer.style
+    look = ts.theme.calibration
+    style = ts.theme.footer.style
     reach = mm(look.ruler_mm)
     number = look.number_width
     items: list[Item] = []
@@ -30,12 +33,12 @@ def _ruler(layout: Layout, cx: float, cy: float, vertical: bool, label: str, col
         else:
             items.append(Rule(cx + u, cy, cx + u, cy + length, colour, look.tick_width))
         if half % 10 == 0:
-            p, h = layout.para(str(half // 2), style, number, align="center")
+            p, h = ts.para(str(half // 2), style, number, align="center")
             if vertical:
                 items.append(TextBox(cx + look.number_across, cy + u - h / 3, number, h, p))
             else:
                 items.append(TextBox(cx + u - number / 2, cy + look.number_along, number, h, p))
-    p, h = layout.para(label, style, look.label_width)
+    p, h = ts.para(label, style, look.label_width)
     if vertical:
         items.append(TextBox(cx + look.tick_short, cy - reach - look.text_gap - h, look.label_width, h, p))
     else:
@@ -43,20 +46,19 @@ def _ruler(layout: Layout, cx: float, cy: float, vertical: bool, label: str, col
     return items
 
 
-def calibration_pages(layout: Layout, fmt: Format, fmt_name: str) -> list[Page]:
+def calibration_pages(ts: Typesetter, cal: Calibration, fmt: Format, fmt_name: str) -> list[Page]:
     if fmt.page == "card" or fmt.duplex is None:
         raise KaartgenError(f"format '{fmt_name}' is not printed duplex; --calibration goes with a duplex format such as office")
     pw, ph = fmt.page
-    cal = layout.cs.info.calibration
-    text = layout.theme.text_blocks
-    look = layout.theme.calibration
+    text = ts.theme.text_blocks
+    look = ts.theme.calibration
     margin = look.margin
     width = pw - 2 * margin
     colour = look.colour
 
     def header(body: str) -> list[Item]:
-        t, th = layout.para(render(cal.title, {}), text.heading, width)
-        b, bh = layout.para(body, text.text, width)
+        t, th = ts.para(render(cal.title, {}), text.heading, width)
+        b, bh = ts.para(body, text.text, width)
         top = ph - margin
         return [TextBox(margin, top - th, width, th, t), TextBox(margin, top - th - look.text_gap - bh, width, bh, b)]
 
@@ -69,6 +71,6 @@ def calibration_pages(layout: Layout, fmt: Format, fmt_name: str) -> list[Page]:
     by = cy if pw <= ph else ph - cy
     back_text = render(cal.back, {"example": "0.5,-1"})
     back = Page(pw, ph, items=header(back_text)
-                + _ruler(layout, bx, by + look.ruler_offset, False, cal.horizontal, colour)
-                + _ruler(layout, bx + look.ruler_offset, by, True, cal.vertical, colour))
+                + _ruler(ts, bx, by + look.ruler_offset, False, cal.horizontal, colour)
+                + _ruler(ts, bx + look.ruler_offset, by, True, cal.vertical, colour))
     return [front, back]

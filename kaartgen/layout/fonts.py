@@ -19,8 +19,8 @@ import io
 import os
 import unicodedata
 from functools import lru_cache
-from typing import Callable
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from fontTools import subset
@@ -250,8 +250,9 @@ class Fonts:
                 self._chars(font, weight) | self._chars(self.theme.fallback, weight) for font, weight in pairs))
         return sorted(set(text) - self._printable)
 
-    def markup(self, text: str, style: Style) -> str:
-        """Escape `text` for reportlab and route characters the style's font lacks to the fallback."""
+    def markup(self, text: str, style: Style, loc: tuple | None = None) -> str:
+        """Escape `text` for reportlab and route characters the style's font lacks to the fallback.
+        A character no font has is a MissingGlyph naming `loc`, the text's place in the content."""
         own_chars = self._chars(style.font, style.weight)
         if own_chars.issuperset(text):
             return escape(text)  # the common case: the style's own font has every character
@@ -259,7 +260,7 @@ class Fonts:
         for char in text:
             own = char in own_chars
             if not own and not self.covers(self.theme.fallback, style.weight, char):
-                raise MissingGlyph(char)
+                raise MissingGlyph(char, loc)
             if runs and runs[-1][0] == (not own):
                 runs[-1] = (runs[-1][0], runs[-1][1] + char)
             else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kaartgen.errors import KaartgenError
-from kaartgen.layout.cards import CardLayout, Item, SideLayout
+from kaartgen.layout.items import CardLayout, Item, SideLayout
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import to_mm
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from kaartgen.model.clients import TWO_SPACES
-from kaartgen.model.content import Dates, Letter
 from kaartgen.errors import FieldError, FitError
 from kaartgen.layout.imposition import Page
-from kaartgen.layout.cards import Item, Layout, Rule, TextBox
+from kaartgen.layout.items import Item, Rule, TextBox
+from kaartgen.layout.typeset import Typesetter
+from kaartgen.model.clients import TWO_SPACES
+from kaartgen.model.content import Dates, Letter
 from kaartgen.model.text import format_appointment, format_date, optional, render
 from kaartgen.model.units import to_mm
 
@@ -31,18 +32,19 @@ def letter_values(dates: Dates, client, when: date) -> dict[str, object]:
     }
 
 
-def letter_page(layout: Layout, letter: Letter, client, when: date) -> Page:
-    look = layout.theme.letter
+def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date) -> Page:
+    """The letter for `client`, dated `when`; `ts` sets the text (with the client's card values)."""
+    look = ts.theme.letter
     pw, ph = look.page
     width = pw - look.left - look.right
-    values = letter_values(layout.cs.info.dates, client, when)
+    values = letter_values(dates, client, when)
     items: list[Item] = []
 
     def block(top: float, texts: list[str], style: str, w: float = width) -> float:
         y = ph - top
         for text in texts:
             if text:
-                p, h = layout.para(text, style, w)
+                p, h = ts.para(text, style, w)
                 items.append(TextBox(look.left, y - h, w, h, p))
                 y -= h
         return ph - y  # new top
@@ -56,7 +58,7 @@ def letter_page(layout: Layout, letter: Letter, client, when: date) -> Page:
         raise FieldError("street", f"the address has {len(lines)} lines; the envelope window takes {window.lines}")
     y = ph - window.top
     for line, field in zip(lines, fields):
-        p, h = layout.para(line, window.style, window.width, bind=False)  # the address exactly as given
+        p, h = ts.para(line, window.style, window.width, bind=False)  # the address exactly as given
         if len(p.blPara.lines) > 1:
             raise FieldError(field, f"{field} does not fit on one line of the envelope window "
                                     f"({to_mm(window.width):.0f} mm wide); shorten it")

@@ -12,10 +12,10 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kaartgen.model.content import CardSet, check_references
 from kaartgen.errors import KaartgenError, KaartgenErrors
-from kaartgen.model.theme import Theme
+from kaartgen.model.content import CardSet, check_references
 from kaartgen.model.merge import Tree, merge
+from kaartgen.model.theme import Theme
 from kaartgen.model.yamlfile import YamlFile, load_yaml
 
 CONTENT_FILES = ("set.yaml", "stagnations.yaml", "domains.yaml", "cards.yaml", "letter.yaml", "guide.yaml")

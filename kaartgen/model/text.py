@@ -103,14 +103,18 @@ def variables(source: str) -> set[str]:
     return set(meta.find_undeclared_variables(_parse(source)))
 
 
-def render(source: str, values: dict[str, object]) -> str:
-    """Render one text to plain text with runs of white space folded to one space."""
+def render(source: str, values: dict[str, object], loc: tuple | None = None) -> str:
+    """Render one text to plain text with runs of white space folded to one space. An error names
+    `loc`, the text's place in the content model, when given."""
     if "{" not in source:
         return _fold(source)
     try:
         result = _compile(source).render(**values)
     except TemplateError as exc:
-        raise KaartgenError(f"template error in the text {source[:40]!r}…: {exc}; check the {{{{ }}}} and {{% %}} tags") from None
+        raise KaartgenError(f"template error in the text {source[:40]!r}…: {exc}; check the {{{{ }}}} and {{% %}} tags",
+                            loc=loc) from None
+    except KaartgenError as exc:  # AbsentValue, TextNotAllowed: raised where the text's place is unknown
+        raise exc.at(loc) from None
     return _fold(result)
 
 

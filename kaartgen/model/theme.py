@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from reportlab.lib.colors import CMYKColor
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from reportlab.lib.colors import CMYKColor
 
 from kaartgen.model.units import parse_length
 

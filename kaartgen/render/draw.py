@@ -10,10 +10,10 @@ from __future__ import annotations
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
-from kaartgen.layout.cards import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
-from kaartgen.render.marks import InsertMark, draw_mark
+from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
+from kaartgen.render.marks import InsertMark, draw_mark
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from reportlab.lib.colors import Color
 
 from kaartgen.layout.imposition import Page
-from kaartgen.layout.cards import Field
+from kaartgen.layout.items import Field
 
 TRANSPARENT = Color(1, 1, 1, alpha=0)
 

@@ -12,35 +12,30 @@ import io
 import math
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
-from kaartgen.layout.cards import CardLayout, Layout
+from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.imposition import impose
+from kaartgen.layout.items import CardLayout
+from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.content import CardSet, Descriptions
 from kaartgen.model.text import render
 from kaartgen.model.theme import Theme
 from kaartgen.render.draw import draw_side_body
 from kaartgen.render.pdf import colour_lookup, render_pdf
 
+
 class CycleDiagram(Flowable):
     """The adaptive cycle as a figure eight (equilibrium, disruption, reorientation, growth) with the
     stagnations placed at their phase; one that belongs to no phase sits at the crossing."""
 
-    def __init__(self, layout: Layout, phases: list[str], stagnations: list[tuple[str, str]], width: float):
+    def __init__(self, ts: Typesetter, phases: list[str], stagnations: list[tuple[str, str]], width: float):
         super().__init__()
-        self.layout, self.phases, self.stagnations = layout, phases, stagnations
-        self.look = layout.theme.guide.cycle
+        self.ts, self.phases, self.stagnations = ts, phases, stagnations
+        self.look = ts.theme.guide.cycle
         self.width, self.height = width, self.look.height
 
     def _point(self, t: float, a: float) -> tuple[float, float]:
@@ -50,7 +45,7 @@ class CycleDiagram(Flowable):
     def draw(self) -> None:
         c = self.canv
         look = self.look
-        colour = colour_lookup(self.layout.theme)
+        colour = colour_lookup(self.ts.theme)
         a = self.width * 0.36
         c.setStrokeColor(colour(look.line.colour))
         c.setLineWidth(look.line.width)
@@ -83,14 +78,14 @@ class CycleDiagram(Flowable):
             c.circle(x, y, look.dot, stroke=0, fill=1)
             top = y > self.height / 2
             label_x = min(max(x - box / 2, 0), self.width - box)
-            p, h = self.layout.para(phase, look.phase_style, box, align="center")
-            q, qh = self.layout.para(names.get(phase, ""), look.stagnation_style, box, align="center")
+            p, h = self.ts.para(phase, look.phase_style, box, align="center")
+            q, qh = self.ts.para(names.get(phase, ""), look.stagnation_style, box, align="center")
             y0 = y + look.label_distance if top else y - look.label_distance - h - qh
             p.drawOn(c, label_x, y0 + qh)
             q.drawOn(c, label_x, y0)
         centre = [name for phase, name in self.stagnations if phase not in self.phases]
         if centre:
-            q, qh = self.layout.para(", ".join(centre), look.stagnation_style, box, align="center")
+            q, qh = self.ts.para(", ".join(centre), look.stagnation_style, box, align="center")
             pad = look.centre_padding
             c.setFillColor(colour(look.centre_fill))
             c.rect(self.width / 2 - box / 2, self.height / 2 - qh / 2 - pad, box, qh + 2 * pad, stroke=0, fill=1)
@@ -118,10 +113,10 @@ class CardPicture(Flowable):
             c.restoreState()
 
 
-def _reflection(layout: Layout, cs: CardSet) -> CardLayout:
+def _reflection(maker: CardMaker, cs: CardSet) -> CardLayout:
     if cs.reflection is None:
         raise KaartgenError(f"{cs.info.language}/{cs.info.variant} has no reflection card in guide.yaml")
-    return layout.card(cs.reflection, None, ("reflection",))
+    return maker.card(cs.reflection, None, ("reflection",))
 
 
 def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
@@ -129,12 +124,12 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
         raise KaartgenError(f"{cs.info.language}/{cs.info.variant} has no guide.yaml; add one to make the guide")
     g = cs.guide
     look = theme.guide
-    layout = Layout(theme, fonts, cs)
+    maker = CardMaker(theme, fonts, cs)
     width = A4[0] - 2 * look.margin
     flow: list = []
 
     def para(text: str, style: str, w: float = width, align: str | None = None) -> Paragraph:
-        return layout.para(text, style, w, align=align)[0]
+        return maker.ts.para(text, style, w, align=align)[0]
 
     heading, body, label, option_style = look.heading_style, look.body_style, look.label_style, look.option_style
     flow += [para(cs.info.title, look.set_title_style), para(g.title, look.title_style, align="left"),
@@ -147,7 +142,7 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
 
     stagnations = [(s.phase, s.name) for s in cs.stagnations]
     flow.append(KeepTogether([para(g.cycle.heading, heading), Spacer(1, look.gap_small), para(g.cycle.text, body),
-                              Spacer(1, look.gap_figure), CycleDiagram(layout, g.cycle.phases, stagnations, width)]))
+                              Spacer(1, look.gap_figure), CycleDiagram(maker.ts, g.cycle.phases, stagnations, width)]))
     flow.append(Spacer(1, look.gap_section))
 
     descriptions = next((b for c in cs.cards for _, b, _ in c.walk() if isinstance(b, Descriptions)), None)
@@ -171,11 +166,11 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
 
     prompts = [para(g.prompts.heading, heading), Spacer(1, look.gap_small)]
     for number, card in enumerate(cs.cards, 1):
-        title = card.name or render(card.title, layout.values)
+        title = card.name or render(card.title, maker.ts.values)
         prompts += [para(f"{number}/{len(cs.cards)}  {title}", label), para(card.notes, body), Spacer(1, look.gap)]
     flow += prompts
 
-    reflection = _reflection(layout, cs)
+    reflection = _reflection(maker, cs)
     flow.append(KeepTogether([para(g.reflection.heading, heading), Spacer(1, look.gap_small),
                               para(g.reflection.text, body), Spacer(1, look.gap_figure),
                               CardPicture(reflection.sides, theme, look.reflection_scale, look.reflection_gap)]))
@@ -199,8 +194,7 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
 
 def reflection_pdf(cs: CardSet, theme: Theme, fonts: Fonts, fmt_name: str) -> bytes:
     """The reflectiekaart on its own: four to a sheet (office) or fillable (digital)."""
-    layout = Layout(theme, fonts, cs)
-    card = _reflection(layout, cs)
+    card = _reflection(CardMaker(theme, fonts, cs), cs)
     fmt = theme.formats[fmt_name]
     copies = fmt.columns * fmt.rows if fmt.page != "card" else 1
     pages = impose([card] * copies, fmt, theme, fmt_name)

@@ -13,9 +13,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from kaartgen import __version__
+from kaartgen.layout.fonts import _font_path
 from kaartgen.model.answers import SAVED_FILE, answer_name, marker, note_name, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
-from kaartgen.layout.fonts import _font_path
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
 

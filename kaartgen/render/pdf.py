@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import os
-import zlib
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Iterable
 
@@ -19,12 +19,12 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference,
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
-from kaartgen.render.draw import draw_items, draw_side, draw_side_body, place
-from kaartgen.render.fields import draw_fields
 from kaartgen.layout.imposition import Page
-from kaartgen.layout.cards import SideLayout
+from kaartgen.layout.items import SideLayout
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
+from kaartgen.render.draw import draw_items, draw_side, draw_side_body, place
+from kaartgen.render.fields import draw_fields
 
 
 def colour_lookup(theme: Theme):

@@ -11,7 +11,7 @@ import io
 import pypdfium2 as pdfium
 from PIL import Image
 
-from kaartgen.layout.cards import CardLayout
+from kaartgen.layout.items import CardLayout
 
 DPI = 110
 GAP = 16

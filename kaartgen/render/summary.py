@@ -13,8 +13,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from kaartgen import __version__
-from kaartgen.layout.cards import Layout
 from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.content import CardSet
 from kaartgen.model.theme import Theme
 
@@ -25,14 +25,14 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
     """One A4 page (more only if the answers are long): every card's answers under its title."""
 
     look = theme.summary
-    layout = Layout(theme, fonts, cs)
+    ts = Typesetter(theme, fonts)
     labels = cs.info.summary
     width = A4[0] - 2 * look.margin
     flow: list = []
     answer_style, question_style = look.answer_style, look.question_style
 
     def para(text: str, style: str, indent: float = 0.0) -> None:
-        p, _ = layout.para(text, style, width - indent, bind=False)  # the client's words as written
+        p, _ = ts.para(text, style, width - indent, bind=False)  # the client's words as written
         p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
         flow.append(p)
 

@@ -1,0 +1,101 @@
+"""What a laid-out page is made of: positioned drawing items, card sides and cards.
+
+Layout produces these and nothing else; the renderers (render/) draw them, and imposition places
+card sides on pages. Coordinates are points; for a card side, from its bottom-left trim corner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.platypus import Paragraph
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A background area; `to_edge` areas that touch the trim edge run on into bleed."""
+
+    rect: Rect
+    colour: str
+
+
+@dataclass(frozen=True)
+class TextBox:
+    x: float
+    y: float  # bottom of the wrapped paragraph
+    w: float
+    h: float
+    para: Paragraph
+
+
+@dataclass(frozen=True)
+class Rule:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: str
+    width: float
+
+
+@dataclass(frozen=True)
+class Circle:
+    cx: float
+    cy: float
+    r: float
+    colour: str
+    width: float
+    fill: str | None = None
+
+
+@dataclass(frozen=True)
+class Polyline:
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    width: float
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class Frame:
+    rect: Rect
+    radius: float
+    colour: str
+    width: float
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where an answer is written: a fillable field in digital formats, nothing in print."""
+
+    rect: Rect
+    name: str
+    kind: str  # "text", "checkbox" or "radio"
+    value: str | None = None  # the option of a radio button or check box
+    label: str = ""  # what a screen reader says for the field
+
+Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
+
+
+@dataclass
+class SideLayout:
+    label: str  # for messages: "card 2/6 'situatie', side 2"
+    background: str  # colour of the card panel
+    framed: bool  # white cards get a thin frame where the format draws one
+    items: list[Item] = field(default_factory=list)
+    spare: float = 0.0  # height left over in the text area before write-in lines grew into it
+
+
+@dataclass
+class CardLayout:
+    id: str
+    kind: str  # "fill-in" or "domain"
+    sides: list[SideLayout]

@@ -1,0 +1,80 @@
+"""The one paragraph service: plain text in a template style, wrapped at a width, measured.
+
+Cards, the letter, the calibration sheet, the guide and the read summary all set text through a
+Typesetter, so every paragraph gets the same escaping (markup in a text is printed literally), the
+same font fallback, the same widow rule and the same error for a character no font can print.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from kaartgen.layout.fonts import Fonts
+from kaartgen.model.content import Domain
+from kaartgen.model.text import render
+from kaartgen.model.theme import DOMAIN_TEXT, Theme
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+_TALL = 10_000.0  # height offered to a paragraph when measuring it
+
+
+def bind_last_words(text: str) -> str:
+    """'a b c d' -> 'a b c\u00a0d' when there are three words or more and the last is short."""
+    head, sep, last = text.rpartition(" ")
+    if not sep or " " not in head.strip() or len(last) > 16:
+        return text
+    return head + "\u00a0" + last
+
+
+class Typesetter:
+    """Sets paragraphs in one theme's styles and fonts.
+
+    `values` are the variables texts are rendered with (a client's name, …); a paragraph that holds
+    one of them is never altered by the widow rule, so the value comes out of the PDF as given."""
+
+    def __init__(self, theme: Theme, fonts: Fonts, values: dict[str, object] | None = None):
+        self.theme = theme
+        self.fonts = fonts
+        self.values = values or {}
+        self._styles: dict[tuple[str, str, str], ParagraphStyle] = {}
+
+    def colour(self, name: str):
+        return self.theme.colours[name].pdf
+
+    def _style(self, name: str, colour: str, align: str | None) -> ParagraphStyle:
+        style = self.theme.style(name)
+        key = (name, colour, align or style.align)
+        if key not in self._styles:
+            self._styles[key] = ParagraphStyle(
+                name="-".join(key),
+                fontName=self.fonts.name(style.font, style.weight),
+                fontSize=style.size,
+                leading=style.leading,
+                textColor=self.colour(colour),
+                alignment=_ALIGN[align or style.align],
+            )
+        return self._styles[key]
+
+    def para(self, text: str, style_name: str, width: float, loc: tuple = (),
+             domain: Domain | None = None, align: str | None = None, bind: bool = True) -> tuple[Paragraph, float]:
+        """A wrapped paragraph of plain text and its height; markup in the text is printed literally.
+
+        With `bind`, a paragraph's last two words are joined by a no-break space, so that its last
+        line never holds a single word (a widow). A text holding a client's value is not bound:
+        the value must come out of the PDF exactly as it was given. `loc` is where the text is in
+        the content, for the message when a character cannot be printed."""
+        style = self.theme.style(style_name)
+        if bind and not any(isinstance(v, str) and v in text for v in self.values.values()):
+            text = bind_last_words(text)
+        colour = style.colour
+        if colour == DOMAIN_TEXT:
+            colour = self.theme.domain_colours[domain.colour].text if domain else "ink"
+        p = Paragraph(self.fonts.markup(text, style, loc), self._style(style_name, colour, align))
+        _, h = p.wrap(width, _TALL)
+        return p, h
+
+    def render(self, source: str, loc: tuple) -> str:
+        """A content text rendered with this typesetter's values; errors name `loc`."""
+        return render(source, self.values, loc)
