@@ -6,6 +6,7 @@ Each test here is a repro of a way kaartgen once printed a name wrong, lost work
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import os
 import resource
@@ -60,19 +61,24 @@ def address_png(pdf: Path):
 
 # -- 1. glyphs -------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def solo(tmp_path_factory) -> dict[str, Path]:
-    """Each name in a batch of its own, in a fresh process: the reference glyphs."""
-    base = tmp_path_factory.mktemp("solo")
-    found, running = {}, []
-    for cid in NAMES:  # side by side: each process is still on its own
-        clients = write_list(base / f"{cid}.csv", client_rows([cid]))
-        out = base / cid
-        running.append(subprocess.Popen([sys.executable, "-m", "kaartgen", "batch", str(clients), "--out", str(out),
-                                         "--date", "2026-11-23", "--jobs", "1"], cwd=ROOT,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        found[cid] = out / f"{cid}.pdf"
-    assert [p.wait() for p in running] == [0] * len(running)
+    """Each name in a batch of its own, in a fresh process: the reference glyphs. Made once for
+    all test workers (the first takes a lock and makes them; the others wait and reuse them)."""
+    base = tmp_path_factory.getbasetemp().parent / "solo"
+    base.mkdir(exist_ok=True)
+    found = {cid: base / cid / f"{cid}.pdf" for cid in NAMES}
+    with open(base / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / "done").exists():
+            running = []
+            for cid in NAMES:  # side by side: each process is still on its own
+                clients = write_list(base / f"{cid}.csv", client_rows([cid]))
+                running.append(subprocess.Popen([sys.executable, "-m", "kaartgen", "batch", str(clients), "--out",
+                                                 str(base / cid), "--date", "2026-11-23", "--jobs", "1"], cwd=ROOT,
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            assert [p.wait() for p in running] == [0] * len(running)
+            (base / "done").touch()
     return found
 
 
@@ -224,7 +230,7 @@ def many_clients(path: Path, n: int = 150) -> Path:
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_stopped_batch_cleans_up_and_says_one_line(tmp_path, sig, code):
-    clients = many_clients(tmp_path / "c.csv", 60)
+    clients = many_clients(tmp_path / "c.csv", 40)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "kaartgen", "batch", str(clients), "--out", str(out),
                              "--date", "2026-11-23", "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE,
@@ -243,7 +249,7 @@ def test_a_stopped_batch_cleans_up_and_says_one_line(tmp_path, sig, code):
     assert not list(out.glob(".*.tmp")) and not (out / "print-run.pdf").exists()
     assert not (out / "manifest.csv").exists()
     result = batch(clients, out, "--resume")
-    assert result.exit_code == 0 and "60 packs, 0 rows with errors" in result.output
+    assert result.exit_code == 0 and "40 packs, 0 rows with errors" in result.output
 
 
 def test_a_full_disk_is_one_message_and_exit_2_and_leaves_nothing_hidden(tmp_path, monkeypatch):

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import textstat
-
 from kaartgen.model.content import CardSet
 from kaartgen.model.text import Personal, card_values, render
 
@@ -56,6 +54,8 @@ def _score(language: str, sentences: list[Sentence]) -> float | None:
     if language not in SCORED_LANGUAGES:
         return None
     text = " ".join(s.text if s.text.rstrip()[-1:] in ".?!" else s.text + "." for s in sentences)
+    import textstat  # with nltk it takes a third of a second to import: only lint needs it
+
     textstat.set_lang(language)
     return min(100.0, float(textstat.flesch_reading_ease(text)))
 
