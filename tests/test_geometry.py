@@ -10,8 +10,8 @@ from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import Field
-from kaartgen.model.content import WriteIn
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.content import WriteIn
 from kaartgen.model.loading import load_card_set, load_theme
 from kaartgen.model.units import mm
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from kaartgen.commands.common import (
-    client_value,
     content_option,
     language_option,
     library,
@@ -17,7 +16,7 @@ from kaartgen.commands.common import (
     variant_option,
 )
 from kaartgen.errors import KaartgenError
-from kaartgen.model.text import Personal, parse_appointment
+from kaartgen.model.text import personal_from
 from kaartgen.model.units import mm
 from kaartgen.render.pdf import remove_temporary, write_atomic
 
@@ -64,11 +63,7 @@ def build(content, templates, language, variant, format_, name, professional, ro
       kaartgen build --name "Zoë de Wit" --professional "Jan Jansen" \\
                      --appointment 2026-12-03T10:30 --location "UWV Utrecht"
     """
-    personal = Personal(
-        name=client_value(name), professional=client_value(professional),
-        appointment=parse_appointment(appointment) if client_value(appointment) else None,
-        location=client_value(location), role=client_value(role),
-    )
+    personal = personal_from(name, professional, role, appointment, location)
     edition = library(content, templates).edition(language, variant, large_print, format_, _offset(back_offset))
     data = edition.pack(personal, crop_marks)
     remove_temporary(out)  # left by a build that was killed mid-write

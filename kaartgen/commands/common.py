@@ -14,7 +14,6 @@ import functools
 import signal
 import sys
 import threading
-import unicodedata
 from pathlib import Path
 
 import click
@@ -71,11 +70,6 @@ def reports_errors(stopped: str = "stopped"):
         return wrapper
 
     return decorate
-
-
-def client_value(value: str | None) -> str | None:
-    """A client value from an option: NFC (as typed on any keyboard), or None when empty."""
-    return unicodedata.normalize("NFC", value.strip()) if value and value.strip() else None
 
 
 def configured(config: Path | None) -> dict[str, Path]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kaartgen import __version__
-from kaartgen.commands import batch, build, guide, init, lint, preview, read
+from kaartgen.commands import batch, build, guide, init, lint, preview, read, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,8 +23,9 @@ def main(config: Path | None) -> None:
       kaartgen lint                       # check all content and templates
       kaartgen batch clients.csv --out mailing
       kaartgen init my-set                # a copy of the texts and templates to edit
+      kaartgen serve                      # the web app, at http://127.0.0.1:8000/
     """
 
 
-for command in (build.build, batch.batch, read.read, guide.guide, preview.preview, lint.lint, init.init):
+for command in (build.build, batch.batch, read.read, guide.guide, preview.preview, lint.lint, init.init, serve.serve):
     main.add_command(command)

@@ -256,6 +256,14 @@ def _csv(rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def check_list(path: Path, library: Library) -> tuple[list[Client], list[RowError], list[str]]:
+    """A client list read and validated, before anything is rendered: the good rows as clients,
+    every problem of every bad row, and the columns kaartgen does not use."""
+    listing = read_clients(path)
+    clients, errors = validate(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
+    return clients, errors, listing.ignored_columns
+
+
 PRINT_ONLY = ("digital", "html")  # a batch makes printed mail; fillable packs go to one client at a time
 
 
@@ -266,10 +274,7 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     global _maker
     _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date,
                                options.insert_marks)
-    listing = read_clients(options.clients)
-    clients, errors = validate(listing.rows, set(available_sets(options.content)), RESERVED_IDS, maker.library.unprintable)
-    ignored = listing.ignored_columns
-    del listing  # the rows as read: only the validated clients are kept
+    clients, errors, ignored = check_list(options.clients, maker.library)
     fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
     identity = job_identity(options, fonts)
     maker.job = identity["job"]

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from kaartgen.errors import KaartgenError, KaartgenErrors
+from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.layout.calibration import calibration_pages
 from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.fonts import Fonts
@@ -40,6 +40,7 @@ from kaartgen.render.pdf import render_pdf
 
 LARGE_PRINT = ("large-print",)  # the template overlay behind large print
 HTML = "html"  # the one format that is not a PDF
+PREVIEW_FORMAT = "cards"  # one card side a page, trimmed: what a preview shows
 PERSONAL_OPTIONS = ("name", "professional", "role", "location")  # client values a single pack takes
 
 
@@ -128,7 +129,7 @@ class Edition:
             value = getattr(personal, option)
             problems = value_problems(value, self.fonts.unprintable) if value else []
             if problems:
-                raise KaartgenError(f"--{option} {problems[0]}")
+                raise FieldError(option, f"--{option} {problems[0]}")
 
     def cards(self, personal: Personal) -> list[CardLayout]:
         """Every card laid out for `personal`; when a personal pack fails where the generic one
@@ -141,7 +142,24 @@ class Edition:
         except KaartgenError as exc:
             self.generic  # the content's own problem, if it has one, comes first
             error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
-            raise KaartgenError(f"--{error.field} {error.message}") from None
+            raise FieldError(error.field, f"--{error.field} {error.message}") from None
+
+    def preview(self, personal: Personal = Personal(), index: int = 0) -> bytes:
+        """The first side of fill-in card `index` for `personal` as a PNG, at screen resolution:
+        what the professional sees while typing. Laid out and drawn like the pack itself."""
+        from kaartgen.render.preview import side_png
+
+        self.check_personal(personal)
+        try:
+            card = CardMaker(self.theme, self.fonts, self.card_set, personal).fill_in_card(
+                index, self.card_set.cards[index])
+        except KaartgenError as exc:
+            error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
+            raise FieldError(error.field, f"--{error.field} {error.message}") from None
+        one = CardLayout(card.id, card.kind, card.sides[:1])
+        fmt = self.theme.formats[PREVIEW_FORMAT]
+        pages = impose([one], fmt, self.theme, PREVIEW_FORMAT)
+        return side_png(render_pdf(pages, self.theme, fmt, self.card_set.info.title, "preview", self.base_font))
 
     def pack(self, personal: Personal = Personal(), crop_marks: bool = False) -> bytes:
         """The whole pack as one PDF, or as one web page (format html), as bytes."""
@@ -281,13 +299,14 @@ class Library:
         edition = self.edition(language, variant, large_print, "cards")
         return previews(edition.generic, edition.pack(), f"{language}-{variant}-{edition.theme.card.name}")
 
-    def read(self, path: Path) -> tuple[dict[str, Any], bytes]:
-        """A filled digital pack or saved answers: the summary as data and as PDF."""
-        from kaartgen.engine.read import read_filled, summarise
+    def read(self, path: Path, data: bytes | None = None) -> tuple[dict[str, Any], bytes]:
+        """A filled digital pack or saved answers: the summary as data and as PDF. With `data`, the
+        file's bytes are read from memory and `path` only names it in messages."""
+        from kaartgen.engine.read import read_answers, read_filled, summarise
         from kaartgen.model.answers import answer_names
         from kaartgen.render.summary import summary_pdf
 
-        filled = read_filled(path)
+        filled = read_filled(path) if data is None else read_answers(data, path)
         cs = self.card_set(filled.language, filled.variant).model
         if not answer_names(cs) & set(filled.answers):
             raise KaartgenError("holds no kaartgen answers (is it a printed pack, the guide, or another form?); "

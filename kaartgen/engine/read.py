@@ -80,7 +80,7 @@ def _pdf_fields(reader) -> Answers:
     return answers
 
 
-def _pdf_answers(path: Path) -> Filled:
+def _pdf_answers(data: bytes, path: Path) -> Filled:
     from pypdf import PdfReader
 
     quiet = logging.getLogger("pypdf")  # its warnings about a damaged file are not for the professional
@@ -89,7 +89,7 @@ def _pdf_answers(path: Path) -> Filled:
         quiet.addHandler(logging.NullHandler())
 
     try:
-        reader = PdfReader(io.BytesIO(read_limited(path, MAX_FILE, "filled pack or answers file")))
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise KaartgenError("is encrypted; ask for a copy without a password", path)
         keywords = str((reader.metadata or {}).get("/Keywords", ""))
@@ -105,9 +105,9 @@ def _pdf_answers(path: Path) -> Filled:
     return Filled(language, variant, answers)
 
 
-def _json_answers(path: Path) -> Filled:
+def _json_answers(raw: bytes, path: Path) -> Filled:
     try:
-        data = json.loads(read_limited(path, MAX_FILE, "filled pack or answers file").decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise KaartgenError("is not a readable answers file (JSON); save the answers again", path) from None
     from jsonschema import Draft202012Validator
@@ -127,9 +127,18 @@ def _json_answers(path: Path) -> Filled:
 def read_filled(path: Path) -> Filled:
     if not path.is_file():
         raise KaartgenError("file not found", path)
-    with open(path, "rb") as f:
-        head = f.read(5)
-    return _pdf_answers(path) if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf" else _json_answers(path)
+    return read_answers(read_limited(path, MAX_FILE, "filled pack or answers file"), path)
+
+
+def read_answers(data: bytes, path: Path) -> Filled:
+    """Answers from the bytes of a filled pack or a saved answers file; `path` names it in messages
+    (an upload is read from memory and never written to disk)."""
+    if len(data) > MAX_FILE:
+        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a filled pack or "
+                            "answers file", path)
+    if data[:5].startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        return _pdf_answers(data, path)
+    return _json_answers(data, path)
 
 
 def summarise(cs: CardSet, answers: Answers, source: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -34,6 +34,7 @@ HOME_COUNTRIES = {"", "nl", "nederland", "netherlands", "the netherlands"}
 TRUE = {"1", "true", "yes", "ja", "j", "y", "x", "waar"}
 FALSE = {"", "0", "false", "no", "nee", "n", "onwaar"}
 MAX_FIELD = 300  # characters in one value; no name, address or place is longer
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # read with python-calamine
 MAX_FILE = 64 * 1024 * 1024  # bytes of a client list: far more than 100,000 clients need
 # Control characters, invisible format characters (bidi overrides, zero-width), private use and
 # unassigned code points: never typed on purpose, and never printed the way they were meant.
@@ -195,11 +196,60 @@ def _rows_yaml(path: Path) -> tuple[list[str], Iterator[Row]]:
     return header, iter(rows)
 
 
+def _cell(value: object) -> str:
+    """A spreadsheet cell as the text a person sees: 1012 not 1012.0, a date and time as
+    2026-12-03 10:30, a tick as yes or no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _rows_xlsx(path: Path) -> tuple[list[str], Iterator[Row]]:
+    """The first sheet of an Excel workbook, read with python-calamine (no Excel needed)."""
+    if path.stat().st_size > MAX_FILE:
+        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a client list; split it", path)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = book.get_sheet_by_index(0)
+        cells = sheet.iter_rows()
+        first = next(cells, None)
+    except Exception:  # noqa: BLE001 - any failure to open a damaged or foreign file is the same answer
+        raise KaartgenError("is not a readable Excel workbook (.xlsx); save it again from Excel, or as "
+                            "'CSV UTF-8'", path) from None
+    if first is None or not any(_cell(c).strip() for c in first):
+        raise KaartgenError("the client list is empty, or its first line is; it needs a header row and a row "
+                            "per client", path)
+    header = _header([_cell(c) for c in first], path)
+    start = sheet.start[0] if sheet.start else 0  # rows above the first used one are not read
+
+    def rows() -> Iterator[Row]:
+        for number, row in enumerate(cells, start + 2):  # the spreadsheet's row numbers, header is the first
+            values = {name: _cell(row[i]) if i < len(row) else "" for i, name in enumerate(header)}
+            extra = sum(1 for cell in row[len(header):] if _cell(cell).strip())
+            yield Row(number, values, extra)
+
+    return header, rows()
+
+
 def read_clients(path: Path) -> ClientList:
-    """The rows of a client list as text (read as they are used), and the columns not used."""
+    """The rows of a client list as text (read as they are used), and the columns not used.
+    CSV (as Excel saves it), Excel workbooks (.xlsx, .xlsm, .xls, .ods: the first sheet) or YAML."""
     if not path.is_file():
         raise KaartgenError("client list not found; check the path", path)
-    return ClientList(*(_rows_yaml(path) if path.suffix.lower() in (".yaml", ".yml") else _rows_csv(path)))
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return ClientList(*_rows_yaml(path))
+    if suffix in SPREADSHEETS:
+        return ClientList(*_rows_xlsx(path))
+    return ClientList(*_rows_csv(path))
 
 
 def _hidden(value: str) -> str | None:

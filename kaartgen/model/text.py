@@ -14,6 +14,7 @@ signed "None".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -169,6 +170,19 @@ def parse_date_time(value: str) -> datetime:
             continue
     raise ValueError("not a date and time; write it as YYYY-MM-DDTHH:MM (e.g. 2026-12-03T10:30) "
                      "or DD-MM-YYYY HH:MM (e.g. 03-12-2026 10:30)")
+
+
+def client_value(value: str | None) -> str | None:
+    """A client value as typed (an option, a form field): NFC, as any keyboard gives it, or None when empty."""
+    return unicodedata.normalize("NFC", value.strip()) if value and value.strip() else None
+
+
+def personal_from(name: str | None = None, professional: str | None = None, role: str | None = None,
+                  appointment: str | None = None, location: str | None = None) -> Personal:
+    """What makes one pack personal, from values as typed; the appointment as in a client list."""
+    return Personal(name=client_value(name), professional=client_value(professional),
+                    appointment=parse_appointment(appointment) if client_value(appointment) else None,
+                    location=client_value(location), role=client_value(role))
 
 
 def parse_appointment(value: str) -> datetime:

@@ -37,6 +37,12 @@ def previews(cards: list[CardLayout], pdf: bytes, prefix: str) -> list[tuple[str
     return written
 
 
+def side_png(pdf: bytes, page: int = 0) -> bytes:
+    """One page of a PDF as a PNG at preview resolution."""
+    image = pdfium.PdfDocument(pdf)[page].render(scale=DPI / 72).to_pil().convert("RGB")
+    return _png(image, optimize=False)  # fast: a preview is redrawn as the professional types
+
+
 def _contact_sheet(cards: list[list[Image.Image]]) -> Image.Image:
     """Cards in a grid, three cards (six sides) a row, each card's sides next to each other."""
     w, h = cards[0][0].size
@@ -52,7 +58,7 @@ def _contact_sheet(cards: list[list[Image.Image]]) -> Image.Image:
     return sheet
 
 
-def _png(image: Image.Image) -> bytes:
+def _png(image: Image.Image, optimize: bool = True) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", optimize=optimize)
     return buffer.getvalue()

@@ -1,0 +1,418 @@
+"""The web app: four pages (one client, mailing, answers, cards) on the engine's Library.
+
+Routes parse the form, call the engine and return what it made; layout and rendering happen only in
+the engine, so a pack downloaded here is byte-identical to `kaartgen build` with the same options.
+Single packs, previews and answer summaries are made in memory and never written to disk. Client
+values are never put in a URL, a file name, a page title or a log line: forms are POSTed, file
+names come from the engine, and errors name the field, not the value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartParser
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from kaartgen.engine.edition import Library
+from kaartgen.errors import FieldError, KaartgenError
+from kaartgen.model.clients import SPREADSHEETS
+from kaartgen.model.text import personal_from
+from kaartgen.web.jobs import RESULTS, Job, Jobs
+from kaartgen.web.security import CSRF_FIELD, TOKEN_COOKIE, Guard, csrf_ok, same
+
+MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded list or answers file
+MAX_ROWS = 20_000  # rows of one mailing
+MAX_FORM = 16 * 1024  # bytes of a form without a file
+LIST_SUFFIXES = (".csv", ".txt", ".yaml", ".yml") + SPREADSHEETS
+PACK_FORMATS = ("office", "digital", "html")
+PRINT_FORMATS = ("office", "cards", "shop")
+LANG_COOKIE = "kaartgen_lang"
+SUMMARY_MINUTES = 30  # an answers summary's PDF stays in memory this long
+MEDIA = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".png": "image/png",
+         ".zip": "application/zip", ".csv": "text/csv; charset=utf-8"}
+# Uploads stay in memory up to the limit: an answers file is read from memory, never from disk.
+MultiPartParser.spool_max_size = MAX_UPLOAD
+
+
+class TooLarge(Exception):
+    pass
+
+
+class WebApp:
+    """The routes, with the engine, the jobs, the texts and the page templates they share."""
+
+    def __init__(self, library: Library, token: str | None, jobs_root: Path, keep_hours: float,
+                 workers: int | None = None):
+        self.library = library
+        self.token = token
+        self.keep_hours = keep_hours
+        self.jobs = Jobs(jobs_root, library, keep_hours, workers)
+        web = library.templates / "web"
+        self.texts: dict[str, Any] = yaml.safe_load((web / "ui.yaml").read_text(encoding="utf-8"))
+        self.env = Environment(loader=FileSystemLoader(web), autoescape=select_autoescape(default=True),
+                               trim_blocks=True, lstrip_blocks=True)
+        self.static = web / "static"
+        self._summaries: dict[str, tuple[float, bytes, str]] = {}
+        self._cache: dict[tuple, tuple[str, bytes]] = {}
+        self._lock = threading.Lock()
+        self._lint: Any = None
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def lang(self, request: Request) -> str:
+        wanted = request.cookies.get(LANG_COOKIE, "nl")
+        return wanted if wanted in self.texts else "nl"
+
+    def page(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        lang = self.lang(request)
+        sets = self.library.sets()
+        html = self.env.get_template(template).render(
+            t=self.texts[lang], lang=lang, csrf=request.scope.get("state", {}).get("csrf", ""),
+            csrf_field=CSRF_FIELD, path=request.url.path, sets=sets,
+            languages=sorted({s.split("/")[0] for s in sets}),
+            variants=sorted({s.split("/")[1] for s in sets}), **values)
+        return HTMLResponse(html, status_code=status)
+
+    async def form(self, request: Request, files: bool = False):
+        """The POSTed form, size-limited before it is read; None when the CSRF check fails."""
+        length = request.headers.get("content-length")
+        limit = MAX_UPLOAD + MAX_FORM if files else MAX_FORM
+        if length is None or not length.isdigit() or int(length) > limit:
+            raise TooLarge()
+        form = await request.form(max_files=1 if files else 0, max_fields=40, max_part_size=MAX_FORM)
+        return form if csrf_ok(request, form) else None
+
+    def error_text(self, request: Request, key: str, **values: Any) -> str:
+        return self.texts[self.lang(request)]["errors"][key].format(**values)
+
+    # -- one client ---------------------------------------------------------------------------------
+
+    def _personal(self, form) -> tuple[Any, Any]:
+        day, hour = (form.get("date") or "").strip(), (form.get("time") or "").strip()
+        if hour and not day:
+            raise FieldError("date", "fill in the date as well as the time")
+        if day and not hour:
+            raise FieldError("time", "fill in the time as well as the date")
+        try:
+            personal = personal_from(form.get("name"), form.get("professional"), form.get("role"),
+                                     f"{day}T{hour}" if day else None, form.get("location"))
+        except KaartgenError as exc:
+            raise FieldError("date", exc.message.removeprefix("--appointment: ")) from None
+        language = form.get("language") or "nl"
+        variant = form.get("variant") or "standaard"
+        if f"{language}/{variant}" not in self.library.sets():
+            raise FieldError("variant", f"there is no {variant!r} version in {language!r}")
+        return personal, (language, variant, form.get("large_print") == "on")
+
+    async def client_page(self, request: Request) -> Response:
+        return self.page(request, "client.html.j2", values={}, error=None)
+
+    async def preview(self, request: Request) -> Response:
+        try:
+            form = await self.form(request)
+        except TooLarge:
+            return JSONResponse({"field": None, "message": self.error_text(request, "too_large", mb=0)}, 413)
+        if form is None:
+            return JSONResponse({"field": None, "message": self.error_text(request, "csrf")}, 403)
+        try:
+            personal, (language, variant, large) = self._personal(form)
+            edition = self.library.edition(language, variant, large, "office")
+            png = await run_in_threadpool(edition.preview, personal)
+        except FieldError as exc:
+            return JSONResponse({"field": _field(exc.field), "message": _plain(exc.message)}, 422)
+        except KaartgenError as exc:
+            return JSONResponse({"field": None, "message": _plain(str(exc))}, 422)
+        return Response(png, media_type="image/png")
+
+    async def pack(self, request: Request) -> Response:
+        try:
+            form = await self.form(request)
+        except TooLarge:
+            return self.page(request, "client.html.j2", 413, values={}, error=(None, self.error_text(request, "too_large", mb=0)))
+        if form is None:
+            return self.page(request, "client.html.j2", 403, values={}, error=(None, self.error_text(request, "csrf")))
+        values = {k: v for k, v in form.items() if k != CSRF_FIELD and isinstance(v, str)}
+        output = form.get("output") if form.get("output") in PACK_FORMATS else "office"
+        try:
+            personal, (language, variant, large) = self._personal(form)
+            edition = self.library.edition(language, variant, large, output)
+            data = await run_in_threadpool(edition.pack, personal)
+        except FieldError as exc:
+            return self.page(request, "client.html.j2", 422, values=values, error=(_field(exc.field), _plain(exc.message)))
+        except KaartgenError as exc:
+            return self.page(request, "client.html.j2", 422, values=values, error=(None, _plain(str(exc))))
+        return _download(data, edition.file_name(personal))
+
+    # -- mailing ------------------------------------------------------------------------------------
+
+    async def mailing_page(self, request: Request) -> Response:
+        self.jobs.sweep()
+        return self.page(request, "mailing.html.j2", error=None, today=date.today().isoformat())
+
+    async def mailing_upload(self, request: Request) -> Response:
+        def refuse(status: int, message: str) -> Response:
+            return self.page(request, "mailing.html.j2", status, error=message, today=date.today().isoformat())
+
+        try:
+            form = await self.form(request, files=True)
+        except TooLarge:
+            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
+        if form is None:
+            return refuse(403, self.error_text(request, "csrf"))
+        upload = form.get("clients")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return refuse(422, self.error_text(request, "no_file"))
+        data = await upload.read()
+        if len(data) > MAX_UPLOAD:
+            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
+        suffix = Path(upload.filename).suffix.lower()
+        suffix = suffix if suffix in LIST_SUFFIXES else ".csv"
+        try:
+            letter_date = date.fromisoformat(form.get("date") or date.today().isoformat())
+        except ValueError:
+            return refuse(422, "date: write the date as YYYY-MM-DD")
+        fmt = form.get("format") if form.get("format") in PRINT_FORMATS else "office"
+        try:
+            job = await run_in_threadpool(self.jobs.create, suffix, data, letter_date, fmt)
+        except KaartgenError as exc:
+            return refuse(422, _plain(exc.message))  # the message without the private folder's path
+        if job.ok + len({e.row for e in job.errors}) > MAX_ROWS:
+            self.jobs.cancel(job)
+            return refuse(413, self.error_text(request, "too_many_rows", rows=MAX_ROWS))
+        return RedirectResponse(f"/mailing/{job.id}", status_code=303)
+
+    def _job(self, request: Request) -> Job | None:
+        return self.jobs.get(request.path_params["job"])
+
+    async def job_page(self, request: Request) -> Response:
+        job = self._job(request)
+        if job is None:
+            return self.page(request, "gone.html.j2", 404)
+        done, total = job.progress()
+        failed = sorted(job.errors, key=lambda e: (e.row, e.field))
+        return self.page(request, "job.html.j2", job=job, failed=failed, done=done, total=total,
+                         failed_rows=len({e.row for e in job.errors}), results=RESULTS,
+                         keep_hours=self.keep_hours)
+
+    async def job_status(self, request: Request) -> Response:
+        job = self._job(request)
+        if job is None:
+            return JSONResponse({"state": "gone"}, 404)
+        done, total = job.progress()
+        return JSONResponse({"state": job.state, "done": done, "total": total})
+
+    async def job_action(self, request: Request) -> Response:
+        try:
+            form = await self.form(request)
+        except TooLarge:
+            form = None
+        job = self._job(request)
+        if form is None:
+            return self.page(request, "mailing.html.j2", 403, error=self.error_text(request, "csrf"),
+                             today=date.today().isoformat())
+        if job is None:
+            return self.page(request, "gone.html.j2", 404)
+        action = request.path_params["action"]
+        if action not in ("start", "cancel", "delete"):
+            return self.page(request, "gone.html.j2", 404)
+        if action == "start":
+            await run_in_threadpool(self.jobs.start, job)
+            return RedirectResponse(f"/mailing/{job.id}", status_code=303)
+        await run_in_threadpool(self.jobs.cancel, job)  # cancel and delete: nothing is kept
+        return RedirectResponse("/mailing", status_code=303)
+
+    async def job_file(self, request: Request) -> Response:
+        job = self._job(request)
+        name = request.path_params["name"]
+        path = job.result(name) if job is not None else None
+        if path is None:
+            return self.page(request, "gone.html.j2", 404)
+        return FileResponse(path, media_type=MEDIA[path.suffix], filename=name,
+                            background=BackgroundTask(self.jobs.downloaded, job, name))
+
+    # -- answers ------------------------------------------------------------------------------------
+
+    async def answers_page(self, request: Request) -> Response:
+        return self.page(request, "answers.html.j2", error=None, summary=None)
+
+    async def answers_read(self, request: Request) -> Response:
+        def refuse(status: int, message: str) -> Response:
+            return self.page(request, "answers.html.j2", status, error=message, summary=None)
+
+        try:
+            form = await self.form(request, files=True)
+        except TooLarge:
+            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
+        if form is None:
+            return refuse(403, self.error_text(request, "csrf"))
+        upload = form.get("answers")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return refuse(422, self.error_text(request, "no_file"))
+        data = await upload.read()
+        if len(data) > MAX_UPLOAD:
+            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
+        suffix = ".pdf" if data[:5].startswith(b"%PDF") else ".json"
+        try:
+            summary, pdf = await run_in_threadpool(self.library.read, Path(f"upload{suffix}"), data)
+        except KaartgenError as exc:
+            return refuse(422, _plain(exc.message))
+        key = secrets.token_urlsafe(16)
+        with self._lock:
+            now = time.time()
+            for old in [k for k, (at, _, _) in self._summaries.items() if now - at > SUMMARY_MINUTES * 60]:
+                del self._summaries[old]
+            self._summaries[key] = (now, pdf, f"kaartgen-summary-{summary['set'].replace('/', '-')}.pdf")
+        return self.page(request, "answers.html.j2", error=None, summary=summary, pdf_key=key)
+
+    async def answers_pdf(self, request: Request) -> Response:
+        with self._lock:
+            found = self._summaries.get(request.path_params["key"])
+        if found is None:
+            return self.page(request, "gone.html.j2", 404)
+        return _download(found[1], found[2])
+
+    # -- the set ------------------------------------------------------------------------------------
+
+    async def cards_page(self, request: Request) -> Response:
+        report = await run_in_threadpool(self._lint_report)
+        return self.page(request, "cards.html.j2", report=report)
+
+    def _lint_report(self):
+        from kaartgen.engine.lint import lint
+
+        with self._lock:
+            if self._lint is None:
+                self._lint = lint(self.library.content, self.library.templates)
+            return self._lint
+
+    def _files(self, language: str, variant: str) -> dict[str, bytes]:
+        """Previews, guide, reflectiekaart and calibration sheet of one set, made once and kept."""
+        key = (language, variant)
+        with self._lock:
+            if key not in self._cache:
+                files = dict(self.library.previews(language, variant))
+                files.update(self.library.guide(language, variant))
+                name, sheet = self.library.edition(language, variant, False, "office").calibration()
+                files[name] = sheet
+                self._cache[key] = files
+            return self._cache[key]
+
+    async def set_file(self, request: Request) -> Response:
+        language, variant, name = (request.path_params[k] for k in ("language", "variant", "name"))
+        if f"{language}/{variant}" not in self.library.sets():
+            return self.page(request, "gone.html.j2", 404)
+        files = await run_in_threadpool(self._files, language, variant)
+        if name not in files:
+            return self.page(request, "gone.html.j2", 404)
+        suffix = Path(name).suffix
+        if suffix == ".png":
+            return Response(files[name], media_type="image/png", headers={"cache-control": "private, max-age=3600"})
+        return _download(files[name], name)
+
+    async def set_index(self, request: Request) -> Response:
+        language, variant = request.path_params["language"], request.path_params["variant"]
+        if f"{language}/{variant}" not in self.library.sets():
+            return self.page(request, "gone.html.j2", 404)
+        files = await run_in_threadpool(self._files, language, variant)
+        return self.page(request, "set.html.j2", language=language, variant=variant, names=list(files))
+
+    # -- language and login ---------------------------------------------------------------------------
+
+    async def language(self, request: Request) -> Response:
+        lang = request.path_params["lang"]
+        back = request.query_params.get("next", "/")
+        back = back if back.startswith("/") and not back.startswith("//") else "/"
+        response = RedirectResponse(back, status_code=303)
+        if lang in self.texts:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="strict")
+        return response
+
+    async def login_page(self, scope, receive, send) -> None:
+        request = Request(scope, receive)
+        response = self.page(request, "login.html.j2", 401, wrong=False)
+        await response(scope, receive, send)
+
+    async def login(self, request: Request) -> Response:
+        if request.method == "GET":
+            return self.page(request, "login.html.j2", 401 if self.token else 200, wrong=False)
+        try:
+            form = await self.form(request)
+        except TooLarge:
+            form = None
+        if form is None or not same(form.get("token"), self.token):
+            return self.page(request, "login.html.j2", 401, wrong=form is not None)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(TOKEN_COOKIE, form.get("token"), httponly=True, samesite="strict")
+        return response
+
+    async def not_found(self, request: Request, exc) -> Response:
+        return self.page(request, "gone.html.j2", 404)
+
+
+def _field(option: str) -> str:
+    """The form field of an engine field name (the appointment is two fields: date and time)."""
+    return "date" if option == "appointment" else option
+
+
+def _plain(message: str) -> str:
+    """An engine message for the page: without the command-line option it names."""
+    return message[2:].split(" ", 1)[1] if message.startswith("--") and " " in message else message
+
+
+def _download(data: bytes, name: str) -> Response:
+    return Response(data, media_type=MEDIA.get(Path(name).suffix, "application/octet-stream"),
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def create_app(library: Library, token: str | None = None, jobs_root: Path | None = None,
+               keep_hours: float = 24, workers: int | None = None) -> Starlette:
+    """The ASGI app. `token` is required by every request when given; `jobs_root` holds mailings."""
+    root = jobs_root or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}"
+    web = WebApp(library, token, root, keep_hours, workers)
+    routes = [
+        Route("/", web.client_page),
+        Route("/preview", web.preview, methods=["POST"]),
+        Route("/pack", web.pack, methods=["POST"]),
+        Route("/mailing", web.mailing_page),
+        Route("/mailing", web.mailing_upload, methods=["POST"]),
+        Route("/mailing/{job}", web.job_page),
+        Route("/mailing/{job}/status", web.job_status),
+        Route("/mailing/{job}/{action:str}", web.job_action, methods=["POST"]),
+        Route("/mailing/{job}/files/{name}", web.job_file),
+        Route("/antwoorden", web.answers_page),
+        Route("/antwoorden", web.answers_read, methods=["POST"]),
+        Route("/antwoorden/{key}.pdf", web.answers_pdf),
+        Route("/kaarten", web.cards_page),
+        Route("/kaarten/{language}/{variant}", web.set_index),
+        Route("/kaarten/{language}/{variant}/{name}", web.set_file),
+        Route("/taal/{lang}", web.language),
+        Route("/login", web.login, methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=web.static), name="static"),
+    ]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        web.jobs.close()  # running mailings stop and every job folder goes with the server
+
+    app = Starlette(routes=routes, exception_handlers={404: web.not_found}, lifespan=lifespan)
+    app.state.web = web
+    app.add_middleware(Guard, token=token, login_page=web.login_page)
+    return app

@@ -1,0 +1,314 @@
+"""kaartgen serve at the HTTP level: every route, its headers, literal values, errors, token, CSRF,
+upload limits and the life of a mailing job (made, downloaded, removed)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import stat
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from starlette.testclient import TestClient
+
+from kaartgen.engine.edition import Library
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.text import personal_from
+from kaartgen.web.app import MAX_UPLOAD, create_app
+from tests.conftest import pdf_text, run, squash
+
+NAME = "<b>Zoë</b> & {{ 7*7 }} İlayda"
+LIST = (
+    "id,name,street,postcode,city,appointment\n"
+    "W1,Anna de Vries,Kerkstraat 12,3511 LK,Utrecht,2026-12-03T10:30\n"
+    "W2,,Kerkstraat 13,3511 LK,Utrecht,\n"          # no name
+    "W3,Bram 😀 Bos,Kerkstraat 14,3511 LK,Utrecht,\n"  # a character no font has
+    "W4,Olena Шевченко,Laan 1,1012 AB,Amsterdam,\n"
+)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return Library(DEFAULT_CONTENT, DEFAULT_TEMPLATES)
+
+
+@pytest.fixture(scope="module")
+def jobs_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("jobs") / "root"
+
+
+@pytest.fixture(scope="module")
+def client(library, jobs_root):
+    with TestClient(create_app(library, jobs_root=jobs_root, workers=1)) as c:
+        yield c
+
+
+def csrf(client: TestClient, path: str = "/") -> str:
+    page = client.get(path)
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def test_every_page_answers_in_dutch_with_safe_headers(client):
+    for path in ("/", "/mailing", "/antwoorden", "/kaarten", "/kaarten/nl/eenvoudig"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert '<html lang="nl">' in page.text
+        policy = page.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src 'self'" in policy and "http" not in policy
+        assert page.headers["cache-control"] == "no-store" and page.headers["x-frame-options"] == "DENY"
+        assert "http://" not in page.text and "https://" not in page.text  # nothing loaded from elsewhere
+        assert "style=" not in page.text and "<script>" not in page.text  # nothing inline the policy would block
+
+
+def test_the_interface_switches_to_english_and_back(client):
+    page = client.get("/taal/en?next=/mailing", follow_redirects=True)
+    assert '<html lang="en">' in page.text and "Mailing for many clients" in page.text
+    assert client.get("/taal/nl?next=https://elsewhere.example/", follow_redirects=False).headers["location"] == "/"
+    client.get("/taal/nl")
+    assert "Mailing voor veel cliënten" in client.get("/mailing").text
+
+
+def test_a_pack_is_the_same_bytes_as_kaartgen_build_and_names_nobody(client, library, tmp_path):
+    form = {"csrf": csrf(client), "name": NAME, "professional": "Jan & <i>Piet</i>", "date": "2026-12-03",
+            "time": "10:30", "location": "UWV {% raw %}Utrecht", "language": "nl", "variant": "standaard",
+            "output": "office"}
+    response = client.post("/pack", data=form)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'attachment; filename="kaartgen-nl-standaard-a6-office-personal.pdf"'
+    result = run("build", "--out", str(tmp_path), "--name", NAME, "--professional", "Jan & <i>Piet</i>",
+                 "--appointment", "2026-12-03T10:30", "--location", "UWV {% raw %}Utrecht")
+    assert result.exit_code == 0, result.output
+    assert response.content == (tmp_path / "kaartgen-nl-standaard-a6-office-personal.pdf").read_bytes()
+    (tmp_path / "web.pdf").write_bytes(response.content)
+    assert squash(f"beste {NAME},") in squash(pdf_text(tmp_path / "web.pdf"))
+    assert NAME not in str(PdfReader(tmp_path / "web.pdf").metadata)
+
+
+@pytest.mark.parametrize("output, kind", [("digital", "application/pdf"), ("html", "text/html; charset=utf-8")])
+def test_the_other_outputs_download_too(client, library, output, kind):
+    form = {"csrf": csrf(client), "name": NAME, "language": "en", "variant": "standaard", "output": output,
+            "large_print": "on"}
+    response = client.post("/pack", data=form)
+    assert response.status_code == 200 and response.headers["content-type"] == kind
+    assert response.content == library.edition("en", "standaard", True, output).pack(personal_from(NAME))
+
+
+def test_the_preview_is_card_one_as_png_and_a_bad_value_names_its_field_not_the_value(client):
+    token = csrf(client)
+    preview = client.post("/preview", data={"csrf": token, "name": NAME}, headers={"x-csrf-token": token})
+    assert preview.status_code == 200 and preview.content.startswith(b"\x89PNG")
+    bad = client.post("/preview", data={"csrf": token, "name": "Bram 😀"})
+    assert bad.status_code == 422
+    problem = bad.json()
+    assert problem["field"] == "name" and "U+1F600" in problem["message"] and "Bram" not in problem["message"]
+    half = client.post("/preview", data={"csrf": token, "date": "2026-12-03"})
+    assert half.status_code == 422 and half.json()["field"] == "time"
+
+
+def test_a_refused_pack_keeps_the_form_and_ties_the_message_to_the_field(client):
+    page = client.post("/pack", data={"csrf": csrf(client), "name": "Bram 😀", "professional": "<i>Jan</i>"})
+    assert page.status_code == 422
+    assert 'id="name-error"' in page.text and 'aria-describedby="name-error"' in page.text
+    assert 'value="&lt;i&gt;Jan&lt;/i&gt;"' in page.text  # typed values come back, escaped
+
+
+def test_a_post_without_the_csrf_field_is_refused(client):
+    csrf(client)
+    assert client.post("/pack", data={"name": "Anna"}).status_code == 403
+    assert client.post("/pack", data={"name": "Anna", "csrf": "x" * 32}).status_code == 403
+    assert client.post("/preview", data={"name": "Anna"}).status_code == 403
+
+
+def test_with_a_token_every_request_without_it_is_401(library, tmp_path):
+    app = create_app(library, token="s3cret-code", jobs_root=tmp_path / "jobs")
+    with TestClient(app) as c:
+        assert c.get("/").status_code == 401 and 'name="token"' in c.get("/").text
+        assert c.get("/kaarten/nl/standaard/kaartgen-guide-nl-standaard.pdf").status_code == 401
+        assert c.get("/static/app.css").status_code == 200  # the login page's style
+        assert c.get("/", headers={"authorization": "Bearer s3cret-code"}).status_code == 200
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+        assert c.post("/login", data={"csrf": token, "token": "wrong"}).status_code == 401
+        login = c.post("/login", data={"csrf": token, "token": "s3cret-code"}, follow_redirects=False)
+        assert login.status_code == 303 and "HttpOnly" in login.headers["set-cookie"]
+        assert c.get("/").status_code == 200
+
+
+def test_serve_refuses_an_open_address_without_a_token():
+    result = run("serve", "--host", "0.0.0.0")
+    assert result.exit_code == 2 and "--token" in result.output
+
+
+def test_an_oversized_upload_is_one_message_in_the_page(client):
+    token = csrf(client)
+    big = io.BytesIO(b"x" * (MAX_UPLOAD + 10))
+    page = client.post("/antwoorden", data={"csrf": token}, files={"answers": ("a.json", big, "application/json")})
+    assert page.status_code == 413 and "20 MB" in page.text
+    assert client.get("/").status_code == 200  # and the server goes on
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"%PDF-1.7 not really", "not a readable kaartgen pack"),
+    (b"\xff\xfe garbage", "not a readable answers file"),
+    (b'{"kaartgen": "answers"}', "not a kaartgen answers file"),
+])
+def test_bad_answer_files_are_a_message_in_the_page(client, content, message):
+    page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("x", content, "text/plain")})
+    assert page.status_code == 422 and message in page.text and "Traceback" not in page.text
+
+
+def test_answers_are_read_back_literally_and_offered_as_pdf(client, library, tmp_path):
+    digital = library.edition("nl", "standaard", False, "digital").pack()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(digital)))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, {"situatie.situatie": "<b>moe</b> & {{ 1+1 }}",
+                                                    "beeld.beschrijving": "/C"}, auto_regenerate=False)
+    filled = io.BytesIO()
+    writer.write(filled)
+    page = client.post("/antwoorden", data={"csrf": csrf(client)},
+                       files={"answers": ("antwoorden.pdf", filled.getvalue(), "application/pdf")})
+    assert page.status_code == 200
+    assert "&lt;b&gt;moe&lt;/b&gt; &amp; {{ 1+1 }}" in page.text and "geremd in groei" in page.text
+    link = re.search(r'href="(/antwoorden/[^"]+\.pdf)"', page.text).group(1)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    (tmp_path / "s.pdf").write_bytes(pdf.content)
+    assert "<b>moe</b> & {{ 1+1 }}" in pdf_text(tmp_path / "s.pdf")
+
+
+def test_the_set_page_offers_previews_guide_and_calibration(client):
+    page = client.get("/kaarten/nl/standaard")
+    for name in ("kaartgen-guide-nl-standaard.pdf", "kaartgen-calibration-nl-office.pdf",
+                 "nl-standaard-a6-contact-sheet.png"):
+        assert name in page.text
+    png = client.get("/kaarten/nl/standaard/nl-standaard-a6-contact-sheet.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert client.get("/kaarten/nl/standaard/../../etc/passwd").status_code == 404
+    assert client.get("/kaarten/xx/standaard").status_code == 404
+    assert "Geen fouten gevonden" in client.get("/kaarten").text
+
+
+# -- mailing ----------------------------------------------------------------------------------------
+
+def upload(client: TestClient, name: str, data: bytes, date: str = "2026-11-23"):
+    return client.post("/mailing", data={"csrf": csrf(client, "/mailing"), "date": date, "format": "office"},
+                       files={"clients": (name, data, "text/csv")}, follow_redirects=False)
+
+
+def wait(client: TestClient, job: str, seconds: float = 120) -> dict:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        status = client.get(f"/mailing/{job}/status").json()
+        if status["state"] != "running":
+            return status
+        time.sleep(0.2)
+    raise AssertionError("the mailing did not finish")
+
+
+def test_a_mailing_shows_bad_rows_first_then_gives_what_kaartgen_batch_gives(client, jobs_root, tmp_path):
+    response = upload(client, "klanten.csv", LIST.encode("utf-8-sig"))
+    assert response.status_code == 303
+    job = response.headers["location"].rsplit("/", 1)[1]
+    assert "Anna" not in job and len(job) >= 16
+    folder = jobs_root / job
+    assert stat.S_IMODE(os.stat(jobs_root).st_mode) == 0o700 and stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    page = client.get(f"/mailing/{job}")
+    assert "<strong>2</strong> rijen worden gemaakt" in page.text and "<strong>2</strong> rijen lukken niet" in page.text
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>(\w+)</td>", page.text)
+    assert rows == [("3", "W2", "name"), ("4", "W3", "name")]
+    assert "Bram" not in page.text  # the reason names the character, never the value
+
+    start = client.post(f"/mailing/{job}/start", data={"csrf": csrf(client)}, follow_redirects=False)
+    assert start.status_code == 303
+    assert wait(client, job)["state"] == "done"
+    files = {name: client.get(f"/mailing/{job}/files/{name}")
+             for name in ("print-run.pdf", "packs.zip", "manifest.csv", "errors.csv")}
+    assert all(r.status_code == 200 for r in files.values())
+
+    (tmp_path / "list.csv").write_bytes(LIST.encode("utf-8-sig"))
+    result = run("batch", str(tmp_path / "list.csv"), "--out", str(tmp_path / "cli"), "--date", "2026-11-23",
+                 "--jobs", "1")
+    assert result.exit_code == 1
+    for name in ("print-run.pdf", "manifest.csv", "errors.csv"):
+        assert files[name].content == (tmp_path / "cli" / name).read_bytes(), name
+    packs = zipfile.ZipFile(io.BytesIO(files["packs.zip"].content))
+    assert packs.namelist() == ["W1.pdf", "W4.pdf"]
+    for name in packs.namelist():
+        assert packs.read(name) == (tmp_path / "cli" / name).read_bytes()
+    assert not folder.exists()  # every result downloaded: nothing personal stays on the server
+    assert client.get(f"/mailing/{job}").status_code == 404
+
+
+def test_a_cancelled_mailing_leaves_nothing(client, jobs_root):
+    rows = "".join(f"K{i:03d},Klant {i},Weg {i},{1000 + i} AB,Zwolle\n" for i in range(200))
+    response = upload(client, "lang.csv", ("id,name,street,postcode,city\n" + rows).encode())
+    job = response.headers["location"].rsplit("/", 1)[1]
+    client.post(f"/mailing/{job}/start", data={"csrf": csrf(client)})
+    deadline = time.time() + 60
+    while client.get(f"/mailing/{job}/status").json().get("done", 0) < 5 and time.time() < deadline:
+        time.sleep(0.1)
+    cancel = client.post(f"/mailing/{job}/cancel", data={"csrf": csrf(client)}, follow_redirects=False)
+    assert cancel.status_code == 303 and cancel.headers["location"] == "/mailing"
+    assert not (jobs_root / job).exists()
+    assert client.get(f"/mailing/{job}/status").status_code == 404
+
+
+def test_an_excel_list_is_checked_like_a_csv(client):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "name", "street", "postcode", "city", "large_print"])
+    sheet.append(["X1", "Zoë de Wit", "Dorpsstraat 1", "1234 AB", "Utrecht", True])
+    sheet.append([1012, None, "Weg 2", "1000 AA", "Zwolle", None])
+    data = io.BytesIO()
+    book.save(data)
+    response = upload(client, "klanten.xlsx", data.getvalue())
+    job = response.headers["location"].rsplit("/", 1)[1]
+    page = client.get(f"/mailing/{job}")
+    assert "<strong>1</strong> rijen worden gemaakt" in page.text
+    assert re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>(\w+)</td>", page.text) == [("3", "1012", "name")]
+    client.post(f"/mailing/{job}/delete", data={"csrf": csrf(client)})
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"\xff\xfe\x00garbage", "not UTF-8"),
+    (b"naam;adres\nAnna;Weg 1\n", "id"),
+    (b"", "empty"),
+])
+def test_an_unreadable_list_is_a_message_and_leaves_no_job(client, jobs_root, data, message):
+    before = set(os.listdir(jobs_root))
+    page = upload(client, "lijst.csv", data)
+    assert page.status_code == 422 and message in page.text and str(jobs_root) not in page.text
+    assert set(os.listdir(jobs_root)) == before
+
+
+def test_stale_jobs_go_when_the_server_starts_and_old_jobs_after_the_retention_time(library, tmp_path):
+    root = tmp_path / "jobs"
+    (root / "old-job").mkdir(parents=True)
+    (root / "old-job" / "clients.csv").write_text("id,name\n1,Anna\n")
+    app = create_app(library, jobs_root=root, keep_hours=0.0001)  # a third of a second
+    assert list(root.iterdir()) == []
+    with TestClient(app) as c:
+        job = upload(c, "l.csv", LIST.encode()).headers["location"].rsplit("/", 1)[1]
+        assert (root / job).is_dir()
+        time.sleep(0.5)
+        assert c.get(f"/mailing/{job}").status_code == 404
+        assert not (root / job).exists()
+
+
+def test_no_client_value_reaches_a_log_line_or_url(client, caplog):
+    caplog.set_level("DEBUG")
+    client.post("/pack", data={"csrf": csrf(client), "name": "Geheime Naam"})
+    client.post("/preview", data={"csrf": csrf(client), "name": "Geheime Naam 😀"})
+    assert "Geheime" not in caplog.text
+
+
+def test_the_status_of_a_job_is_json_without_client_data(client):
+    job = upload(client, "l.csv", LIST.encode()).headers["location"].rsplit("/", 1)[1]
+    status = client.get(f"/mailing/{job}/status")
+    assert json.loads(status.text) == {"state": "checked", "done": 0, "total": 0}
+    client.post(f"/mailing/{job}/delete", data={"csrf": csrf(client)})
