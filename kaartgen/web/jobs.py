@@ -180,7 +180,7 @@ class Jobs:
                                letter_date=job.letter_date)
         job._done, job._total = _SPAWN.Value("q", 0), _SPAWN.Value("q", 0)
         job._outcome, sender = _SPAWN.Pipe(duplex=False)
-        job.process = _SPAWN.Process(target=_run, args=(options, job._done, job._total, sender), daemon=True)
+        job.process = _SPAWN.Process(target=_run, args=(options, job._done, job._total, sender))
         job.process.start()
         sender.close()
         threading.Thread(target=self._wait, args=(job,), daemon=True).start()

@@ -83,7 +83,10 @@ function setupJob() {
   if (!job) return;
   const bar = document.getElementById("progress");
   const text = document.getElementById("progress-text");
+  let leaving = false;  // the clerk pressed Stop: that page load wins over a reload from here
+  document.addEventListener("submit", () => { leaving = true; });
   async function poll() {
+    if (leaving) return;
     let status;
     try {
       status = await (await fetch(job.dataset.status)).json();
@@ -91,6 +94,7 @@ function setupJob() {
       setTimeout(poll, 1000);
       return;
     }
+    if (leaving) return;
     if (status.state !== "running") {
       window.location.reload();
       return;

@@ -1,0 +1,206 @@
+"""kaartgen serve in a real browser: Chromium (Debian's package) driven by Playwright, against a
+server started here on a free loopback port. A professional works by keyboard only, a clerk runs a
+mailing, answers are read back, and axe-core finds no WCAG 2.1 AA violation on any page.
+
+Skipped, with the reason, when Chromium or Playwright is not installed; `.ci/run` installs both.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from kaartgen.engine.edition import Library
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from tests.conftest import pdf_text, run, squash
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
+if CHROMIUM is None:
+    pytest.skip("Chromium is not installed; apt-get install -y chromium (CI does)", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "<b>Zoë</b> & {{ 7*7 }} İlayda"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server(str):
+    """The server's address, and the folder its mailing jobs live in."""
+
+    jobs: Path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    jobs = tmp_path_factory.mktemp("serve") / "jobs"
+    proc = subprocess.Popen([sys.executable, "-m", "kaartgen", "serve", "--port", str(port), "--jobs-dir", str(jobs)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/static/app.css", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                raise AssertionError(proc.stderr.read().decode())
+            time.sleep(0.1)
+    address = Server(base)
+    address.jobs = jobs
+    yield address
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def tab_to(page, selector: str, most: int = 40) -> None:
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in result.response["violations"]]
+
+
+def test_a_professional_makes_a_pack_by_keyboard_only(page, server, tmp_path):
+    page.goto(server + "/")
+    tab_to(page, "#name")
+    page.keyboard.type(NAME)
+    tab_to(page, "#professional")
+    page.keyboard.type("Jan Jansen")
+    preview = page.locator("#preview")
+    preview.wait_for(state="visible")
+    page.wait_for_function("() => document.getElementById('preview').naturalWidth > 300")
+    assert page.evaluate("() => document.activeElement.id") == "professional"  # the preview took no focus
+    tab_to(page, "button[type=submit]")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    download = info.value
+    assert download.suggested_filename == "kaartgen-nl-standaard-a6-office-personal.pdf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert squash(f"beste {NAME},") in squash(pdf_text(path))
+
+
+def test_a_weekend_or_past_date_is_a_visible_warning_not_an_error(page, server):
+    page.goto(server + "/")
+    page.fill("#time", "10:30")
+    page.fill("#date", "2026-11-28")  # a Saturday
+    assert page.locator("#date-warning").inner_text() == "Deze datum valt in het weekend."
+    page.fill("#date", "2020-01-06")
+    assert page.locator("#date-warning").inner_text() == "Deze datum is al voorbij."
+    page.fill("#name", "Bram 😀")
+    page.locator("#live-error").wait_for(state="visible")
+    assert "U+1F600" in page.locator("#live-error").inner_text()
+    assert page.get_attribute("#name", "aria-invalid") == "true"
+
+
+def test_a_clerk_runs_a_mailing_and_gets_what_kaartgen_batch_gives(page, server, tmp_path):
+    rows = [f"M{i:03d},Klant {i},Weg {i},{1000 + i} AB,Zwolle" for i in range(60)]
+    rows.insert(3, "M900,,Weg 9,1000 AB,Zwolle")  # no name: row 5
+    clients = tmp_path / "klanten.csv"
+    clients.write_text("id,name,street,postcode,city\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    page.goto(server + "/mailing")
+    page.fill("#date", "2026-11-23")
+    page.set_input_files("#clients", str(clients))
+    page.get_by_role("button", name="Controleren").click()
+    assert page.locator("tbody tr").all_inner_texts() == ["5\tM900\tname\tname is empty; fill it in"]
+    page.get_by_role("button", name="Toch starten").click()
+    page.get_by_role("heading", name="De mailing is klaar").wait_for(timeout=120_000)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Alle pakketten om te printen (print-run.pdf)").click()
+    info.value.save_as(tmp_path / "web-print-run.pdf")
+    result = run("batch", str(clients), "--out", str(tmp_path / "cli"), "--date", "2026-11-23", "--jobs", "1")
+    assert result.exit_code == 1
+    assert (tmp_path / "web-print-run.pdf").read_bytes() == (tmp_path / "cli" / "print-run.pdf").read_bytes()
+
+
+def test_a_clerk_sees_progress_and_can_cancel(page, server, tmp_path):
+    clients = tmp_path / "lang.csv"
+    clients.write_text("id,name,street,postcode,city\n" + "".join(
+        f"L{i:03d},Klant {i},Weg {i},{1000 + i} AB,Zwolle\n" for i in range(300)), encoding="utf-8")
+    page.goto(server + "/mailing")
+    page.set_input_files("#clients", str(clients))
+    page.get_by_role("button", name="Controleren").click()
+    page.get_by_role("button", name="Start de mailing").click()
+    page.wait_for_function("() => { const p = document.getElementById('progress'); return p && p.value > 0; }",
+                           timeout=60_000)
+    job = server.jobs / page.url.rsplit("/", 1)[1]
+    assert (job / "clients.csv").is_file()
+    page.get_by_role("button", name="Stoppen").click()
+    page.get_by_role("heading", name="Mailing voor veel cliënten").wait_for()
+    assert not job.exists()  # the stopped job's folder, packs and list are gone
+
+
+def test_answers_are_read_back_in_the_page(page, server, tmp_path):
+    digital = Library(DEFAULT_CONTENT, DEFAULT_TEMPLATES).edition("nl", "standaard", False, "digital").pack()
+    (tmp_path / "leeg.pdf").write_bytes(digital)
+    writer = PdfWriter(clone_from=PdfReader(tmp_path / "leeg.pdf"))
+    for p in writer.pages:
+        writer.update_page_form_field_values(p, {"verder.doel": "Weer <werken>, 20 uur"}, auto_regenerate=False)
+    writer.write(tmp_path / "ingevuld.pdf")
+    page.goto(server + "/antwoorden")
+    page.set_input_files("#answers", str(tmp_path / "ingevuld.pdf"))
+    page.get_by_role("button", name="Lezen").click()
+    assert "Weer <werken>, 20 uur" in page.locator(".summary").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/", "/mailing", "/antwoorden", "/kaarten", "/kaarten/nl/standaard", "/bestaat-niet"])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_wcag_violations(page, server, path, language):
+    page.goto(f"{server}/taal/{language}?next={path}")
+    assert page.evaluate("() => document.documentElement.lang") == language
+    assert axe_violations(page) == []
+
+
+def test_no_wcag_violations_in_results_and_errors(page, server, tmp_path):
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city\nA1,Anna,Weg 1,1000 AB,Zwolle\nA2,,Weg 2,1000 AB,Zwolle\n")
+    page.goto(server + "/mailing")
+    page.set_input_files("#clients", str(clients))
+    page.get_by_role("button", name="Controleren").click()
+    assert axe_violations(page) == []  # the table of rows that will fail
+    page.goto(server + "/")
+    page.fill("#name", "Bram 😀")
+    page.get_by_role("button", name="Download").click()
+    assert page.locator("#name-error").is_visible()
+    assert axe_violations(page) == []  # a refused form
+    page.set_viewport_size({"width": 375, "height": 800})  # phone-sized
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
