@@ -9,6 +9,7 @@ names come from the engine, and errors name the field, not the value.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import secrets
@@ -32,6 +33,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kaartgen.engine.edition import Library
+from kaartgen.engine.pool import RenderPool
 from kaartgen.errors import FieldError, KaartgenError
 from kaartgen.model.clients import SPREADSHEETS
 from kaartgen.model.text import personal_from
@@ -62,6 +64,7 @@ class WebApp:
     def __init__(self, library: Library, token: str | None, jobs_root: Path, keep_hours: float,
                  workers: int | None = None):
         self.library = library
+        self.pool = RenderPool(library, workers or os.cpu_count() or 1)
         self.token = token
         self.keep_hours = keep_hours
         self.jobs = Jobs(jobs_root, library, keep_hours, workers)
@@ -122,6 +125,11 @@ class WebApp:
             raise FieldError("variant", f"there is no {variant!r} version in {language!r}")
         return personal, (language, variant, form.get("large_print") == "on")
 
+    async def _make(self, kind: str, language: str, variant: str, large: bool, fmt: str, personal) -> tuple[bytes, str]:
+        """A pack or preview from the render pool: (bytes, file name)."""
+        outcome = await asyncio.wrap_future(self.pool.submit(kind, language, variant, large, fmt, personal))
+        return self.pool.result(outcome)
+
     async def client_page(self, request: Request) -> Response:
         return self.page(request, "client.html.j2", values={}, error=None)
 
@@ -134,8 +142,7 @@ class WebApp:
             return JSONResponse({"field": None, "message": self.error_text(request, "csrf")}, 403)
         try:
             personal, (language, variant, large) = self._personal(form)
-            edition = self.library.edition(language, variant, large, "office")
-            png = await run_in_threadpool(edition.preview, personal)
+            png, _ = await self._make("preview", language, variant, large, "office", personal)
         except FieldError as exc:
             return JSONResponse({"field": _field(exc.field), "message": _plain(exc.message)}, 422)
         except KaartgenError as exc:
@@ -153,13 +160,12 @@ class WebApp:
         output = form.get("output") if form.get("output") in PACK_FORMATS else "office"
         try:
             personal, (language, variant, large) = self._personal(form)
-            edition = self.library.edition(language, variant, large, output)
-            data = await run_in_threadpool(edition.pack, personal)
+            data, name = await self._make("pack", language, variant, large, output, personal)
         except FieldError as exc:
             return self.page(request, "client.html.j2", 422, values=values, error=(_field(exc.field), _plain(exc.message)))
         except KaartgenError as exc:
             return self.page(request, "client.html.j2", 422, values=values, error=(None, _plain(str(exc))))
-        return _download(data, edition.file_name(personal))
+        return _download(data, name)
 
     # -- mailing ------------------------------------------------------------------------------------
 
@@ -411,6 +417,7 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
     async def lifespan(_app):
         yield
         web.jobs.close()  # running mailings stop and every job folder goes with the server
+        web.pool.close()
 
     app = Starlette(routes=routes, exception_handlers={404: web.not_found}, lifespan=lifespan)
     app.state.web = web
