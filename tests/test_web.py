@@ -312,3 +312,21 @@ def test_the_status_of_a_job_is_json_without_client_data(client):
     status = client.get(f"/mailing/{job}/status")
     assert json.loads(status.text) == {"state": "checked", "done": 0, "total": 0}
     client.post(f"/mailing/{job}/delete", data={"csrf": csrf(client)})
+
+
+def test_a_list_over_the_row_limit_is_refused_and_leaves_no_job(client, jobs_root, monkeypatch):
+    import kaartgen.web.app
+
+    monkeypatch.setattr(kaartgen.web.app, "MAX_ROWS", 2)
+    before = set(os.listdir(jobs_root))
+    page = upload(client, "l.csv", LIST.encode())
+    assert page.status_code == 413 and "meer dan 2 rijen" in page.text
+    assert set(os.listdir(jobs_root)) == before
+
+
+def test_a_bug_is_a_page_without_a_traceback(library, tmp_path, monkeypatch):
+    app = create_app(library, jobs_root=tmp_path / "jobs")
+    monkeypatch.setattr(app.state.web, "_lint_report", lambda: 1 / 0)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        page = c.get("/kaarten")
+    assert page.status_code == 500 and "Er ging iets mis" in page.text and "ZeroDivision" not in page.text

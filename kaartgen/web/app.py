@@ -35,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 from kaartgen.engine.edition import Library
 from kaartgen.engine.pool import RenderPool
 from kaartgen.errors import FieldError, KaartgenError
+from kaartgen.model.builtin import DEFAULT_TEMPLATES
 from kaartgen.model.clients import SPREADSHEETS
 from kaartgen.model.text import personal_from
 from kaartgen.web.jobs import RESULTS, Job, Jobs
@@ -69,6 +70,8 @@ class WebApp:
         self.keep_hours = keep_hours
         self.jobs = Jobs(jobs_root, library, keep_hours, workers)
         web = library.templates / "web"
+        if not (web / "ui.yaml").is_file():  # templates copied before the web app existed: use the built-in pages
+            web = DEFAULT_TEMPLATES / "web"
         self.texts: dict[str, Any] = yaml.safe_load((web / "ui.yaml").read_text(encoding="utf-8"))
         self.env = Environment(loader=FileSystemLoader(web), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
@@ -372,6 +375,10 @@ class WebApp:
     async def not_found(self, request: Request, exc) -> Response:
         return self.page(request, "gone.html.j2", 404)
 
+    async def internal(self, request: Request, exc) -> Response:
+        """A bug, not the user's input: a page that says so, never a traceback or a value."""
+        return self.page(request, "error.html.j2", 500)
+
 
 def _field(option: str) -> str:
     """The form field of an engine field name (the appointment is two fields: date and time)."""
@@ -419,7 +426,7 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
         web.jobs.close()  # running mailings stop and every job folder goes with the server
         web.pool.close()
 
-    app = Starlette(routes=routes, exception_handlers={404: web.not_found}, lifespan=lifespan)
+    app = Starlette(routes=routes, exception_handlers={404: web.not_found, 500: web.internal}, lifespan=lifespan)
     app.state.web = web
     app.add_middleware(Guard, token=token, login_page=web.login_page)
     return app
