@@ -56,7 +56,15 @@ MultiPartParser.spool_max_size = MAX_UPLOAD
 
 
 class TooLarge(Exception):
-    pass
+    """A request body over the limit, refused before it is read."""
+
+
+class Refused(Exception):
+    """An upload the page refuses: the HTTP status and the message to show."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
 
 
 class WebApp:
@@ -105,6 +113,24 @@ class WebApp:
             raise TooLarge()
         form = await request.form(max_files=1 if files else 0, max_fields=40, max_part_size=MAX_FORM)
         return form if csrf_ok(request, form) else None
+
+    async def uploaded(self, request: Request, field: str) -> tuple[Any, str, bytes]:
+        """The POSTed form with one file: (form, the file's name, its bytes), read in memory and
+        size-checked; raises Refused with the status and the message for the page."""
+        too_large = self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024))
+        try:
+            form = await self.form(request, files=True)
+        except TooLarge:
+            raise Refused(413, too_large) from None
+        if form is None:
+            raise Refused(403, self.error_text(request, "csrf"))
+        upload = form.get(field)
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise Refused(422, self.error_text(request, "no_file"))
+        data = await upload.read()
+        if len(data) > MAX_UPLOAD:
+            raise Refused(413, too_large)
+        return form, upload.filename, data
 
     def error_text(self, request: Request, key: str, **values: Any) -> str:
         return self.texts[self.lang(request)]["errors"][key].format(**values)
@@ -181,18 +207,10 @@ class WebApp:
             return self.page(request, "mailing.html.j2", status, error=message, today=date.today().isoformat())
 
         try:
-            form = await self.form(request, files=True)
-        except TooLarge:
-            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
-        if form is None:
-            return refuse(403, self.error_text(request, "csrf"))
-        upload = form.get("clients")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return refuse(422, self.error_text(request, "no_file"))
-        data = await upload.read()
-        if len(data) > MAX_UPLOAD:
-            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
-        suffix = Path(upload.filename).suffix.lower()
+            form, filename, data = await self.uploaded(request, "clients")
+        except Refused as exc:
+            return refuse(exc.status, exc.message)
+        suffix = Path(filename).suffix.lower()
         suffix = suffix if suffix in LIST_SUFFIXES else ".csv"
         try:
             letter_date = date.fromisoformat(form.get("date") or date.today().isoformat())
@@ -267,17 +285,9 @@ class WebApp:
             return self.page(request, "answers.html.j2", status, error=message, summary=None)
 
         try:
-            form = await self.form(request, files=True)
-        except TooLarge:
-            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
-        if form is None:
-            return refuse(403, self.error_text(request, "csrf"))
-        upload = form.get("answers")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return refuse(422, self.error_text(request, "no_file"))
-        data = await upload.read()
-        if len(data) > MAX_UPLOAD:
-            return refuse(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
+            _, _, data = await self.uploaded(request, "answers")
+        except Refused as exc:
+            return refuse(exc.status, exc.message)
         suffix = ".pdf" if data[:5].startswith(b"%PDF") else ".json"
         try:
             summary, pdf = await run_in_threadpool(self.library.read, Path(f"upload{suffix}"), data)
