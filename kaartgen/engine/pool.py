@@ -11,7 +11,10 @@ raised again in the caller, with the field they concern.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -22,9 +25,22 @@ from kaartgen.model.text import Personal
 _library: Library | None = None
 
 
-def _start(content: Path, templates: Path) -> None:
+def _watch(server: int) -> None:
+    """End this worker when the server is gone, even after a kill -9 that left it no time to say so."""
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(server, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
+
+
+def _start(content: Path, templates: Path, server: int) -> None:
     global _library
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops the pool
+    threading.Thread(target=_watch, args=(server,), daemon=True).start()
     _library = Library(content, templates)
     _library.edition().generic  # fonts registered, the default set laid out: the first request is warm
 
@@ -56,7 +72,7 @@ class RenderPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["kaartgen.engine.edition"])
         self._executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
-                                             initargs=(library.content, library.templates))
+                                             initargs=(library.content, library.templates, os.getpid()))
         for _ in range(workers):  # start every worker now, not on the first professional's request
             self._executor.submit(int)
 

@@ -72,9 +72,22 @@ class _Shared:
         pass
 
 
+def _die_with_parent() -> None:
+    """Linux: a SIGTERM when the server dies, even by kill -9, so a mailing never runs on alone."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere the server's shutdown stops its mailings
+
+
 def _run(options: BatchOptions, done, total, outcome) -> None:
     """The batch, in its own process; `outcome` receives (packs, failed rows) or an error message."""
     signal.signal(signal.SIGTERM, _stop)
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C on the server stops the server, which stops this
     try:
         result = run_batch(options, _Shared(done, total))
