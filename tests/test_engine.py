@@ -52,7 +52,7 @@ def test_pdf_fields_html_controls_and_read_keys_are_one_set(library, name):
 
 def test_saved_answers_format_is_the_schema_both_sides_use(library, tmp_path):
     page = library.edition("nl", "standaard", False, "html").pack().decode("utf-8")
-    assert f"kaartgen: {json.dumps(marker())}" in page
+    assert f"var MARKER = {json.dumps(marker())};" in page
     assert schema()["properties"]["kaartgen"]["const"] == "answers"
     saved = tmp_path / "a.json"
     saved.write_text(json.dumps({"kaartgen": "answers", "set": "nl/standaard", "answers": {"verder.doel": 7}}))

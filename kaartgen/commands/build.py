@@ -45,13 +45,15 @@ def _offset(value: str | None) -> tuple[float, float] | None:
 @click.option("--role", help="The professional's role, e.g. arbeidsdeskundige.")
 @click.option("--appointment", help="Date and time of the conversation, e.g. 2026-12-03T10:30.")
 @click.option("--location", help="Where the conversation takes place.")
+@click.option("--reference", help="The pack's reference, e.g. the client number (never a name): on card 1, "
+                                  "in the saved answers and the summary.")
 @click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
 @click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
 @out_option("the PDF files")
 @reports_errors()
 def build(content, templates, language, variant, format_, name, professional, role, appointment, location,
-          crop_marks, back_offset, large_print, calibration, out: Path) -> None:
+          reference, crop_marks, back_offset, large_print, calibration, out: Path) -> None:
     """Build a pack and print the path of each file written.
 
     \b
@@ -63,7 +65,7 @@ def build(content, templates, language, variant, format_, name, professional, ro
       kaartgen build --name "Zoë de Wit" --professional "Jan Jansen" \\
                      --appointment 2026-12-03T10:30 --location "UWV Utrecht"
     """
-    personal = personal_from(name, professional, role, appointment, location)
+    personal = personal_from(name, professional, role, appointment, location, reference)
     edition = library(content, templates).edition(language, variant, large_print, format_, _offset(back_offset))
     data = edition.pack(personal, crop_marks)
     remove_temporary(out)  # left by a build that was killed mid-write

@@ -25,13 +25,16 @@ def read(filled, as_json, out, content, templates) -> None:
     Example:
       kaartgen read ingevuld.pdf --out samenvattingen
     """
-    summary, pdf = library(content, templates).read(filled)
-    text = json.dumps(summary, ensure_ascii=False, indent=2)
-    stem = filled.stem
-    write_atomic(out / f"{stem}-summary.pdf", pdf)
-    write_atomic(out / f"{stem}-summary.json", text.encode("utf-8"))
+    reading = library(content, templates).read(filled)
+    stem = reading.stem
+    text = json.dumps(reading.summary, ensure_ascii=False, indent=2)
+    if reading.placeholders:
+        click.echo(f"note: {reading.placeholders} character(s) of the answers are in no font; the PDF shows their "
+                   "code, e.g. [U+1F600], and the JSON the characters themselves", err=True)
+    write_atomic(out / f"{stem}.pdf", reading.pdf)
+    write_atomic(out / f"{stem}.json", text.encode("utf-8"))
     if as_json:
         click.echo(text)
     else:
-        click.echo(str(out / f"{stem}-summary.pdf"))
-        click.echo(str(out / f"{stem}-summary.json"))
+        click.echo(str(out / f"{stem}.pdf"))
+        click.echo(str(out / f"{stem}.json"))

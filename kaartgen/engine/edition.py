@@ -15,7 +15,7 @@ Nothing here writes files or knows about click: callers decide where bytes go.
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -81,6 +81,17 @@ def personal_cards(cs: CardSet) -> list[int]:
             if any(variables(text) & CARD_VARIABLES for _, text, kind in card.texts() if kind in ("heading", "text"))]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What reading a client's answers gives: the summary as data and as PDF, the file name (without
+    suffix) to save both under, and how many characters the PDF shows as a placeholder."""
+
+    summary: dict[str, Any]
+    pdf: bytes
+    stem: str
+    placeholders: int = 0
+
+
 class Edition:
     """One language/variant/size in one format: checked once, its generic cards laid out once.
 
@@ -118,7 +129,7 @@ class Edition:
     @cached_property
     def shared(self) -> frozenset[int]:
         """Ids of the generic sides no client changes: the ones a print run keeps as forms."""
-        keep = set(self.personal)
+        keep = set(self.personal) | {0}  # card 1 carries each client's reference
         return frozenset(id(s) for i, c in enumerate(self.generic) if i not in keep for s in c.sides)
 
     # -- one pack ---------------------------------------------------------------------------------
@@ -206,7 +217,7 @@ class Edition:
         maker = CardMaker(self.theme, self.fonts, self.card_set, client.personal)
         cards = list(self.generic)
         try:
-            for i in self.personal:
+            for i in sorted(set(self.personal) | {0}):  # card 1 carries the pack's reference
                 cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
             letter = [letter_page(maker.ts, self.card_set.letter, self.card_set.info.dates, client, letter_date)]
         except KaartgenError as exc:
@@ -299,10 +310,11 @@ class Library:
         edition = self.edition(language, variant, large_print, "cards")
         return previews(edition.generic, edition.pack(), f"{language}-{variant}-{edition.theme.card.name}")
 
-    def read(self, path: Path, data: bytes | None = None) -> tuple[dict[str, Any], bytes]:
-        """A filled digital pack or saved answers: the summary as data and as PDF. With `data`, the
-        file's bytes are read from memory and `path` only names it in messages."""
-        from kaartgen.engine.read import read_answers, read_filled, summarise
+    def read(self, path: Path, data: bytes | None = None, read_on: date | None = None) -> Reading:
+        """A filled digital pack or saved answers: the summary as data and as PDF, and the file name
+        (without suffix) to save them under. With `data`, the file's bytes are read from memory and
+        `path` only names it in messages."""
+        from kaartgen.engine.read import read_answers, read_filled, summarise, summary_stem
         from kaartgen.model.answers import answer_names
         from kaartgen.render.summary import summary_pdf
 
@@ -312,5 +324,6 @@ class Library:
             raise KaartgenError("holds no kaartgen answers (is it a printed pack, the guide, or another form?); "
                                 "kaartgen reads the fillable pack (build --format digital) or the answers saved "
                                 "from the web-page pack", path)
-        summary = summarise(cs, filled.answers, path.name)
-        return summary, summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)
+        summary = summarise(cs, filled.answers, path.name, filled.reference, read_on)
+        pdf, placeholders = summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)
+        return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders)

@@ -12,14 +12,15 @@ import io
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
-from kaartgen.model.answers import answer_name, note_name, schema, tick_name
+from kaartgen.model.answers import REFERENCE_FIELD, answer_name, note_name, schema, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
-from kaartgen.model.text import Personal, card_values, render
+from kaartgen.model.text import REFERENCE, Personal, card_values, render
 from kaartgen.model.yamlfile import read_limited
 
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)
@@ -30,6 +31,7 @@ class Filled:
     language: str
     variant: str
     answers: Answers
+    reference: str | None = None
 
 
 MAX_FILE = 32 * 1024 * 1024  # a filled pack is well under 1 MB; anything near this is not one
@@ -97,12 +99,15 @@ def _pdf_answers(data: bytes, path: Path) -> Filled:
         if len(words) < 2 or words[0] != "kaartgen" or "/" not in words[1]:
             raise KaartgenError("is not a kaartgen pack (its keywords do not say kaartgen); nothing to read", path)
         answers = _pdf_fields(reader)
+        reference = answers.pop(REFERENCE_FIELD, None) or None
+        if reference is not None and not REFERENCE.fullmatch(str(reference)):
+            reference = None  # not one kaartgen wrote
     except KaartgenError:
         raise
     except (Exception, RecursionError):  # noqa: BLE001 - any failure to parse a hostile file is the same answer
         raise _unreadable(path) from None
     language, variant = words[1].split("/", 1)
-    return Filled(language, variant, answers)
+    return Filled(language, variant, answers, reference)
 
 
 def _json_answers(raw: bytes, path: Path) -> Filled:
@@ -121,7 +126,7 @@ def _json_answers(raw: bytes, path: Path) -> Filled:
             raise KaartgenError("has no answers kaartgen can read; save the answers again", path)
         raise KaartgenError("holds an answer that is not text or a tick; save the answers again", path)
     language, variant = data["set"].split("/", 1)
-    return Filled(language, variant, dict(data["answers"]))
+    return Filled(language, variant, dict(data["answers"]), data.get("reference"))
 
 
 def read_filled(path: Path) -> Filled:
@@ -141,7 +146,8 @@ def read_answers(data: bytes, path: Path) -> Filled:
     return _json_answers(data, path)
 
 
-def summarise(cs: CardSet, answers: Answers, source: str) -> dict[str, Any]:
+def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None = None,
+              read_on: date | None = None) -> dict[str, Any]:
     """The professional's summary as plain data, card by card, block by block."""
     values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
     cards = []
@@ -171,4 +177,12 @@ def summarise(cs: CardSet, answers: Answers, source: str) -> dict[str, Any]:
         if items:  # the introduction letter asks nothing
             cards.append({"card": card.id, "number": number, "title": render(card.title, values), "answers": items})
     return {"kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
-            "source": source, "cards": cards}
+            "source": source, "reference": reference, "read": (read_on or date.today()).isoformat(), "cards": cards}
+
+
+def summary_stem(cs: CardSet, summary: dict[str, Any], source: Path) -> str:
+    """The summary's file name without suffix: after the pack's reference, so that two clients'
+    summaries never share a name; after the file read when the pack has none."""
+    if summary.get("reference"):
+        return f"{cs.info.summary.summary_file}-{summary['reference']}"
+    return f"{source.stem}-summary"

@@ -8,12 +8,13 @@ depends on the output format: formats only decide where a laid-out side goes on 
 
 from __future__ import annotations
 
-from kaartgen.errors import FitError
+from kaartgen.errors import FieldError, FitError
 from kaartgen.layout.blocks import Blocks
 from kaartgen.layout.fonts import Fonts
-from kaartgen.layout.items import CardLayout, Fill, Item, Rect, SideLayout, TextBox
+from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, TextBox
 from kaartgen.layout.stack import Piece, stack
 from kaartgen.layout.typeset import Typesetter
+from kaartgen.model.answers import REFERENCE_FIELD
 from kaartgen.model.content import CardSet, Domain, FillInCard
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
@@ -26,6 +27,7 @@ class CardMaker:
     def __init__(self, theme: Theme, fonts: Fonts, card_set: CardSet, personal: Personal | None = None):
         self.theme = theme
         self.cs = card_set
+        self.reference = personal.reference if personal else None
         self.ts = Typesetter(theme, fonts, card_values(personal or Personal(), card_set.info.dates))
         self.blocks = Blocks(self.ts, card_set)
         self.inner = self.blocks.inner
@@ -40,9 +42,11 @@ class CardMaker:
 
     def fill_in_card(self, index: int, card: FillInCard) -> CardLayout:
         number = render(self.cs.info.labels.card_number, {"number": index + 1, "total": len(self.cs.cards)})
-        return self.card(card, number, ("cards", index))
+        reference = render(self.cs.info.labels.reference, {"reference": self.reference}, ("info", "labels", "reference")) \
+            if index == 0 and self.reference else None
+        return self.card(card, number, ("cards", index), reference)
 
-    def card(self, card: FillInCard, number: str | None, where: tuple) -> CardLayout:
+    def card(self, card: FillInCard, number: str | None, where: tuple, reference: str | None = None) -> CardLayout:
         """A card of blocks: a fill-in card (with its number) or the professional's reflectiekaart."""
         pieces: list[list[Piece]] = [[] for _ in card.sides]
         for at, block, heading in card.walk():
@@ -54,20 +58,28 @@ class CardMaker:
             label = f"card {number or ''} '{card.id}'" + (f", side {si + 1}" if len(card.sides) > 1 else "")
             side = SideLayout(label, "paper", framed=True)
             stack(side_pieces, self.theme.card.height - self.theme.card.margin, side, self.theme)
-            side.items += self.footer(number)
+            side.items += self.footer(number, reference if si == 0 else None)
             sides.append(side)
         return CardLayout(card.id, "fill-in", sides)
 
-    def footer(self, number: str | None) -> list[Item]:
-        """The set's title bottom left and, on fill-in cards, the card number bottom right."""
+    def footer(self, number: str | None, reference: str | None = None) -> list[Item]:
+        """The set's title bottom left and, on fill-in cards, the card number bottom right; on card
+        1 of a pack with a reference, the reference before the number, on the same line."""
         card = self.theme.card
         style = self.theme.footer.style
         y = card.margin
-        title, th = self.ts.para(self.cs.info.title, style, self.inner * 0.8)
-        items: list[Item] = [TextBox(card.margin, y, self.inner * 0.8, th, title)]
+        right = 0.45 if reference else 0.2
+        title, th = self.ts.para(self.cs.info.title, style, self.inner * (1 - right))
+        items: list[Item] = [TextBox(card.margin, y, self.inner * (1 - right), th, title)]
         if number:
-            num, nh = self.ts.para(number, style, self.inner * 0.2, align="right")
-            items.append(TextBox(card.margin + self.inner * 0.8, y, self.inner * 0.2, nh, num))
+            text = f"{reference}\u2003{number}" if reference else number
+            num, nh = self.ts.para(text, style, self.inner * right, align="right", bind=False)
+            if reference and len(num.blPara.lines) > 1:
+                raise FieldError("reference", f"the reference does not fit on one line at the foot of card 1 "
+                                              f"({to_mm(self.inner * right):.0f} mm); use a shorter one")
+            items.append(TextBox(card.margin + self.inner * (1 - right), y, self.inner * right, nh, num))
+        if reference:  # for `read`: the digital pack's answers come back with their reference
+            items.append(Field(Rect(card.margin, y, 1, 1), REFERENCE_FIELD, "hidden", value=self.reference))
         return items
 
     # -- domain cards -------------------------------------------------------------------------

@@ -78,7 +78,7 @@ class Field:
 
     rect: Rect
     name: str
-    kind: str  # "text", "checkbox" or "radio"
+    kind: str  # "text", "checkbox", "radio", or "hidden" (the pack's reference, for `read`)
     value: str | None = None  # the option of a radio button or check box
     label: str = ""  # what a screen reader says for the field
 

@@ -16,6 +16,7 @@ from typing import Any
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, FillInCard, WriteIn
 
 SCHEMA = "answers.schema.json"
+REFERENCE_FIELD = "kaartgen.reference"  # a read-only, hidden field of the digital pack: not an answer
 SAVED_FILE = "kaartgen-answers.json"  # the name the web page saves under
 
 

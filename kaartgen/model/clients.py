@@ -61,7 +61,7 @@ class Client:
 
     @property
     def personal(self) -> Personal:
-        return Personal(self.name, self.professional, self.appointment, self.location, self.role)
+        return Personal(self.name, self.professional, self.appointment, self.location, self.role, reference=self.id)
 
     def address(self) -> list[str]:
         """PostNL: name; street and number; 'postcode  TOWN' (two spaces, capitals); country abroad."""

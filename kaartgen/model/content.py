@@ -20,6 +20,7 @@ class Strict(BaseModel):
 class Labels(Strict):
     examples: str
     card_number: str
+    reference: str = "{{ reference }}"  # on card 1's foot, e.g. "kenmerk {{ reference }}"
 
 
 class Dates(Strict):
@@ -74,6 +75,14 @@ class SummaryLabels(Strict):
     save: str
     saved: str
     at_most: str
+    reference: str = "{{ reference }}"  # at the top of the summary
+    read_on: str = "{{ date }}"  # when the answers were read, at the top of the summary
+    resume: str = "Continue filling in"  # load saved answers back into the web page
+    autosave: str = "Your answers are kept on this device while you type. Nothing is sent."
+    resumed: str = "Your saved answers are back in the page."
+    not_resumed: str = "This file does not hold answers of this pack."
+    answers_file: str = "answers"  # saved answers: <answers_file>-<reference>.json
+    summary_file: str = "summary"  # the summary: <summary_file>-<reference>.pdf
 
 
 class DomainBack(Strict):

@@ -22,7 +22,7 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from kaartgen.errors import AbsentValue, KaartgenError, TextNotAllowed
+from kaartgen.errors import AbsentValue, FieldError, KaartgenError, TextNotAllowed
 from kaartgen.model.content import Dates
 
 
@@ -76,10 +76,12 @@ class Personal:
     appointment: datetime | None = None
     location: str | None = None
     role: str | None = None  # the professional's role, e.g. arbeidsdeskundige
+    reference: str | None = None  # the pack's reference (a batch's client id): no personal data
 
     @property
     def is_personal(self) -> bool:
-        return any(v is not None for v in (self.name, self.professional, self.appointment, self.location, self.role))
+        return any(v is not None for v in (self.name, self.professional, self.appointment, self.location, self.role,
+                                           self.reference))
 
 
 def _parse(source: str) -> nodes.Template:
@@ -178,11 +180,24 @@ def client_value(value: str | None) -> str | None:
 
 
 def personal_from(name: str | None = None, professional: str | None = None, role: str | None = None,
-                  appointment: str | None = None, location: str | None = None) -> Personal:
+                  appointment: str | None = None, location: str | None = None,
+                  reference: str | None = None) -> Personal:
     """What makes one pack personal, from values as typed; the appointment as in a client list."""
     return Personal(name=client_value(name), professional=client_value(professional),
                     appointment=parse_appointment(appointment) if client_value(appointment) else None,
-                    location=client_value(location), role=client_value(role))
+                    location=client_value(location), role=client_value(role),
+                    reference=check_reference(client_value(reference)))
+
+
+REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,23}")  # what a client id may be, and fits card 1's foot
+
+
+def check_reference(value: str | None) -> str | None:
+    """A pack reference: letters, digits, '.', '_' and '-', at most 24; never a name or a date of birth."""
+    if value is not None and not REFERENCE.fullmatch(value):
+        raise FieldError("reference", "--reference may hold letters, digits, '.', '_' and '-' (at most 24), "
+                                      "such as the client number in your system; never a name")
+    return value
 
 
 def parse_appointment(value: str) -> datetime:

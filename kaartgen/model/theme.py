@@ -342,6 +342,7 @@ class CalibrationLook(Strict):
 class HtmlLook(Strict):
     font: str
     colours: list[str]
+    body_size: Length = 13.5  # the page's body text (13.5pt = 18px); large print sets it larger
 
 
 class Theme(Strict):

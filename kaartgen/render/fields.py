@@ -23,7 +23,11 @@ def draw_fields(c, page: Page, colour) -> None:
                 continue
             r = item.rect
             x, y = placement.x + r.x, placement.y + r.y
-            if item.kind == "text":
+            if item.kind == "hidden":
+                form.textfield(name=item.name, value=item.value, x=x, y=y, width=r.w, height=r.h, borderWidth=0,
+                               fillColor=TRANSPARENT, textColor=ink, fontSize=1, fieldFlags="readOnly",
+                               annotationFlags="hidden")
+            elif item.kind == "text":
                 form.textfield(name=item.name, tooltip=item.label or item.name, x=x, y=y, width=r.w, height=r.h,
                                fieldFlags="multiline", maxlen=None, borderWidth=0, fillColor=TRANSPARENT,
                                textColor=ink, fontSize=11)

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from kaartgen import __version__
 from kaartgen.layout.fonts import _font_path
-from kaartgen.model.answers import SAVED_FILE, answer_name, marker, note_name, tick_name
+from kaartgen.model.answers import answer_name, marker, note_name, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
@@ -88,7 +88,13 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
     return {
         "language": cs.info.language, "title": cs.info.title, "set": f"{cs.info.language}/{cs.info.variant}",
         "version": __version__, "cards": cards, "domains": domains, "examples_label": cs.info.labels.examples,
-        "save_label": labels.save, "saved_text": labels.saved, "file_name": SAVED_FILE, "marker": marker(),
+        "save_label": labels.save, "saved_text": labels.saved, "marker": marker(),
+        "reference": personal.reference or "",
+        "reference_text": render(labels.reference, {"reference": personal.reference}) if personal.reference else "",
+        "file_name": f"{labels.answers_file}-{personal.reference}.json" if personal.reference
+        else f"{labels.answers_file}.json",
+        "resume_label": labels.resume, "autosave_text": labels.autosave, "resumed_text": labels.resumed,
+        "not_resumed_text": labels.not_resumed, "body_size": f"{theme.html.body_size:g}pt",
         "colours": {k: _hex(theme, k) for k in ("ink", "paper", "rule", "muted")},
         "font_regular": _font(theme, "regular"), "font_bold": _font(theme, "bold"),
     }

@@ -7,6 +7,7 @@ laid out in chunks so a very long answer costs time linear in its length.
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -16,13 +17,16 @@ from kaartgen import __version__
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.content import CardSet
+from kaartgen.model.text import format_date, render
 from kaartgen.model.theme import Theme
 
 CHUNK = 1000  # characters of an answer laid out as one paragraph
 
 
-def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet) -> bytes:
-    """One A4 page (more only if the answers are long): every card's answers under its title."""
+def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet) -> tuple[bytes, int]:
+    """One A4 page (more only if the answers are long): every card's answers under its title; and
+    how many characters of the answers no font can draw. Those are shown as a visible placeholder,
+    their code in brackets ("[U+1F600]"), so the summary is always made and nothing is silently lost."""
 
     look = theme.summary
     ts = Typesetter(theme, fonts)
@@ -31,7 +35,14 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
     flow: list = []
     answer_style, question_style = look.answer_style, look.question_style
 
+    placeholders = 0
+
     def para(text: str, style: str, indent: float = 0.0) -> None:
+        nonlocal placeholders
+        missing = set(fonts.unprintable(text))
+        if missing:
+            placeholders += sum(1 for c in text if c in missing)
+            text = "".join(f"[U+{ord(c):04X}]" if c in missing else c for c in text)
         p, _ = ts.para(text, style, width - indent, bind=False)  # the client's words as written
         p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
         flow.append(p)
@@ -53,6 +64,10 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
         return [line if line.strip() else "\u00a0" for line in out]
 
     para(f"{cs.info.title}: {labels.title}", look.title_style)
+    when = format_date(date.fromisoformat(summary["read"]), cs.info.dates)
+    about = ([render(labels.reference, {"reference": summary["reference"]})] if summary.get("reference") else []) \
+        + [render(labels.read_on, {"date": when})]
+    para("   ·   ".join(about), question_style)
     flow.append(Spacer(1, look.gap_title))
     for card in summary["cards"]:
         para(f"{card['number']}/{len(cs.cards)}  {card['title']}", look.card_style)
@@ -79,4 +94,4 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                             title=labels.title, author="", creator=f"kaartgen {__version__}",
                             keywords="kaartgen summary")
     doc.build(flow)
-    return buffer.getvalue()
+    return buffer.getvalue(), placeholders

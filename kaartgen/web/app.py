@@ -290,7 +290,7 @@ class WebApp:
             return refuse(exc.status, exc.message)
         suffix = ".pdf" if data[:5].startswith(b"%PDF") else ".json"
         try:
-            summary, pdf = await run_in_threadpool(self.library.read, Path(f"upload{suffix}"), data)
+            reading = await run_in_threadpool(self.library.read, Path(f"upload{suffix}"), data)
         except KaartgenError as exc:
             return refuse(422, _plain(exc.message))
         key = secrets.token_urlsafe(16)
@@ -298,8 +298,8 @@ class WebApp:
             now = time.time()
             for old in [k for k, (at, _, _) in self._summaries.items() if now - at > SUMMARY_MINUTES * 60]:
                 del self._summaries[old]
-            self._summaries[key] = (now, pdf, f"kaartgen-summary-{summary['set'].replace('/', '-')}.pdf")
-        return self.page(request, "answers.html.j2", error=None, summary=summary, pdf_key=key)
+            self._summaries[key] = (now, reading.pdf, f"{reading.stem}.pdf")
+        return self.page(request, "answers.html.j2", error=None, summary=reading.summary, pdf_key=key)
 
     async def answers_pdf(self, request: Request) -> Response:
         with self._lock:

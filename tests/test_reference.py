@@ -1,0 +1,96 @@
+"""The pack reference and the round trips of a client's answers: never mix up two clients, never
+lose an answer (a character no font has is a placeholder in the PDF, never a failure)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+from tests.conftest import pdf_text, run, squash
+
+
+def build(out: Path, *args: str) -> Path:
+    result = run("build", "--out", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return Path(result.output.split()[-1])
+
+
+def fill(pdf: Path, dest: Path, values: dict[str, str]) -> Path:
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    writer.write(dest)
+    return dest
+
+
+def test_the_reference_is_on_card_one_and_in_the_digital_pack_not_in_its_metadata(tmp_path):
+    pdf = build(tmp_path, "--format", "digital", "--reference", "K-0042", "--name", "Zoë")
+    reader = PdfReader(pdf)
+    assert "kenmerk K-0042 1/6" in reader.pages[0].extract_text()
+    assert "K-0042" not in reader.pages[1].extract_text()
+    assert reader.get_fields()["kaartgen.reference"]["/V"] == "K-0042"
+    assert "K-0042" not in str(reader.metadata) and pdf.name == "kaartgen-nl-standaard-a6-digital-personal.pdf"
+
+
+def test_a_reference_that_could_be_a_name_is_refused(tmp_path):
+    result = run("build", "--out", str(tmp_path), "--reference", "Zoë de Wit")
+    assert result.exit_code == 2 and "--reference may hold letters, digits" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_batch_gives_each_pack_its_client_id_as_reference(tmp_path):
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city\nA-17,Anna,Weg 1,1000 AB,Zwolle\nB-18,Bram,Weg 2,1000 AB,Zwolle\n")
+    result = run("batch", str(clients), "--out", str(tmp_path / "out"), "--date", "2026-11-23", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    for cid in ("A-17", "B-18"):
+        pages = PdfReader(tmp_path / "out" / f"{cid}.pdf").pages
+        assert any(f"kenmerk {cid} 1/6" in p.extract_text() for p in pages)
+
+
+def test_a_filled_pack_is_read_into_a_summary_named_after_its_reference(tmp_path):
+    pdf = build(tmp_path / "pack", "--format", "digital", "--reference", "K-0042")
+    answer = "Ik ben moe.\nNieuwe regel: <b>vet</b> & {{ 7*7 }} İ Ĳ ë €"
+    filled = fill(pdf, tmp_path / "ingevuld.pdf", {"verder.doel": answer})
+    result = run("read", str(filled), "--out", str(tmp_path / "s"))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["samenvatting-K-0042.json", "samenvatting-K-0042.pdf"]
+    summary = json.loads((tmp_path / "s" / "samenvatting-K-0042.json").read_text(encoding="utf-8"))
+    assert summary["reference"] == "K-0042" and len(summary["read"]) == 10
+    goals = {a["field"]: a["answer"] for c in summary["cards"] for a in c["answers"] if "answer" in a}
+    assert goals["verder.doel"] == answer
+    text = pdf_text(tmp_path / "s" / "samenvatting-K-0042.pdf")
+    assert "kenmerk K-0042" in text and "gelezen op" in text
+    assert "Ik ben moe.\nNieuwe regel:" in text  # the line break kept
+    assert squash("<b>vet</b> & {{ 7*7 }} İ Ĳ ë €") in squash(text)
+
+
+def test_characters_no_font_has_are_a_visible_placeholder_and_the_summary_is_still_made(tmp_path):
+    saved = tmp_path / "antwoorden-K-1.json"
+    saved.write_text(json.dumps({"kaartgen": "answers", "set": "nl/standaard", "reference": "K-1",
+                                 "answers": {"verder.doel": "Weer werken 😀", "situatie.situatie": "مرحبا"}}),
+                     encoding="utf-8")
+    result = run("read", str(saved), "--out", str(tmp_path / "s"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("no font") == 1
+    text = pdf_text(tmp_path / "s" / "samenvatting-K-1.pdf")
+    assert "Weer werken [U+1F600]" in text and "[U+0645][U+0631]" in text
+    summary = json.loads((tmp_path / "s" / "samenvatting-K-1.json").read_text(encoding="utf-8"))
+    assert "Weer werken 😀" in json.dumps(summary, ensure_ascii=False)
+
+
+def test_two_clients_web_pages_save_under_different_names(tmp_path):
+    pages = [build(tmp_path / ref, "--format", "html", "--reference", ref).read_text(encoding="utf-8")
+             for ref in ("K-1", "K-2")]
+    assert 'link.download = "antwoorden-K-1.json"' in pages[0]
+    assert 'link.download = "antwoorden-K-2.json"' in pages[1]
+    english = build(tmp_path / "en", "--format", "html", "--language", "en", "--reference", "K-3")
+    assert 'link.download = "answers-K-3.json"' in english.read_text(encoding="utf-8")
+
+
+def test_large_print_makes_the_web_page_large(tmp_path):
+    normal = build(tmp_path / "n", "--format", "html").read_text(encoding="utf-8")
+    large = build(tmp_path / "l", "--format", "html", "--large-print").read_text(encoding="utf-8")
+    assert "font-size: 13.5pt" in normal and "font-size: 18pt" in large
