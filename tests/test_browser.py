@@ -7,6 +7,7 @@ Skipped, with the reason, when Chromium or Playwright is not installed; `.ci/run
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -204,3 +205,93 @@ def test_no_wcag_violations_in_results_and_errors(page, server, tmp_path):
     assert axe_violations(page) == []  # a refused form
     page.set_viewport_size({"width": 375, "height": 800})  # phone-sized
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+# -- the client's web-page pack ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pack_site(tmp_path_factory):
+    """The web-page pack (normal and large print) served over HTTP on a free loopback port, as a
+    client would open it; the answers it keeps stay in this browser's storage."""
+    import functools
+    import http.server
+    import threading
+
+    folder = tmp_path_factory.mktemp("site")
+    for extra, name in (([], "pack.html"), (["--large-print"], "large.html")):
+        result = run("build", "--format", "html", "--reference", "K-0042", "--out", str(folder / "b"), *extra)
+        assert result.exit_code == 0, result.output
+        Path(result.output.split()[-1]).rename(folder / name)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+ANSWER = "Ik ben moe.\nTweede regel: <b>vet</b> & {{ 7*7 }} İ Ĳ ë € 😀 مرحبا"
+
+
+def test_the_web_page_keeps_answers_through_a_reload_and_saves_them_for_read(page, pack_site, tmp_path):
+    page.goto(pack_site + "/pack.html")
+    assert page.locator(".reference").inner_text() == "kenmerk K-0042"
+    page.fill("#verder\\.doel", ANSWER)
+    page.locator('input[name="beeld.beschrijving"][value="C"]').check()
+    page.locator('input[name="belemmeringen.belemmerend.gezondheid"]').check()
+    page.reload()  # a closed tab or a reload on a phone loses nothing
+    assert page.input_value("#verder\\.doel") == ANSWER
+    assert page.locator('input[name="beeld.beschrijving"][value="C"]').is_checked()
+    assert page.locator('input[name="belemmeringen.belemmerend.gezondheid"]').is_checked()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Antwoorden opslaan").click()
+    assert info.value.suggested_filename == "antwoorden-K-0042.json"
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    result = run("read", str(saved), "--out", str(tmp_path / "s"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "s" / "samenvatting-K-0042.json").read_text(encoding="utf-8"))
+    answers = {a["field"]: a for c in summary["cards"] for a in c["answers"]}
+    assert answers["verder.doel"]["answer"] == ANSWER
+    assert answers["beeld.beschrijving"]["stagnation"] == "geremd in groei"
+    assert answers["belemmeringen.belemmerend"]["ticked"] == ["gezondheid"]
+
+
+def test_saved_answers_can_be_loaded_back_on_another_device(browser, pack_site, tmp_path):
+    saved = tmp_path / "antwoorden-K-0042.json"
+    saved.write_text(json.dumps({"kaartgen": "answers", "set": "nl/standaard", "reference": "K-0042",
+                                 "answers": {"verder.doel": ANSWER, "situatie.verloop": "gelijk"}}), encoding="utf-8")
+    context = browser.new_context()  # another device: nothing kept in its storage
+    page = context.new_page()
+    page.goto(pack_site + "/pack.html")
+    assert page.input_value("#verder\\.doel") == ""
+    page.set_input_files("#resume", str(saved))
+    page.wait_for_function("() => document.getElementById('status').textContent.length > 0")
+    assert page.locator("#status").inner_text() == "Uw bewaarde antwoorden staan weer in de pagina."
+    assert page.input_value("#verder\\.doel") == ANSWER
+    assert page.locator('input[name="situatie.verloop"][value="gelijk"]').is_checked()
+    (tmp_path / "other.json").write_text('{"kaartgen": "answers", "set": "en/standaard", "answers": {}}')
+    page.set_input_files("#resume", str(tmp_path / "other.json"))
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Dit bestand')")
+    context.close()
+
+
+def test_printed_the_web_page_shows_every_answer_in_full(page, pack_site, tmp_path):
+    long_answer = "\n".join(f"regel {i}: dit is een lang antwoord dat doorloopt" for i in range(1, 13))
+    page.goto(pack_site + "/pack.html")
+    page.fill("#verder\\.doel", long_answer)
+    page.emulate_media(media="print")
+    copy = page.locator("#verder\\.doel + .print-copy")
+    assert copy.is_visible() and not page.locator("#verder\\.doel").is_visible()
+    assert copy.inner_text() == long_answer
+    assert page.evaluate("(el) => el.scrollHeight <= el.clientHeight + 1", copy.element_handle())  # no scroll bar
+    (tmp_path / "printed.pdf").write_bytes(page.pdf(format="A4"))
+    text = pdf_text(tmp_path / "printed.pdf")
+    assert all(f"regel {i}:" in text for i in range(1, 13))
+
+
+@pytest.mark.parametrize("name", ["pack.html", "large.html"])
+def test_the_web_page_pack_has_no_wcag_violations(page, pack_site, name):
+    page.goto(f"{pack_site}/{name}")
+    assert axe_violations(page) == []
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= (24 if name == "large.html" else 18)  # px: 18 pt and 13.5 pt
