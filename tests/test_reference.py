@@ -3,12 +3,21 @@ lose an answer (a character no font has is a placeholder in the PDF, never a fai
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 
+from kaartgen.engine.edition import Library
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from tests.conftest import pdf_text, run, squash
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return Library(DEFAULT_CONTENT, DEFAULT_TEMPLATES)
 
 
 def build(out: Path, *args: str) -> Path:
@@ -94,3 +103,57 @@ def test_large_print_makes_the_web_page_large(tmp_path):
     normal = build(tmp_path / "n", "--format", "html").read_text(encoding="utf-8")
     large = build(tmp_path / "l", "--format", "html", "--large-print").read_text(encoding="utf-8")
     assert "font-size: 13.5pt" in normal and "font-size: 18pt" in large
+
+
+def test_every_answer_has_its_own_question_in_summary_fields_and_web_page(tmp_path, library):
+    from kaartgen.model.answers import answer_names
+
+    for language, variant in (("nl", "standaard"), ("nl", "eenvoudig"), ("en", "standaard"), ("en", "eenvoudig")):
+        saved = tmp_path / f"{language}-{variant}.json"
+        names = answer_names(library.card_set(language, variant).model)
+        saved.write_text(json.dumps({"kaartgen": "answers", "set": f"{language}/{variant}",
+                                     "answers": {n: "" for n in names}}))
+        summary = library.read(saved).summary
+        for card in summary["cards"]:
+            asked = [a["question"] for a in card["answers"]]
+            assert len(asked) == len(set(asked)), (card["card"], asked)
+    digital = library.edition("nl", "standaard", False, "digital").pack()
+    fields = PdfReader(io.BytesIO(digital)).get_fields()
+    assert fields["situatie.verloop_waarom"]["/TU"] == "Waar komt dat door?"
+    assert fields["beeld.beschrijving"]["/TU"] == "Hoe zie ik mijn situatie?"  # the question, not option A
+    assert set(fields) == answer_names(library.card_set("nl", "standaard").model)
+
+
+def test_more_ticked_domains_than_the_card_asks_for_are_flagged(tmp_path, library):
+    domains = [d.id for d in library.card_set("nl", "standaard").model.domains][:4]
+    ticks = {f"belemmeringen.belemmerend.{d}": True for d in domains}
+    saved = tmp_path / "a.json"
+    saved.write_text(json.dumps({"kaartgen": "answers", "set": "nl/standaard", "answers": ticks}))
+    result = run("read", str(saved), "--out", str(tmp_path / "s"), "--json")
+    assert result.exit_code == 0, result.output
+    item = next(a for c in json.loads(result.stdout)["cards"] for a in c["answers"] if a["field"] == "belemmeringen.belemmerend")
+    assert item["too_many"] == "4 aangekruist; de kaart vraagt er maximaal 3"
+    assert "4 aangekruist; de kaart vraagt er maximaal 3" in pdf_text(tmp_path / "s" / "a-summary.pdf")
+
+
+def test_the_digital_reflectiekaart_is_read_into_its_own_summary(tmp_path):
+    result = run("guide", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    filled = fill(tmp_path / "kaartgen-reflection-nl-standaard-digital.pdf", tmp_path / "reflectie.pdf",
+                  {"reflectie.observaties": "Cliënt was open.\nTweede regel"})
+    result = run("read", str(filled), "--out", str(tmp_path / "s"), "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["of"] == "reflection" and [c["card"] for c in summary["cards"]] == ["reflectie"]
+    answers = {a["field"]: a["answer"] for a in summary["cards"][0]["answers"] if "answer" in a}
+    assert answers["reflectie.observaties"] == "Cliënt was open.\nTweede regel"
+
+
+def test_an_office_pack_or_the_guide_is_exit_2_saying_which_file_is_read(tmp_path):
+    for args in (("build", "--out", str(tmp_path)), ("guide", "--out", str(tmp_path))):
+        assert run(*args).exit_code == 0
+    for name in ("kaartgen-nl-standaard-a6-office.pdf", "kaartgen-guide-nl-standaard.pdf"):
+        result = run("read", str(tmp_path / name), "--out", str(tmp_path / "s"))
+        assert result.exit_code == 2, name
+        assert "reads the fillable pack (build --format digital) or the answers saved" in result.stderr
+        assert "EOF" not in result.stderr and "pypdf" not in result.stderr

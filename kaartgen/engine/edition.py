@@ -320,10 +320,11 @@ class Library:
 
         filled = read_filled(path) if data is None else read_answers(data, path)
         cs = self.card_set(filled.language, filled.variant).model
-        if not answer_names(cs) & set(filled.answers):
+        cards = [cs.reflection] if filled.reflection and cs.reflection is not None else None
+        if not answer_names(cs, cards) & set(filled.answers):
             raise KaartgenError("holds no kaartgen answers (is it a printed pack, the guide, or another form?); "
                                 "kaartgen reads the fillable pack (build --format digital) or the answers saved "
                                 "from the web-page pack", path)
-        summary = summarise(cs, filled.answers, path.name, filled.reference, read_on)
+        summary = summarise(cs, filled.answers, path.name, filled.reference, read_on, cards)
         pdf, placeholders = summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)
         return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders)

@@ -18,7 +18,7 @@ from typing import Any
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
-from kaartgen.model.answers import REFERENCE_FIELD, answer_name, note_name, schema, tick_name
+from kaartgen.model.answers import REFERENCE_FIELD, answer_name, note_name, questions, schema, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.model.text import REFERENCE, Personal, card_values, render
 from kaartgen.model.yamlfile import read_limited
@@ -32,6 +32,7 @@ class Filled:
     variant: str
     answers: Answers
     reference: str | None = None
+    reflection: bool = False  # the professional's reflectiekaart, not a client's pack
 
 
 MAX_FILE = 32 * 1024 * 1024  # a filled pack is well under 1 MB; anything near this is not one
@@ -107,7 +108,7 @@ def _pdf_answers(data: bytes, path: Path) -> Filled:
     except (Exception, RecursionError):  # noqa: BLE001 - any failure to parse a hostile file is the same answer
         raise _unreadable(path) from None
     language, variant = words[1].split("/", 1)
-    return Filled(language, variant, answers, reference)
+    return Filled(language, variant, answers, reference, reflection=words[2:3] == ["reflection"])
 
 
 def _json_answers(raw: bytes, path: Path) -> Filled:
@@ -147,18 +148,18 @@ def read_answers(data: bytes, path: Path) -> Filled:
 
 
 def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None = None,
-              read_on: date | None = None) -> dict[str, Any]:
+              read_on: date | None = None, cards: list | None = None) -> dict[str, Any]:
     """The professional's summary as plain data, card by card, block by block."""
     values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
-    cards = []
-    for number, card in enumerate(cs.cards, 1):
+    found = []
+    for number, card in enumerate(cs.cards if cards is None else cards, 1):
         items = []
-        for _, block, under in card.walk():
+        asks = questions(card)
+        for index, (_, block, under) in enumerate(card.walk()):
             name = answer_name(card, block) if hasattr(block, "id") else ""
-            heading = render(under, values)
+            heading = render(asks.get(index, under), values)
             if isinstance(block, WriteIn):
-                items.append({"field": name, "question": render(block.label or heading, values),
-                              "answer": str(answers.get(name, "") or "")})
+                items.append({"field": name, "question": heading, "answer": str(answers.get(name, "") or "")})
             elif isinstance(block, Choice):
                 chosen = next((o.label for o in block.options if o.id == answers.get(name)), "")
                 items.append({"field": name, "question": heading, "answer": chosen})
@@ -173,11 +174,17 @@ def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None 
             elif isinstance(block, DomainChoice):
                 ticked = [d.label for d in cs.domains if answers.get(tick_name(name, d.id)) is True]
                 notes = [str(answers.get(note_name(name, n), "") or "") for n in range(1, block.max + 1)]
-                items.append({"field": name, "question": heading, "ticked": ticked, "notes": notes})
+                item = {"field": name, "question": heading, "ticked": ticked, "notes": notes}
+                if len(ticked) > block.max:  # the card asks for at most `max`: the professional should know
+                    item["too_many"] = render(cs.info.summary.too_many, {"max": block.max, "count": len(ticked)})
+                items.append(item)
         if items:  # the introduction letter asks nothing
-            cards.append({"card": card.id, "number": number, "title": render(card.title, values), "answers": items})
+            found.append({"card": card.id, "number": number, "title": render(card.name or card.title, values),
+                          "answers": items})
     return {"kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
-            "source": source, "reference": reference, "read": (read_on or date.today()).isoformat(), "cards": cards}
+            "source": source, "reference": reference, "read": (read_on or date.today()).isoformat(),
+            "of": "pack" if cards is None else "reflection", "total": len(cs.cards if cards is None else cards),
+            "cards": found}
 
 
 def summary_stem(cs: CardSet, summary: dict[str, Any], source: Path) -> str:

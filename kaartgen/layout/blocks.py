@@ -35,24 +35,24 @@ class Blocks:
         self.cs = card_set
         self.inner = self.theme.card.width - 2 * self.theme.card.margin
 
-    def piece(self, card: FillInCard, block: Block, loc: tuple, heading: str) -> Piece | None:
+    def piece(self, card: FillInCard, block: Block, loc: tuple, question: str) -> Piece | None:
         """The piece for one block of a fill-in card; None for a text that renders empty (e.g. no
-        appointment given), which takes no space. `heading` is the (unrendered) heading the block
-        stands under: what a screen reader says for a write-in space without a label of its own."""
+        appointment given), which takes no space. `question` is the (unrendered) question the block
+        asks (model/answers.py `questions`): what a screen reader says for its fields."""
         what = f"block {loc[-1] + 1} ({block.type}{' ' + repr(block.id) if hasattr(block, 'id') else ''})"
         if isinstance(block, (Heading, Text)):
             text = self.ts.render(block.text, loc + ("text",))
             if not text:
                 return None
             return self.text_piece(text, getattr(self.theme.text_blocks, block.type), loc + ("text",), what)
-        spoken = self.ts.render(heading, loc)
+        spoken = self.ts.render(question, loc)
         if isinstance(block, WriteIn):
             return self.write_in(answer_name(card, block), block.label, block.lines, loc, what, spoken)
         if isinstance(block, Choice):
             return self.tick_grid([(o.id, o.label) for o in block.options], self.theme.checkbox.choice_columns,
-                                  answer_name(card, block), "radio", loc, what)
+                                  answer_name(card, block), "radio", loc, what, question=spoken)
         if isinstance(block, Descriptions):
-            return self.descriptions(card, block, loc, what)
+            return self.descriptions(card, block, loc, what, spoken)
         if isinstance(block, DomainChoice):
             return self.domain_choice(card, block, loc, what, spoken)
         raise TypeError(f"no builder for block type {block.type!r}")
@@ -112,7 +112,7 @@ class Blocks:
         return Piece(lh + lines * look.line_spacing, place, groups=1, what=what, loc=loc)
 
     def tick_grid(self, labels: list[tuple[str, str]], columns: int, name: str, kind: str, loc: tuple,
-                  what: str = "", domains: list[Domain] | None = None) -> Piece:
+                  what: str = "", domains: list[Domain] | None = None, question: str = "") -> Piece:
         """Boxes to tick with a label each, in a grid of at most `columns`: as many as leave every
         label on one line, so no label can be read as another box's. With `domains`, each box has
         the domain's pictogram on a chip of the domain's colour, linking it to its coloured card."""
@@ -144,7 +144,7 @@ class Blocks:
                     sq = Rect(cx, mid - box.size / 2, box.size, box.size)
                     items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
                     items.append(Field(sq, name if kind == "radio" else tick_name(name, value), kind, value,
-                                       label=labels[r * columns + c][1]))
+                                       label=question if kind == "radio" else labels[r * columns + c][1]))
                     if domains:
                         domain = domains[r * columns + c]
                         colours = self.theme.domain_colours[domain.colour]
@@ -182,7 +182,7 @@ class Blocks:
                 items.append(Polyline(points, colour, width, closed=shape.shape is not None))
         return items
 
-    def descriptions(self, card: FillInCard, block: Descriptions, loc: tuple, what: str) -> Piece:
+    def descriptions(self, card: FillInCard, block: Descriptions, loc: tuple, what: str, question: str) -> Piece:
         """Card 3's lettered descriptions in framed cells, one to pick."""
         look = self.theme.descriptions
         badge = self.theme.badge.diameter
@@ -214,8 +214,7 @@ class Blocks:
                     option = block.options[i]
                     spot = Rect(cx + look.padding, y - look.padding - badge, badge, badge)
                     items += self.badge(cx + look.padding, y - look.padding, option.letter)
-                    items.append(Field(spot, answer_name(card, block), "radio", option.letter,
-                                       label=f"{option.letter}: {self.ts.render(option.text, loc)}"))
+                    items.append(Field(spot, answer_name(card, block), "radio", option.letter, label=question))
                     tx = cx + 2 * look.padding + badge
                     items.append(TextBox(tx, y - look.padding - h, width - (tx - cx) - look.padding, h, p))
                     cx += width + gap

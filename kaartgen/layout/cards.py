@@ -14,7 +14,7 @@ from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, TextBox
 from kaartgen.layout.stack import Piece, stack
 from kaartgen.layout.typeset import Typesetter
-from kaartgen.model.answers import REFERENCE_FIELD
+from kaartgen.model.answers import REFERENCE_FIELD, questions
 from kaartgen.model.content import CardSet, Domain, FillInCard
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
@@ -49,8 +49,9 @@ class CardMaker:
     def card(self, card: FillInCard, number: str | None, where: tuple, reference: str | None = None) -> CardLayout:
         """A card of blocks: a fill-in card (with its number) or the professional's reflectiekaart."""
         pieces: list[list[Piece]] = [[] for _ in card.sides]
-        for at, block, heading in card.walk():
-            piece = self.blocks.piece(card, block, where + at, heading)
+        asks = questions(card)
+        for index, (at, block, heading) in enumerate(card.walk()):
+            piece = self.blocks.piece(card, block, where + at, asks.get(index, heading))
             if piece is not None:
                 pieces[at[1]].append(piece)
         sides = []

@@ -9,11 +9,12 @@ The saved-answers JSON is described by answers.schema.json next to this file.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, FillInCard, WriteIn
+from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, FillInCard, Heading, Text, WriteIn
 
 SCHEMA = "answers.schema.json"
 REFERENCE_FIELD = "kaartgen.reference"  # a read-only, hidden field of the digital pack: not an answer
@@ -33,10 +34,11 @@ def note_name(stem: str, number: int) -> str:
     return f"{stem}.{number}"
 
 
-def answer_names(cs: CardSet) -> set[str]:
-    """Every answer name a pack of this set has (field names in the PDF, keys in saved JSON)."""
+def answer_names(cs: CardSet, cards: list[FillInCard] | None = None) -> set[str]:
+    """Every answer name a pack of this set has (field names in the PDF, keys in saved JSON); of
+    `cards` instead when given (the reflectiekaart)."""
     names = set()
-    for card in cs.cards:
+    for card in cs.cards if cards is None else cards:
         for _, block, _ in card.walk():
             if isinstance(block, DomainChoice):
                 stem = answer_name(card, block)
@@ -45,6 +47,38 @@ def answer_names(cs: CardSet) -> set[str]:
             elif isinstance(block, (WriteIn, Choice, Descriptions)):
                 names.add(answer_name(card, block))
     return names
+
+
+def questions(card: FillInCard) -> dict[int, str]:
+    """The question each answering block of a card asks, by block position in `card.walk()`
+    order (unrendered texts): what the summary shows above an answer, what a screen reader says
+    for a field, what the web page labels a control with.
+
+    A block's own label comes first. Otherwise it is the heading above it, unless an earlier
+    answer already asks that heading: then it is the last question in the text above the block
+    ("Waar komt dat door?"), so that no two answers carry the same question."""
+    found: dict[int, str] = {}
+    asked: set[str] = set()
+    last_text = ""
+    for index, (_, block, heading) in enumerate(card.walk()):
+        if isinstance(block, Heading):
+            last_text = ""
+        elif isinstance(block, Text):
+            last_text = block.text
+        elif isinstance(block, (WriteIn, Choice, Descriptions, DomainChoice)):
+            own = getattr(block, "label", None)
+            question = own or heading
+            if not own and heading in asked and _last_question(last_text):
+                question = _last_question(last_text)
+            asked.add(question)
+            found[index] = question
+    return found
+
+
+def _last_question(text: str) -> str:
+    """The last sentence of `text` that ends in a question mark, or ''."""
+    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
+    return next((s for s in reversed(sentences) if s.endswith("?")), "")
 
 
 @cache

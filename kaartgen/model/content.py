@@ -77,6 +77,7 @@ class SummaryLabels(Strict):
     at_most: str
     reference: str = "{{ reference }}"  # at the top of the summary
     read_on: str = "{{ date }}"  # when the answers were read, at the top of the summary
+    too_many: str = "{{ count }} ticked, the card asks for at most {{ max }}"
     resume: str = "Continue filling in"  # load saved answers back into the web page
     autosave: str = "Your answers are kept on this device while you type. Nothing is sent."
     resumed: str = "Your saved answers are back in the page."

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from kaartgen import __version__
 from kaartgen.layout.fonts import _font_path
-from kaartgen.model.answers import answer_name, marker, note_name, tick_name
+from kaartgen.model.answers import answer_name, marker, note_name, questions, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
@@ -55,9 +55,11 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
     cards = []
     for index, card in enumerate(cs.cards):
         blocks: list[dict] = []
-        for _, b, under in card.walk():
+        asks = questions(card)
+        for position, (_, b, under) in enumerate(card.walk()):
             name = answer_name(card, b) if hasattr(b, "id") else ""
             heading = render(under, values)
+            question = render(asks.get(position, under), values)
             if isinstance(b, Heading):
                 blocks.append({"type": "heading", "text": heading, "level": 2 if not blocks else 3})
             elif isinstance(b, Text):
@@ -66,15 +68,15 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
                     blocks.append({"type": "text", "text": text})
             elif isinstance(b, WriteIn):
                 blocks.append({"type": "write_in", "name": name, "rows": b.lines, "heading": heading,
-                               "label": render(b.label, values) if b.label else heading})
+                               "label": question})
             elif isinstance(b, Choice):
-                blocks.append({"type": "choice", "name": name, "legend": heading, "heading": heading,
+                blocks.append({"type": "choice", "name": name, "legend": question, "heading": heading,
                                "options": [{"value": o.id, "text": o.label} for o in b.options]})
             elif isinstance(b, Descriptions):
-                blocks.append({"type": "descriptions", "name": name, "legend": heading, "heading": heading,
+                blocks.append({"type": "descriptions", "name": name, "legend": question, "heading": heading,
                                "options": [{"value": o.letter, "letter": o.letter, "text": o.text} for o in b.options]})
             elif isinstance(b, DomainChoice):
-                blocks.append({"type": "domain_choice", "legend": heading,
+                blocks.append({"type": "domain_choice", "legend": question,
                                "at_most": render(labels.at_most, {"max": b.max}),
                                "options": [{"name": tick_name(name, d.id), "text": d.label} for d in cs.domains],
                                "areas": [{"name": note_name(name, n), "label": f"{labels.notes} {n}"}

@@ -70,10 +70,13 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
     para("   ·   ".join(about), question_style)
     flow.append(Spacer(1, look.gap_title))
     for card in summary["cards"]:
-        para(f"{card['number']}/{len(cs.cards)}  {card['title']}", look.card_style)
+        para(f"{card['number']}/{summary['total']}  {card['title']}" if summary["of"] == "pack" else card["title"],
+             look.card_style)
         for item in card["answers"]:
             if "ticked" in item:
                 para(f"{labels.ticked}: {', '.join(item['ticked']) or labels.empty}", answer_style, look.indent)
+                if item.get("too_many"):
+                    para(f"! {item['too_many']}", question_style, look.indent)
                 for n, note in enumerate(item["notes"], 1):
                     first, *rest = answer(note)
                     para(f"{n}. {first}", answer_style, look.indent)
