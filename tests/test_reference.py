@@ -157,3 +157,23 @@ def test_an_office_pack_or_the_guide_is_exit_2_saying_which_file_is_read(tmp_pat
         assert result.exit_code == 2, name
         assert "reads the fillable pack (build --format digital) or the answers saved" in result.stderr
         assert "EOF" not in result.stderr and "pypdf" not in result.stderr
+
+
+def test_the_fillable_pack_has_boxes_to_type_in_and_fields_that_look_like_what_is_printed(library):
+    from kaartgen.layout.items import Field, Frame, Rule
+    from kaartgen.render.fields import for_typing
+
+    edition = library.edition("nl", "standaard", False, "digital")
+    side = edition.generic[1].sides[1]  # card 2's back: a choice and a write-in area
+    typed = for_typing(side.items, edition.theme)
+    assert not any(isinstance(i, Rule) and i.writing for i in typed)
+    frames = [i.rect for i in typed if isinstance(i, Frame)]
+    for field in (i for i in typed if isinstance(i, Field) and i.kind == "text"):
+        assert any(f.x < field.rect.x and f.y < field.rect.y and f.x + f.w > field.rect.x + field.rect.w
+                   and f.y + f.h > field.rect.y + field.rect.h for f in frames), field.name
+    assert any(isinstance(i, Rule) and i.writing for i in side.items)  # print keeps the lines for a pen
+    fields = PdfReader(io.BytesIO(edition.pack())).get_fields()
+    widgets = {str(k.get_object()["/AS"]): k.get_object() for k in fields["situatie.verloop"]["/Kids"]}
+    assert all(w["/MK"]["/CA"] == "4" for w in widgets.values())  # a check mark in a square, like the print
+    assert all(k.get_object()["/MK"]["/CA"] == "l" for k in fields["beeld.beschrijving"]["/Kids"])  # a dot in the circle
+    assert float(fields["verder.doel"].indirect_reference.get_object()["/DA"].split()[1]) >= 11  # 11 pt or more

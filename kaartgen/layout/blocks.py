@@ -90,8 +90,8 @@ class Blocks:
         """`count` ruled lines to write on, and the field that covers them in digital formats."""
         look = self.theme.write_in
         s = look.line_spacing
-        items: list[Item] = [Rule(x, top - (i + 1) * s, x + width, top - (i + 1) * s, look.colour, look.line_width)
-                             for i in range(count)]
+        items: list[Item] = [Rule(x, top - (i + 1) * s, x + width, top - (i + 1) * s, look.colour, look.line_width,
+                                  writing=True) for i in range(count)]
         items.append(Field(Rect(x, top - count * s, width, count * s), name, "text", label=label))
         return items
 
@@ -214,7 +214,8 @@ class Blocks:
                     option = block.options[i]
                     spot = Rect(cx + look.padding, y - look.padding - badge, badge, badge)
                     items += self.badge(cx + look.padding, y - look.padding, option.letter)
-                    items.append(Field(spot, answer_name(card, block), "radio", option.letter, label=question))
+                    items.append(Field(spot, answer_name(card, block), "radio", option.letter, label=question,
+                                       shape="circle"))
                     tx = cx + 2 * look.padding + badge
                     items.append(TextBox(tx, y - look.padding - h, width - (tx - cx) - look.padding, h, p))
                     cx += width + gap

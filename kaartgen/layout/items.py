@@ -44,6 +44,7 @@ class Rule:
     y2: float
     colour: str
     width: float
+    writing: bool = False  # a ruled line of a write-in area (formats for typing draw a box instead)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Field:
     kind: str  # "text", "checkbox", "radio", or "hidden" (the pack's reference, for `read`)
     value: str | None = None  # the option of a radio button or check box
     label: str = ""  # what a screen reader says for the field
+    shape: str = "square"  # of a check box or radio button: what is printed under it ("square", "circle")
 
 Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
 

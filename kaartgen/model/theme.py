@@ -262,6 +262,7 @@ class Format(Strict):
     bleed: Length = 0.0
     crop_marks: CropMarks | None = None
     fields: bool = False
+    write_in: Literal["lines", "box"] = "lines"  # box: a write-in area is a frame to type in, not lines for a pen
 
 
 class CycleLook(Strict):

@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
+from kaartgen.render.fields import for_typing
 from kaartgen.render.marks import InsertMark, draw_mark
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
@@ -80,7 +81,7 @@ def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colou
         c.setStrokeColor(colour(fmt.panel_border.colour))
         c.setLineWidth(fmt.panel_border.width)
         c.roundRect(px, py, pw, ph, radius, stroke=1, fill=0)
-    draw_items(c, side.items, colour)
+    draw_items(c, side.items if fmt.write_in == "lines" else for_typing(side.items, theme), colour)
 
 
 def draw_items(c: Canvas, items: list[Item], colour) -> None:

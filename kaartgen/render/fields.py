@@ -6,19 +6,41 @@ the tab order follows the card. Names are stable ids from the content: `<card>.<
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.lib.colors import Color
 
 from kaartgen.layout.imposition import Page
-from kaartgen.layout.items import Field
+from kaartgen.layout.items import Field, Frame, Item, Rect, Rule
+from kaartgen.model.theme import Theme
 
 TRANSPARENT = Color(1, 1, 1, alpha=0)
 
 
-def draw_fields(c, page: Page, colour) -> None:
+def for_typing(items: list[Item], theme: Theme) -> list[Item]:
+    """A side's items for a format that is typed in: each write-in area a frame the size of its
+    field instead of ruled lines, so typed text never runs through lines drawn for a pen."""
+    look = theme.write_in
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, Rule) and item.writing:
+            continue
+        if isinstance(item, Field) and item.kind == "text":
+            r = item.rect
+            out.append(Frame(r, theme.descriptions.radius, look.colour, look.line_width))
+            pad = theme.descriptions.padding  # typed text keeps clear of the frame
+            item = replace(item, rect=Rect(r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h - pad))
+        out.append(item)
+    return out
+
+
+def draw_fields(c, page: Page, colour, typing: Theme | None = None) -> None:
+    """The page's fields; with `typing` (a format typed in), where `for_typing` puts them."""
     form = c.acroForm
     ink = colour("ink")
     for placement in page.placements:
-        for item in placement.side.items:
+        items = for_typing(placement.side.items, typing) if typing is not None else placement.side.items
+        for item in items:
             if not isinstance(item, Field):
                 continue
             r = item.rect
@@ -37,5 +59,5 @@ def draw_fields(c, page: Page, colour) -> None:
                               fieldFlags="")
             else:
                 form.radio(name=item.name, value=item.value, tooltip=item.label or item.name, x=x, y=y, size=r.w,
-                           buttonStyle="circle", shape="circle", borderWidth=0, fillColor=TRANSPARENT,
+                           buttonStyle="circle" if item.shape == "circle" else "check", shape=item.shape, borderWidth=0, fillColor=TRANSPARENT,
                            textColor=ink, fieldFlags="noToggleToOff radio")

@@ -119,7 +119,7 @@ class PdfDoc:
                 c.setTrimBox(page.trim)
                 c.setBleedBox(page.bleed)
             if fmt.fields:
-                draw_fields(c, page, colour)
+                draw_fields(c, page, colour, theme if fmt.write_in == "box" else None)
             c.showPage()
             self._pack_last_page()
             self.pages += 1
