@@ -177,3 +177,21 @@ def test_the_fillable_pack_has_boxes_to_type_in_and_fields_that_look_like_what_i
     assert all(w["/MK"]["/CA"] == "4" for w in widgets.values())  # a check mark in a square, like the print
     assert all(k.get_object()["/MK"]["/CA"] == "l" for k in fields["beeld.beschrijving"]["/Kids"])  # a dot in the circle
     assert float(fields["verder.doel"].indirect_reference.get_object()["/DA"].split()[1]) >= 11  # 11 pt or more
+
+
+def test_instructions_are_worded_for_a_screen_in_the_fillable_pack_and_web_page(library):
+    office = "".join(p.extract_text() for p in PdfReader(io.BytesIO(library.edition("nl", "standaard", False, "office").pack())).pages)
+    digital = PdfReader(io.BytesIO(library.edition("nl", "standaard", False, "digital").pack())).pages[3].extract_text()
+    page = library.edition("nl", "standaard", False, "html").pack().decode("utf-8")
+    assert "Omcirkelofmarkeer" in squash(office)
+    assert "Omcirkel" not in digital and "Kies de beschrijving hieronder" in digital
+    assert "Omcirkel" not in page and "Kies de beschrijving hieronder" in page
+
+
+def test_a_screen_text_that_does_not_fit_is_a_lint_error(content_copy):
+    cards = content_copy / "nl" / "standaard" / "cards.yaml"
+    text = cards.read_text(encoding="utf-8")
+    cards.write_text(text.replace("screen: Kies de beschrijving hieronder die het best past bij uw situatie.",
+                                  "screen: " + "Kies de beschrijving die het best past. " * 40), encoding="utf-8")
+    result = run("lint", "--content", str(content_copy))
+    assert result.exit_code == 1 and "cards.yaml:" in result.output and "does not fit" in result.output

@@ -66,11 +66,12 @@ def check_theme_names(card_set: Loaded, theme: Theme) -> None:
         raise KaartgenErrors(problems)
 
 
-def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | None = None) -> list[CardLayout]:
+def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | None = None,
+            screen: bool = False) -> list[CardLayout]:
     """All cards laid out; layout errors get the file and line of the content they concern."""
     check_theme_names(card_set, theme.model)
     try:
-        return CardMaker(theme.model, fonts or Fonts(theme.model), card_set.model, personal).pack()
+        return CardMaker(theme.model, fonts or Fonts(theme.model), card_set.model, personal, screen).pack()
     except KaartgenError as exc:
         raise card_set.sources.located(exc) from None
 
@@ -117,6 +118,11 @@ class Edition:
         self._lock = threading.Lock()
 
     @property
+    def screen(self) -> bool:
+        """A format filled in on a screen (the fillable PDF): texts in their screen wording."""
+        return self.fmt is not None and self.fmt.write_in == "box"
+
+    @property
     def base_font(self) -> str:
         return self.fonts.base
 
@@ -124,7 +130,7 @@ class Edition:
     def generic(self) -> list[CardLayout]:
         """The cards without a client, laid out on first use."""
         with self._lock:
-            return lay_out(self.loaded_theme, self.loaded_set, Personal(), self.fonts)
+            return lay_out(self.loaded_theme, self.loaded_set, Personal(), self.fonts, self.screen)
 
     @cached_property
     def shared(self) -> frozenset[int]:
@@ -149,7 +155,7 @@ class Edition:
             return self.generic
         self.check_personal(personal)
         try:
-            return CardMaker(self.theme, self.fonts, self.card_set, personal).pack()
+            return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen).pack()
         except KaartgenError as exc:
             self.generic  # the content's own problem, if it has one, comes first
             error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})

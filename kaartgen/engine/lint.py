@@ -400,6 +400,8 @@ def lint(content: Path, templates: Path) -> LintReport:
             for who, personal in [("", Personal())] + [(w, c.personal) for w, c in samples(loaded.model)]:
                 try:
                     cards = lay_out(theme, loaded, personal, fonts)
+                    if not who:  # the wording for a screen (the fillable pack) must fit as well
+                        lay_out(theme, loaded, personal, fonts, screen=True)
                 except KaartgenError as exc:
                     report.problems.append(KaartgenError(f"{exc.message} (with {who})" if who else exc.message,
                                                          exc.file, exc.line))

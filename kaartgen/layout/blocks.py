@@ -29,8 +29,9 @@ from kaartgen.model.content import (
 class Blocks:
     """The block builders of one card set, setting text with one typesetter."""
 
-    def __init__(self, ts: Typesetter, card_set: CardSet):
+    def __init__(self, ts: Typesetter, card_set: CardSet, screen: bool = False):
         self.ts = ts
+        self.screen = screen  # a pack filled in on a screen: texts in their screen wording
         self.theme = ts.theme
         self.cs = card_set
         self.inner = self.theme.card.width - 2 * self.theme.card.margin
@@ -41,10 +42,11 @@ class Blocks:
         asks (model/answers.py `questions`): what a screen reader says for its fields."""
         what = f"block {loc[-1] + 1} ({block.type}{' ' + repr(block.id) if hasattr(block, 'id') else ''})"
         if isinstance(block, (Heading, Text)):
-            text = self.ts.render(block.text, loc + ("text",))
+            at = loc + ("screen",) if isinstance(block, Text) and self.screen and block.screen is not None else loc + ("text",)
+            text = self.ts.render(block.for_screen(self.screen) if isinstance(block, Text) else block.text, at)
             if not text:
                 return None
-            return self.text_piece(text, getattr(self.theme.text_blocks, block.type), loc + ("text",), what)
+            return self.text_piece(text, getattr(self.theme.text_blocks, block.type), at, what)
         spoken = self.ts.render(question, loc)
         if isinstance(block, WriteIn):
             return self.write_in(answer_name(card, block), block.label, block.lines, loc, what, spoken)

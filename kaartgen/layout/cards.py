@@ -24,12 +24,13 @@ from kaartgen.model.units import to_mm
 class CardMaker:
     """Lays out the cards of one card set for one personalisation with one theme."""
 
-    def __init__(self, theme: Theme, fonts: Fonts, card_set: CardSet, personal: Personal | None = None):
+    def __init__(self, theme: Theme, fonts: Fonts, card_set: CardSet, personal: Personal | None = None,
+                 screen: bool = False):
         self.theme = theme
         self.cs = card_set
         self.reference = personal.reference if personal else None
         self.ts = Typesetter(theme, fonts, card_values(personal or Personal(), card_set.info.dates))
-        self.blocks = Blocks(self.ts, card_set)
+        self.blocks = Blocks(self.ts, card_set, screen)
         self.inner = self.blocks.inner
 
     def pack(self) -> list[CardLayout]:

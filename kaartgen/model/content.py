@@ -140,6 +140,10 @@ class Heading(Strict):
 class Text(Strict):
     type: Literal["text"]
     text: str
+    screen: str | None = None  # the text for a screen (fillable PDF, web page) where print says "circle"
+
+    def for_screen(self, screen: bool) -> str:
+        return self.screen if screen and self.screen is not None else self.text
 
 
 class WriteIn(Strict):
@@ -215,6 +219,8 @@ class FillInCard(Strict):
         for loc, b, _ in self.walk():
             if isinstance(b, (Heading, Text)):
                 yield loc + ("text",), b.text, b.type
+                if isinstance(b, Text) and b.screen is not None:
+                    yield loc + ("screen",), b.screen, b.type
             elif isinstance(b, WriteIn) and b.label:
                 yield loc + ("label",), b.label, "label"
             elif isinstance(b, Choice):

@@ -63,7 +63,7 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
             if isinstance(b, Heading):
                 blocks.append({"type": "heading", "text": heading, "level": 2 if not blocks else 3})
             elif isinstance(b, Text):
-                text = render(b.text, values)
+                text = render(b.for_screen(True), values)
                 if text:
                     blocks.append({"type": "text", "text": text})
             elif isinstance(b, WriteIn):
