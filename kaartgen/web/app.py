@@ -145,7 +145,9 @@ class WebApp:
             raise FieldError("time", "fill in the time as well as the date")
         try:
             personal = personal_from(form.get("name"), form.get("professional"), form.get("role"),
-                                     f"{day}T{hour}" if day else None, form.get("location"))
+                                     f"{day}T{hour}" if day else None, form.get("location"), form.get("reference"))
+        except FieldError:
+            raise
         except KaartgenError as exc:
             raise FieldError("date", exc.message.removeprefix("--appointment: ")) from None
         language = form.get("language") or "nl"
