@@ -313,6 +313,7 @@ class GuideLook(PageMargins):
 
 class SummaryLook(PageMargins):
     indent: Length
+    answer_indent: Length  # the client's words sit further in than the question above them
     note_indent: Length
     gap_title: Length
     gap_card: Length

@@ -79,17 +79,17 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                     para(f"! {item['too_many']}", question_style, look.indent)
                 for n, note in enumerate(item["notes"], 1):
                     first, *rest = answer(note)
-                    para(f"{n}. {first}", answer_style, look.indent)
+                    para(f"{n}. {first}", answer_style, look.answer_indent)
                     for line in rest:
                         para(line, answer_style, look.note_indent)
             else:
                 if item["question"] and item["question"] != card["title"]:
                     para(item["question"], question_style, look.indent)
                 for line in answer(item["answer"]):
-                    para(line, answer_style, look.indent)
+                    para(line, answer_style, look.answer_indent)
                 if item.get("stagnation"):
                     para(f"{labels.stagnation}: {item['stagnation']}", question_style, look.indent)
-                    para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", answer_style, look.indent)
+                    para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", answer_style, look.answer_indent)
         flow.append(Spacer(1, look.gap_card))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=look.margin, rightMargin=look.margin,
