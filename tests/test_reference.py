@@ -195,3 +195,12 @@ def test_a_screen_text_that_does_not_fit_is_a_lint_error(content_copy):
                                   "screen: " + "Kies de beschrijving die het best past. " * 40), encoding="utf-8")
     result = run("lint", "--content", str(content_copy))
     assert result.exit_code == 1 and "cards.yaml:" in result.output and "does not fit" in result.output
+
+
+def test_a_wrong_variable_in_a_summary_text_is_a_lint_error_with_its_line(content_copy):
+    set_yaml = content_copy / "nl" / "standaard" / "set.yaml"
+    set_yaml.write_text(set_yaml.read_text(encoding="utf-8").replace('too_many: "{{ count }}', 'too_many: "{{ aantal }}'),
+                        encoding="utf-8")
+    result = run("lint", "--content", str(content_copy))
+    assert result.exit_code == 1
+    assert "set.yaml:" in result.output and "info.summary.too_many: unknown variable aantal" in result.output

@@ -44,6 +44,11 @@ from kaartgen.model.units import to_mm
 from kaartgen.render.guide import guide_pdf, reflection_pdf
 
 NONE: frozenset[str] = frozenset()
+SUMMARY_VARIABLES = {key: frozenset(names) for key, names in {
+    "title": (), "empty": (), "chosen": (), "stagnation": (), "mechanism": (), "action": (), "ticked": (),
+    "notes": (), "save": (), "saved": (), "at_most": ("max",), "too_many": ("count", "max"),
+    "resume": (), "autosave": (), "resumed": (), "not_resumed": (), "reference": ("reference",),
+    "read_on": ("date",), "answers_file": (), "summary_file": ()}.items()}
 
 
 REFERENCE = "nl/standaard"  # every other set must have its cards, domains and answers
@@ -108,6 +113,9 @@ def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str
     yield ("info", "title"), cs.info.title, NONE, t.footer.style
     yield ("info", "labels", "examples"), cs.info.labels.examples, NONE, t.examples.heading_style
     yield ("info", "labels", "card_number"), cs.info.labels.card_number, NUMBER_VARIABLES, t.footer.style
+    yield ("info", "labels", "reference"), cs.info.labels.reference, frozenset({"reference"}), t.footer.style
+    for key, allowed in SUMMARY_VARIABLES.items():  # the summary and the web page's own texts
+        yield ("info", "summary", key), getattr(cs.info.summary, key), allowed, t.summary.answer_style
     yield ("info", "dates", "appointment"), cs.info.dates.appointment, DATE_VARIABLES, t.text_blocks.text
     for key in ("title", "front", "back", "horizontal", "vertical"):
         yield ("info", "calibration", key), getattr(cs.info.calibration, key), CALIBRATION_VARIABLES, t.text_blocks.text
