@@ -46,7 +46,7 @@ from kaartgen.render.guide import guide_pdf, reflection_pdf
 NONE: frozenset[str] = frozenset()
 SUMMARY_VARIABLES = {key: frozenset(names) for key, names in {
     "title": (), "empty": (), "chosen": (), "stagnation": (), "mechanism": (), "action": (), "ticked": (),
-    "notes": (), "save": (), "saved": (), "at_most": ("max",), "too_many": ("count", "max"),
+    "notes": ("number",), "save": (), "saved": (), "at_most": ("max",), "too_many": ("count", "max"),
     "resume": (), "autosave": (), "resumed": (), "not_resumed": (), "reference": ("reference",),
     "read_on": ("date",), "answers_file": (), "summary_file": ()}.items()}
 

@@ -76,10 +76,10 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
                 blocks.append({"type": "descriptions", "name": name, "legend": question, "heading": heading,
                                "options": [{"value": o.letter, "letter": o.letter, "text": o.text} for o in b.options]})
             elif isinstance(b, DomainChoice):
-                blocks.append({"type": "domain_choice", "legend": question,
+                blocks.append({"type": "domain_choice", "legend": question, "heading": heading,
                                "at_most": render(labels.at_most, {"max": b.max}),
                                "options": [{"name": tick_name(name, d.id), "text": d.label} for d in cs.domains],
-                               "areas": [{"name": note_name(name, n), "label": f"{labels.notes} {n}"}
+                               "areas": [{"name": note_name(name, n), "label": render(labels.notes, {"number": n})}
                                          for n in range(1, b.max + 1)]})
         cards.append({"id": card.id, "number": f"{index + 1}/{len(cs.cards)}", "blocks": blocks,
                       "domains_before": index == first_choice})
