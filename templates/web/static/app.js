@@ -101,7 +101,8 @@ function setupJob() {
     }
     bar.max = Math.max(status.total, 1);
     bar.value = status.done;
-    bar.textContent = text.textContent = status.done + " / " + status.total;
+    const percent = status.total ? Math.round(100 * status.done / status.total) : 0;  // a pack is made, then merged
+    bar.textContent = text.textContent = percent + " %";
     setTimeout(poll, 500);
   }
   poll();
