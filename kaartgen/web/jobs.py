@@ -38,7 +38,8 @@ _SPAWN = multiprocessing.get_context("spawn")
 def private_root(path: Path) -> Path:
     """The job root: created 0700 if absent, refused if another user owns it or it is a link, and
     emptied of an earlier server's jobs (their state died with that server)."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, exist_ok=True)
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         raise KaartgenError(f"the job folder {path} is not a folder of this user; choose another with --jobs-dir")
@@ -257,3 +258,7 @@ class Jobs:
             jobs = list(self._jobs.values())
         for job in jobs:
             self.cancel(job)
+        try:
+            self.root.rmdir()  # the server's own job folder, empty now; another server may share its parent
+        except OSError:
+            pass
