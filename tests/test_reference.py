@@ -204,3 +204,15 @@ def test_a_wrong_variable_in_a_summary_text_is_a_lint_error_with_its_line(conten
     result = run("lint", "--content", str(content_copy))
     assert result.exit_code == 1
     assert "set.yaml:" in result.output and "info.summary.too_many: unknown variable aantal" in result.output
+
+
+def test_a_card_whose_label_uses_a_client_value_is_laid_out_for_each_client(content_copy, tmp_path):
+    cards = content_copy / "nl" / "standaard" / "cards.yaml"
+    text = cards.read_text(encoding="utf-8")
+    cards.write_text(text.replace("label: wat is mijn doel voor de lange termijn?",
+                                  "label: wat is het doel van {% if name %}{{ name }}{% else %}u{% endif %} voor de lange termijn?"), encoding="utf-8")
+    library = Library(content_copy, DEFAULT_TEMPLATES)
+    from kaartgen.model.text import personal_from
+
+    pack = library.edition("nl", "standaard", False, "office").pack(personal_from("Zoë Ĳzerman"))
+    assert "wat is het doel van Zoë Ĳzerman" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pack)).pages)

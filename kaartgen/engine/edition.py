@@ -77,9 +77,9 @@ def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | 
 
 
 def personal_cards(cs: CardSet) -> list[int]:
-    """Indexes of fill-in cards with a text that uses a client value."""
-    return [i for i, card in enumerate(cs.cards)
-            if any(variables(text) & CARD_VARIABLES for _, text, kind in card.texts() if kind in ("heading", "text"))]
+    """Indexes of fill-in cards with a text (of any kind: heading, text, label, option) that uses a
+    client value. Only these differ between clients; domain cards may use no client value (lint)."""
+    return [i for i, card in enumerate(cs.cards) if any(variables(text) & CARD_VARIABLES for _, text, _ in card.texts())]
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,12 @@ class Edition:
         if not personal.is_personal:
             return self.generic
         self.check_personal(personal)
+        maker = CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen)
+        cards = list(self.generic)  # the cards no client changes are laid out once, for every pack
         try:
-            return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen).pack()
+            for i in sorted(set(self.personal) | ({0} if personal.reference else set())):
+                cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
+            return cards
         except KaartgenError as exc:
             self.generic  # the content's own problem, if it has one, comes first
             error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
