@@ -18,7 +18,6 @@ from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, 
 
 SCHEMA = "answers.schema.json"
 REFERENCE_FIELD = "kaartgen.reference"  # a read-only, hidden field of the digital pack: not an answer
-SAVED_FILE = "kaartgen-answers.json"  # the name the web page saves under
 
 
 def answer_name(card: FillInCard, block: Any) -> str:
