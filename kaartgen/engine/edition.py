@@ -93,6 +93,12 @@ class Reading:
     placeholders: int = 0
 
 
+def _option_error(exc: KaartgenError, personal: Personal) -> FieldError:
+    """A layout error that only a client's value causes, naming its option, never the value."""
+    error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
+    return FieldError(error.field, f"--{error.field} {error.message}")
+
+
 class Edition:
     """One language/variant/size in one format: checked once, its generic cards laid out once.
 
@@ -154,16 +160,23 @@ class Edition:
         if not personal.is_personal:
             return self.generic
         self.check_personal(personal)
-        maker = CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen)
-        cards = list(self.generic)  # the cards no client changes are laid out once, for every pack
         try:
-            for i in sorted(set(self.personal) | ({0} if personal.reference else set())):
-                cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
-            return cards
+            return self._relaid(self._maker(personal), personal)
         except KaartgenError as exc:
             self.generic  # the content's own problem, if it has one, comes first
-            error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
-            raise FieldError(error.field, f"--{error.field} {error.message}") from None
+            raise _option_error(exc, personal) from None
+
+    def _maker(self, personal: Personal) -> CardMaker:
+        return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen)
+
+    def _relaid(self, maker: CardMaker, personal: Personal) -> list[CardLayout]:
+        """The generic cards, with the ones `personal` changes laid out again: the cards whose texts
+        use a client value, and card 1 when the pack has a reference. The others are laid out once
+        per edition and shared by every pack and every client of a batch."""
+        cards = list(self.generic)
+        for i in sorted(set(self.personal) | ({0} if personal.reference else set())):
+            cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
+        return cards
 
     def preview(self, personal: Personal = Personal(), index: int = 0) -> bytes:
         """The first side of fill-in card `index` for `personal` as a PNG, at screen resolution:
@@ -172,11 +185,9 @@ class Edition:
 
         self.check_personal(personal)
         try:
-            card = CardMaker(self.theme, self.fonts, self.card_set, personal).fill_in_card(
-                index, self.card_set.cards[index])
+            card = self._maker(personal).fill_in_card(index, self.card_set.cards[index])
         except KaartgenError as exc:
-            error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
-            raise FieldError(error.field, f"--{error.field} {error.message}") from None
+            raise _option_error(exc, personal) from None
         one = CardLayout(card.id, card.kind, card.sides[:1])
         fmt = self.theme.formats[PREVIEW_FORMAT]
         pages = impose([one], fmt, self.theme, PREVIEW_FORMAT)
@@ -224,11 +235,9 @@ class Edition:
         if self.card_set.letter is None:
             info = self.card_set.info
             raise KaartgenError(f"{info.language}/{info.variant} has no letter.yaml; the batch needs a cover letter")
-        maker = CardMaker(self.theme, self.fonts, self.card_set, client.personal)
-        cards = list(self.generic)
+        maker = self._maker(client.personal)
         try:
-            for i in sorted(set(self.personal) | {0}):  # card 1 carries the pack's reference
-                cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
+            cards = self._relaid(maker, client.personal)  # a client's id is the pack's reference
             letter = [letter_page(maker.ts, self.card_set.letter, self.card_set.info.dates, client, letter_date)]
         except KaartgenError as exc:
             raise client_error(exc, {f: getattr(client, f) for f in PRINTED}) from None
