@@ -86,7 +86,9 @@ class WebApp:
         self.static = web / "static"
         self._summaries: dict[str, tuple[float, bytes, str]] = {}
         self._cache: dict[tuple, tuple[str, bytes]] = {}
-        self._lock = threading.Lock()
+        self._summaries_lock = threading.Lock()  # taken on the event loop: held only for a dict lookup
+        self._lint_lock = threading.Lock()  # taken in worker threads: held while lint runs, seconds
+        self._files_lock = threading.Lock()  # the same, while a set's previews and documents are made
         self._lint: Any = None
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -296,7 +298,7 @@ class WebApp:
         except KaartgenError as exc:
             return refuse(422, _plain(exc.message))
         key = secrets.token_urlsafe(16)
-        with self._lock:
+        with self._summaries_lock:
             now = time.time()
             for old in [k for k, (at, _, _) in self._summaries.items() if now - at > SUMMARY_MINUTES * 60]:
                 del self._summaries[old]
@@ -304,7 +306,7 @@ class WebApp:
         return self.page(request, "answers.html.j2", error=None, summary=reading.summary, pdf_key=key)
 
     async def answers_pdf(self, request: Request) -> Response:
-        with self._lock:
+        with self._summaries_lock:
             found = self._summaries.get(request.path_params["key"])
         if found is None:
             return self.page(request, "gone.html.j2", 404)
@@ -319,7 +321,7 @@ class WebApp:
     def _lint_report(self):
         from kaartgen.engine.lint import lint
 
-        with self._lock:
+        with self._lint_lock:
             if self._lint is None:
                 self._lint = lint(self.library.content, self.library.templates)
             return self._lint
@@ -327,7 +329,7 @@ class WebApp:
     def _files(self, language: str, variant: str) -> dict[str, bytes]:
         """Previews, guide, reflectiekaart and calibration sheet of one set, made once and kept."""
         key = (language, variant)
-        with self._lock:
+        with self._files_lock:
             if key not in self._cache:
                 files = dict(self.library.previews(language, variant))
                 files.update(self.library.guide(language, variant))
