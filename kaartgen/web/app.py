@@ -74,6 +74,7 @@ class WebApp:
                  workers: int | None = None):
         self.library = library
         self.pool = RenderPool(library, workers or os.cpu_count() or 1)
+        self.sets = library.sets()  # read once, like the sets themselves: not on every keystroke's preview
         self.token = token
         self.keep_hours = keep_hours
         self.jobs = Jobs(jobs_root, library, keep_hours, workers)
@@ -99,7 +100,7 @@ class WebApp:
 
     def page(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         lang = self.lang(request)
-        sets = self.library.sets()
+        sets = self.sets
         html = self.env.get_template(template).render(
             t=self.texts[lang], lang=lang, csrf=request.scope.get("state", {}).get("csrf", ""),
             csrf_field=CSRF_FIELD, path=request.url.path, sets=sets,
@@ -154,7 +155,7 @@ class WebApp:
             raise FieldError("date", exc.message.removeprefix("--appointment: ")) from None
         language = form.get("language") or "nl"
         variant = form.get("variant") or "standaard"
-        if f"{language}/{variant}" not in self.library.sets():
+        if f"{language}/{variant}" not in self.sets:
             raise FieldError("variant", f"there is no {variant!r} version in {language!r}")
         return personal, (language, variant, form.get("large_print") == "on")
 
@@ -340,7 +341,7 @@ class WebApp:
 
     async def set_file(self, request: Request) -> Response:
         language, variant, name = (request.path_params[k] for k in ("language", "variant", "name"))
-        if f"{language}/{variant}" not in self.library.sets():
+        if f"{language}/{variant}" not in self.sets:
             return self.page(request, "gone.html.j2", 404)
         files = await run_in_threadpool(self._files, language, variant)
         if name not in files:
@@ -352,7 +353,7 @@ class WebApp:
 
     async def set_index(self, request: Request) -> Response:
         language, variant = request.path_params["language"], request.path_params["variant"]
-        if f"{language}/{variant}" not in self.library.sets():
+        if f"{language}/{variant}" not in self.sets:
             return self.page(request, "gone.html.j2", 404)
         files = await run_in_threadpool(self._files, language, variant)
         return self.page(request, "set.html.j2", language=language, variant=variant, names=list(files))
