@@ -104,6 +104,10 @@ def test_reportlab_internals_kaartgen_relies_on_still_exist():
     canvas = Canvas(io.BytesIO())
     assert callable(getattr(Canvas, "_setXObjects", None))
     assert callable(getattr(canvas._doc, "Reference", None))
+    form = canvas.acroForm  # the typing font's form replaces this one; it overrides these
+    assert callable(form.makeFont) and callable(form.format) and callable(form.getRef)
+    assert isinstance(form.fonts, dict) and isinstance(form.fields, list) and isinstance(form.extras, dict)
+    assert canvas._doc._catalog.AcroForm is form and form.encRefStr
     p = Paragraph("een twee drie", ParagraphStyle("s"))
     p.wrap(100, 100)
     assert len(p.blPara.lines) == 1

@@ -503,7 +503,7 @@ def _merged(order: _Spilled, maker: PackMaker, bar: Progress, path: Path,
                 bar.step()
                 continue
             if state["doc"] is None:
-                state["doc"] = PdfDoc(edition.card_set.info.title, "print run", edition.base_font)
+                state["doc"] = PdfDoc(edition.card_set.info.title, "print run", edition.fonts)
                 state["title"] = state["title"] or edition.card_set.info.title
             placed.first.append(state["pages"] + 1)
             placed.count.append(len(pages))

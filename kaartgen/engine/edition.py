@@ -191,7 +191,7 @@ class Edition:
         one = CardLayout(card.id, card.kind, card.sides[:1])
         fmt = self.theme.formats[PREVIEW_FORMAT]
         pages = impose([one], fmt, self.theme, PREVIEW_FORMAT)
-        return side_png(render_pdf(pages, self.theme, fmt, self.card_set.info.title, "preview", self.base_font))
+        return side_png(render_pdf(pages, self.theme, fmt, self.card_set.info.title, "preview", self.fonts))
 
     def pack(self, personal: Personal = Personal(), crop_marks: bool = False) -> bytes:
         """The whole pack as one PDF, or as one web page (format html), as bytes."""
@@ -207,7 +207,7 @@ class Edition:
             raise self.loaded_theme.sources.located(exc) from None
         info = self.card_set.info
         return render_pdf(pages, self.theme, self.fmt, info.title,
-                          f"{info.language}/{info.variant}, {self.theme.card.name}, {self.fmt_name}", self.base_font,
+                          f"{info.language}/{info.variant}, {self.theme.card.name}, {self.fmt_name}", self.fonts,
                           keywords=f"kaartgen {info.language}/{info.variant} {self.theme.card.name} {self.fmt_name}")
 
     def file_name(self, personal: Personal = Personal()) -> str:
@@ -223,7 +223,7 @@ class Edition:
             raise KaartgenError(f"format '{self.fmt_name}' is not printed; --calibration goes with a duplex format such as office")
         info = self.card_set.info
         pages = calibration_pages(Typesetter(self.theme, self.fonts), info.calibration, self.fmt, self.fmt_name)
-        data = render_pdf(pages, self.theme, self.fmt, info.title, "calibration", self.base_font)
+        data = render_pdf(pages, self.theme, self.fmt, info.title, "calibration", self.fonts)
         return f"kaartgen-calibration-{info.language}-{self.fmt_name}.pdf", data
 
     # -- a batch client ---------------------------------------------------------------------------
@@ -248,7 +248,7 @@ class Edition:
 
     def client_pdf(self, pages: list[Page]) -> bytes:
         info = self.card_set.info
-        return render_pdf(pages, self.theme, self.fmt, info.title, f"{info.language}/{info.variant}", self.base_font)
+        return render_pdf(pages, self.theme, self.fmt, info.title, f"{info.language}/{info.variant}", self.fonts)
 
     def _marked(self, pages: list[Page], sequence: int, job: str | None) -> list[Page]:
         step = 2 if self.fmt.duplex is not None else 1

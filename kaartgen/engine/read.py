@@ -73,7 +73,8 @@ def _pdf_fields(reader) -> Answers:
             continue
         value = field.get("/V")
         if kind != "/Btn":
-            answers[name] = "" if value is None else str(value)
+            # A viewer ends a typed line with CR (Acrobat) or CR LF (PDFium): one line break either way
+            answers[name] = "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
         elif int(field.get("/Ff", 0)) & (1 << 15):  # a radio group: the chosen option's name
             answers[name] = str(value)[1:] if value not in (None, "/Off") else ""
         else:  # a check box

@@ -223,17 +223,25 @@ class Fonts:
     def covers(self, family: str, weight: str, char: str) -> bool:
         return char in self._chars(family, weight)
 
-    def _fallback_name(self, weight: str) -> str:
+    def _fallback(self, weight: str) -> tuple[str, bytes]:
         """The one fallback font of a weight, cut to all declared scripts and named for itself."""
         spec: FontFile = getattr(self.theme.fonts[self.theme.fallback], weight)
         path = _font_path(spec)
         ranges = self._ranges()
         digest = hashlib.sha1(repr((ranges, sorted(spec.axes.items()))).encode()).hexdigest()[:8]
         reg = f"{path.stem.split('[')[0]}-{self.theme.fallback}-{weight}-{digest}"
+        return reg, _static_instance(path, tuple(sorted(spec.axes.items())), ranges, reg)
+
+    def _fallback_name(self, weight: str) -> str:
+        reg, data = self._fallback(weight)
         if reg not in pdfmetrics.getRegisteredFontNames():
-            data = _static_instance(path, tuple(sorted(spec.axes.items())), ranges, reg)
             pdfmetrics.registerFont(TTFont(reg, io.BytesIO(data)))
         return reg
+
+    def typing(self) -> bytes:
+        """The font a fillable PDF's fields show typed text in: the regular fallback, the one font
+        cut to every declared script, embedded whole because nobody knows what a client will type."""
+        return self._fallback("regular")[1]
 
     def _drawable(self, char: str, style: Style) -> bool:
         return self.covers(style.font, style.weight, char) or self.covers(self.theme.fallback, style.weight, char)

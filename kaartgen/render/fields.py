@@ -13,6 +13,7 @@ from reportlab.lib.colors import Color
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import Field, Frame, Item, Rect, Rule
 from kaartgen.model.theme import Theme
+from kaartgen.render.fieldfont import TYPING
 
 TRANSPARENT = Color(1, 1, 1, alpha=0)
 
@@ -47,12 +48,12 @@ def draw_fields(c, page: Page, colour, typing: Theme | None = None) -> None:
             x, y = placement.x + r.x, placement.y + r.y
             if item.kind == "hidden":
                 form.textfield(name=item.name, value=item.value, x=x, y=y, width=r.w, height=r.h, borderWidth=0,
-                               fillColor=TRANSPARENT, textColor=ink, fontSize=1, fieldFlags="readOnly",
+                               fillColor=TRANSPARENT, textColor=ink, fontName=TYPING, fontSize=1, fieldFlags="readOnly",
                                annotationFlags="hidden")
             elif item.kind == "text":
                 form.textfield(name=item.name, tooltip=item.label or item.name, x=x, y=y, width=r.w, height=r.h,
                                fieldFlags="multiline", maxlen=None, borderWidth=0, fillColor=TRANSPARENT,
-                               textColor=ink, fontSize=11)
+                               textColor=ink, fontName=TYPING, fontSize=11)
             elif item.kind == "checkbox":
                 form.checkbox(name=item.name, tooltip=item.label or item.name, x=x, y=y, size=r.w,
                               buttonStyle="check", borderWidth=0, fillColor=TRANSPARENT, textColor=ink,

@@ -199,5 +199,5 @@ def reflection_pdf(cs: CardSet, theme: Theme, fonts: Fonts, fmt_name: str) -> by
     copies = fmt.columns * fmt.rows if fmt.page != "card" else 1
     pages = impose([card] * copies, fmt, theme, fmt_name)
     return render_pdf(pages, theme, fmt, cs.guide.reflection.heading if cs.guide else card.id,
-                      f"{cs.info.language}/{cs.info.variant} reflection", fonts.base,
+                      f"{cs.info.language}/{cs.info.variant} reflection", fonts,
                       keywords=f"kaartgen {cs.info.language}/{cs.info.variant} reflection {fmt_name}")

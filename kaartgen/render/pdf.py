@@ -19,11 +19,13 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference,
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
+from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import SideLayout
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.draw import draw_items, draw_side, draw_side_body, place
+from kaartgen.render.fieldfont import install
 from kaartgen.render.fields import draw_fields
 
 
@@ -42,11 +44,12 @@ class PdfDoc:
     """One PDF being written. Sides listed as `shared` become form XObjects, drawn once and placed
     by reference wherever they recur, so a print run of many packs stores each common card once."""
 
-    def __init__(self, title: str, subject: str, base_font: str, keywords: str = ""):
-        # `title` and `subject` describe the set, never a client. `base_font` is the canvas's
-        # starting font: reportlab's default (Helvetica) would otherwise be referenced, unembedded.
+    def __init__(self, title: str, subject: str, fonts: Fonts, keywords: str = ""):
+        # `title` and `subject` describe the set, never a client. The canvas starts in the cards'
+        # body font: reportlab's default (Helvetica) would otherwise be referenced, unembedded.
         self._buffer = io.BytesIO()
-        self.c = Canvas(self._buffer, invariant=1, pageCompression=1, initialFontName=base_font)
+        self.fonts = fonts
+        self.c = Canvas(self._buffer, invariant=1, pageCompression=1, initialFontName=fonts.base)
         self.c.setTitle(title)
         self.c.setSubject(subject)
         self.c.setAuthor("")
@@ -119,6 +122,8 @@ class PdfDoc:
                 c.setTrimBox(page.trim)
                 c.setBleedBox(page.bleed)
             if fmt.fields:
+                if not hasattr(c, "AcroForm"):
+                    install(c, self.fonts.typing())
                 draw_fields(c, page, colour, theme if fmt.write_in == "box" else None)
             c.showPage()
             self._pack_last_page()
@@ -143,10 +148,10 @@ class PdfDoc:
         return self._buffer.getvalue()
 
 
-def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, base_font: str,
+def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, fonts: Fonts,
                keywords: str = "") -> bytes:
     """The PDF bytes for `pages`, every side drawn in place."""
-    doc = PdfDoc(title, subject, base_font, keywords)
+    doc = PdfDoc(title, subject, fonts, keywords)
     doc.add(pages, theme, fmt)
     return doc.finish()
 
