@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as raw
 import pytest
 from pypdf import PdfReader
+from pypdfium2 import raw
 
 from tests.conftest import run
 

@@ -109,7 +109,7 @@ class TypingForm(AcroForm):
         self._typing_font = typing_font
         self._typing_ref: str | None = None
 
-    def makeFont(self, fontName):  # noqa: N802, N803 (reportlab's names)
+    def makeFont(self, fontName):  # reportlab's name, overridden
         if fontName != TYPING:
             return super().makeFont(fontName)
         if self._typing_ref is None:
