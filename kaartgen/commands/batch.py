@@ -27,12 +27,14 @@ def letter_day(value: str) -> date:
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.  [default: the number of CPUs]")
 @click.option("--format", "format_", default="office", show_default=True, help="Sheet format of the packs.")
 @click.option("--resume", is_flag=True, help="Complete an interrupted batch in the same folder.")
+@click.option("--update", is_flag=True,
+              help="After the client list changed: keep unchanged packs, make new and changed ones, remove the rest.")
 @click.option("--insert-marks", is_flag=True, help="A DataMatrix on every sheet: job, pack sequence, sheet i/n.")
 @click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
 @content_option
 @templates_option
 @reports_errors("stopped; run again with --resume to finish")
-def batch(clients, out, jobs, format_, resume, insert_marks, letter_date, content, templates) -> None:
+def batch(clients, out, jobs, format_, resume, update, insert_marks, letter_date, content, templates) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
     CLIENTS is a CSV file (comma or semicolon, UTF-8 with or without BOM, as Excel saves it) or a
@@ -46,7 +48,7 @@ def batch(clients, out, jobs, format_, resume, insert_marks, letter_date, conten
     engine = library(content, templates)
     options = BatchOptions(
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
-        jobs=jobs or os.cpu_count() or 1, resume=resume, insert_marks=insert_marks,
+        jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
         letter_date=letter_day(letter_date) if letter_date else date.today(),
     )
     result = run_batch(options)

@@ -4,11 +4,15 @@ Loss-free by construction:
 - every file is written atomically; an interrupted batch leaves complete files or none, and the
   temporary files of a run (which hold addresses) are removed on every way out: success, an
   error, Ctrl-C, SIGTERM, a full disk; after a kill -9, at the start of the next run;
-- each finished client is recorded (id, sha256) in a journal as it is written, so `--resume`
-  keeps the packs whose file still matches and makes only the rest;
+- each finished client is recorded (id, sha256 of the file, sha256 of its inputs) in a journal as
+  it is written, so `--resume` keeps the packs whose file and inputs still match and makes only
+  the rest; `--update` does the same after the client list changed, and removes the packs of
+  rows that left the list or fail now;
 - the job's identity covers everything that changes the output (client list, content, templates,
-  fonts, options, versions); a folder holding another job, or a resume with anything changed, is
-  refused with a message naming what differs;
+  fonts, options, versions); a folder holding another job, a resume with anything changed, or an
+  update with anything but the client list changed, is refused with a message naming what differs;
+- sequence numbers (in the manifest and the insert marks) run 1…N over the packs produced, in
+  mailing order: a row that fails takes no number;
 - messages show row numbers and ids, never names or addresses.
 Speed: worker processes render the per-client PDFs while the main process writes them and the
 merged file, in which the cards common to all clients are form XObjects stored once. Memory stays
@@ -30,8 +34,8 @@ import signal
 import sys
 import threading
 from array import array
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -42,7 +46,7 @@ from kaartgen.engine.edition import Edition, Library
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.layout.fonts import font_files
 from kaartgen.layout.imposition import Page
-from kaartgen.model.clients import Client, RowError, read_clients, validate
+from kaartgen.model.clients import SAFE_ID, Client, RowError, read_clients, validate
 from kaartgen.model.loading import available_sets
 from kaartgen.render.pdf import PdfDoc, remove_temporary, write_atomic
 from kaartgen.render.pdfjoin import join_to
@@ -66,8 +70,18 @@ class BatchOptions:
     format: str = "office"
     jobs: int = 1
     resume: bool = False
+    update: bool = False
     insert_marks: bool = False
     letter_date: date = field(default_factory=date.today)
+
+
+@dataclass
+class Counts:
+    """What a run did with the packs: kept from an earlier run, made now, removed as stale."""
+
+    kept: int = 0
+    made: int = 0
+    removed: int = 0
 
 
 @dataclass
@@ -76,6 +90,8 @@ class BatchResult:
     errors: list[RowError]
     ignored_columns: list[str]
     job: str
+    counts: Counts = field(default_factory=Counts)
+    again: bool = False  # --resume or --update: the counts are worth saying
 
     @property
     def failed_rows(self) -> int:
@@ -85,7 +101,9 @@ class BatchResult:
     def summary(self) -> str:
         rows = self.failed_rows
         tail = f", see {ERRORS}" if rows else ""
-        return f"{self.packs} packs, {rows} row{'s' if rows != 1 else ''} with errors{tail}"
+        c = self.counts
+        done = f" (kept {c.kept}, made {c.made}, removed {c.removed})" if self.again else ""
+        return f"{self.packs} packs{done}, {rows} row{'s' if rows != 1 else ''} with errors{tail}"
 
 
 def _tree_digest(folder: Path) -> str:
@@ -144,7 +162,13 @@ def _owner(marker: Path) -> dict[str, str] | None:
     return data if isinstance(data, dict) else None
 
 
-def _claim(out: Path, identity: dict[str, str], resume: bool) -> None:
+def setup_digest(identity: dict[str, str]) -> str:
+    """Everything but the client list: what every pack of the job shares."""
+    shared = {k: v for k, v in identity.items() if k not in ("clients", "job")}
+    return hashlib.sha256(json.dumps(shared, sort_keys=True).encode()).hexdigest()
+
+
+def _claim(out: Path, identity: dict[str, str], resume: bool, update: bool = False) -> None:
     marker = out / MARKER
     job = identity["job"]
     if out.exists() and not out.is_dir():
@@ -153,12 +177,18 @@ def _claim(out: Path, identity: dict[str, str], resume: bool) -> None:
         owner = _owner(marker) if marker.is_file() else None
         if owner is None:
             raise KaartgenError(f"{out} is not empty and holds no kaartgen batch; choose an empty or new folder")
-        if owner.get("job") != job:
-            changed = [what for key, what in IDENTITY.items() if owner.get(key) != identity[key]]
-            what = " and ".join(changed) or "the input"
+        changed = [key for key in IDENTITY if owner.get(key) != identity[key]]
+        if owner.get("job") != job and not (update and changed == ["clients"]):
+            what = " and ".join(IDENTITY[key] for key in changed) or "the input"
+            if update:
+                raise KaartgenError(f"{out} holds batch {owner.get('job', '?')}, and since then {what} changed; "
+                                    "--update takes a changed client list only: run with the same content, "
+                                    "templates and options, or choose an empty or new folder")
+            hint = ("add --update to make only the new and changed rows" if changed == ["clients"]
+                    else "run with the same input to resume it")
             raise KaartgenError(f"{out} holds batch {owner.get('job', '?')}, and since then {what} changed; "
-                                "run with the same input to resume it, or choose an empty or new folder")
-        if not resume:
+                                f"{hint}, or choose an empty or new folder")
+        if not (resume or update):
             raise KaartgenError(f"{out} already holds this batch ({job}); add --resume to complete it, "
                                 "or choose an empty folder")
     out.mkdir(parents=True, exist_ok=True)
@@ -170,16 +200,26 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _journal(out: Path) -> dict[str, str]:
-    """id -> sha256 of packs recorded as finished (journal, then a finished manifest)."""
-    done: dict[str, str] = {}
-    for name in (JOURNAL, MANIFEST):
+def _journal(out: Path) -> dict[str, tuple[str, str]]:
+    """id -> (sha256 of the file, sha256 of its inputs) of the packs recorded as finished: by the
+    manifest of the last finished run, then by the journal of an interrupted one, which is newer."""
+    done: dict[str, tuple[str, str]] = {}
+    for name in (MANIFEST, JOURNAL):
         path = out / name
         if path.is_file():
             for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
-                if row.get("id") and row.get("sha256"):
-                    done[row["id"]] = row["sha256"]
+                cid = row.get("id") or ""
+                if SAFE_ID.match(cid) and row.get("sha256"):  # never a path: the ids name files that may be removed
+                    done[cid] = (row["sha256"], row.get("inputs") or "")
     return done
+
+
+def input_key(setup: str, client: Client, sequence: int, job: str | None) -> str:
+    """The sha256 of everything a pack is made from: the job's setup, the client's values (not the
+    row number, which does not print) and, with insert marks, the job and sequence they carry."""
+    values = [getattr(client, f.name) for f in fields(Client) if f.name != "row"]
+    values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    return hashlib.sha256(json.dumps([setup, values, sequence, job], ensure_ascii=False).encode()).hexdigest()
 
 
 # -- worker side ----------------------------------------------------------------------------------
@@ -211,15 +251,15 @@ def _init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _make(task: tuple[Client, int]) -> tuple[int, bytes | None, RowError | None]:
-    """Render one client's PDF; returns (sequence, PDF bytes, error). The main process writes it."""
-    client, sequence = task
+def _make(task: tuple[Client, int, int]) -> tuple[int, bytes | None, RowError | None]:
+    """Render one client's PDF; returns (mailing position, PDF bytes, error). The main process writes it."""
+    client, position, sequence = task
     try:
         edition, pages = _maker.pages(client, sequence)
         data = edition.client_pdf(pages)
     except KaartgenError as exc:
-        return sequence, None, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
-    return sequence, data, None
+        return position, None, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
+    return position, data, None
 
 
 # -- main side ------------------------------------------------------------------------------------
@@ -279,12 +319,13 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     identity = job_identity(options, fonts)
     maker.job = identity["job"]
     with _locked(options.out):
-        _claim(options.out, identity, options.resume)
+        _claim(options.out, identity, options.resume, options.update)
         try:
-            packs = _produce(options, maker, clients, errors, progress)
+            counts = _produce(options, maker, clients, errors, progress, setup_digest(identity))
         finally:
             remove_temporary(options.out, every=True)
-    return BatchResult(packs, errors, ignored, identity["job"])
+    return BatchResult(counts.kept + counts.made, errors, ignored, identity["job"], counts,
+                       options.resume or options.update)
 
 
 class _locked:
@@ -314,51 +355,46 @@ class _locked:
 
 
 def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], errors: list[RowError],
-             progress: Callable[[int], Progress]) -> int:
-    """Write every pack, the print run, the manifest and the error list; returns the packs produced.
+             progress: Callable[[int], Progress], setup: str) -> Counts:
+    """Write every pack, the print run, the manifest and the error list; returns what was kept,
+    made and removed.
 
-    What is kept per client is a few bytes by mailing position (the pack's sha256, its place in
-    the print run), not objects, so memory stays flat however long the list is."""
+    What is kept per client is a few bytes by mailing position (the pack's sha256, its inputs'
+    sha256, its place in the print run), not objects, so memory stays flat however long the list is."""
     out = options.out
     clients.sort(key=lambda c: (c.postcode, c.id))  # mailing order
-    editions = sorted({(c.language, c.variant, c.large_print) for c in clients})
     ids = [c.id for c in clients]
     order = _Spilled(out, clients)  # the clients wait on disk, not in memory, until their turn
     clients.clear()  # the caller's list too: nothing else holds them now
     digests = bytearray(32 * len(ids))  # sha256 of each finished pack, by position
+    inputs = bytearray(32 * len(ids))   # sha256 of each pack's inputs, by position
     finished = bytearray(len(ids))      # 1: the pack's file is written (or kept from an earlier run)
-    if options.resume:
-        done = _journal(out)
-        for i, cid in enumerate(ids):
-            path = out / f"{cid}.pdf"
-            if cid in done and path.is_file() and _sha(path.read_bytes()) == done[cid]:
-                digests[32 * i:32 * i + 32] = bytes.fromhex(done[cid])
-                finished[i] = 1
-        del done
+    done = _journal(out) if options.resume or options.update else {}
+    counts = Counts()
 
-    bar = progress(len(ids) * 2 - sum(finished))
+    bar = progress(len(ids) * 2)
     failed: dict[int, RowError] = {}
     trouble: list[BaseException] = []  # an error on the result thread, raised again on the main thread
     journal = open(out / JOURNAL, "a", encoding="utf-8")
     if journal.tell() == 0:
-        journal.write("id,sha256\n")
+        journal.write("id,sha256,inputs\n")
     slots = threading.BoundedSemaphore(max(1, options.jobs) * IN_FLIGHT)
 
     def record(result: tuple[int, bytes | None, RowError | None]) -> None:
         try:
-            sequence, data, error = result
-            i = sequence - 1
+            i, data, error = result
             if data is None:
                 failed[i] = error
             else:
                 cid = ids[i]
                 write_atomic(out / f"{cid}.pdf", data)
                 digest = hashlib.sha256(data).digest()
-                journal.write(f"{cid},{digest.hex()}\n")
+                journal.write(f"{cid},{digest.hex()},{inputs[32 * i:32 * i + 32].hex()}\n")
                 journal.flush()
                 os.fsync(journal.fileno())
                 digests[32 * i:32 * i + 32] = digest
                 finished[i] = 1
+                counts.made += 1
             bar.step()
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             trouble.append(exc)
@@ -370,26 +406,35 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
         slots.release()
 
     pool = None
-    for key in editions:
+    for key in sorted({(c.language, c.variant, c.large_print) for c in order}):
         try:
             maker.edition(*key).shared  # laid out once here, inherited by forked workers
         except KaartgenError:
             pass  # reported per client below
-    if options.jobs > 1 and len(ids) - sum(finished) > 1:
+    if options.jobs > 1 and len(ids) > 1:
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=_init)
 
-    def submit(client: Client, sequence: int) -> None:
+    def submit(client: Client, i: int, sequence: int) -> None:
+        """Keep the client's pack if an earlier run made it from the same inputs, else have it made."""
         check_stop()  # once a client: a stop that a library swallowed is honoured here
-        if finished[sequence - 1]:
-            return
         if trouble:
             raise trouble[0]
+        key = input_key(setup, client, sequence, maker.job if options.insert_marks else None)
+        inputs[32 * i:32 * i + 32] = bytes.fromhex(key)
+        earlier = done.get(client.id)
+        path = out / f"{client.id}.pdf"
+        if earlier is not None and earlier[1] == key and path.is_file() and _sha(path.read_bytes()) == earlier[0]:
+            digests[32 * i:32 * i + 32] = bytes.fromhex(earlier[0])
+            finished[i] = 1
+            counts.kept += 1
+            bar.step()
+            return
         slots.acquire()
         if pool is None:
-            record(_make((client, sequence)))
+            record(_make((client, i, sequence)))
         else:
-            pool.apply_async(_make, ((client, sequence),), callback=record, error_callback=crashed)
+            pool.apply_async(_make, ((client, i, sequence),), callback=record, error_callback=crashed)
 
     merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
     try:
@@ -407,17 +452,19 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     finally:
         journal.close()
 
-    produced = sum(1 for i in range(len(ids)) if i not in failed and i not in placed.errors)
+    good = [i for i in range(len(ids)) if i not in failed and i not in placed.errors]
+    if failed:  # a worker failed where the print run did not: the numbers must still run 1…N
+        raise KaartgenError(f"the packs of rows {', '.join(str(failed[i].row) for i in sorted(failed))} could "
+                            "not be written although their print run pages were; run the batch again")
 
     def manifest():  # written as it is made: a manifest of 50,000 rows is never held in memory
-        yield _csv([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256"]])
-        for i, cid in enumerate(ids):
-            if i not in failed and i not in placed.errors:
-                first, count = placed.first[i], placed.count[i]
-                yield _csv([[cid, i + 1, count, placed.sheets[i], first, first + count - 1,
-                             digests[32 * i:32 * i + 32].hex()]])
+        yield _csv([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
+        for i in good:
+            first, count = placed.first[i], placed.count[i]
+            yield _csv([[ids[i], placed.sequence[i], count, placed.sheets[i], first, first + count - 1,
+                         digests[32 * i:32 * i + 32].hex(), inputs[32 * i:32 * i + 32].hex()]])
 
-    errors.extend(failed.get(i) or placed.errors[i] for i in sorted(failed.keys() | placed.errors.keys()))
+    errors.extend(placed.errors[i] for i in sorted(placed.errors))
     errors.sort(key=lambda e: e.row)
     write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]))
     if merged_tmp.exists():
@@ -425,9 +472,15 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     else:
         (out / MERGED).unlink(missing_ok=True)
     write_atomic(out / MANIFEST, manifest())
+    produced = {ids[i] for i in good}
+    for cid in sorted(set(done) - produced):  # rows that left the list, or fail now: their old pack must not be mailed
+        path = out / f"{cid}.pdf"
+        if path.is_file():
+            path.unlink()
+            counts.removed += 1
     (out / JOURNAL).unlink(missing_ok=True)
     bar.close()
-    return produced
+    return counts
 
 
 def _release_memory() -> None:
@@ -455,6 +508,7 @@ class Placed:
     """Where each pack is in the print run, by mailing position; errors of packs left out."""
 
     first: array = field(default_factory=lambda: array("L"))
+    sequence: array = field(default_factory=lambda: array("L"))
     count: array = field(default_factory=lambda: array("H"))
     sheets: array = field(default_factory=lambda: array("H"))
     errors: dict[int, RowError] = field(default_factory=dict)
@@ -481,7 +535,7 @@ class _Spilled:
 
 
 def _merged(order: _Spilled, maker: PackMaker, bar: Progress, path: Path,
-            before: Callable[[Client, int], None]) -> Placed:
+            before: Callable[[Client, int, int], None]) -> Placed:
     """The print run at `path`: every good pack in mailing order, each from a new sheet.
 
     Packs are rendered in parts of PART packs (common cards as forms, stored once a part) and the
@@ -490,22 +544,24 @@ def _merged(order: _Spilled, maker: PackMaker, bar: Progress, path: Path,
     state: dict = {"doc": None, "packs": 0, "pages": 0, "title": ""}
 
     def parts():
+        sequence = 0  # numbers only the packs produced: a failing row takes none
         for i, client in enumerate(order):
-            before(client, i + 1)  # hands the client's own PDF to a worker, a few ahead of this loop
             try:
-                edition, pages = maker.pages(client, i + 1)
+                edition, pages = maker.pages(client, sequence + 1)
             except KaartgenError as exc:
                 placed.errors[i] = RowError(client.row, client.id, exc.field if isinstance(exc, FieldError) else "content",
                                             exc.message)
-                placed.first.append(0)
-                placed.count.append(0)
-                placed.sheets.append(0)
-                bar.step()
+                for column in (placed.first, placed.sequence, placed.count, placed.sheets):
+                    column.append(0)
+                bar.step(2)
                 continue
+            sequence += 1
+            before(client, i, sequence)  # the client's own PDF to a worker, while this loop draws the print run
             if state["doc"] is None:
                 state["doc"] = PdfDoc(edition.card_set.info.title, "print run", edition.fonts)
                 state["title"] = state["title"] or edition.card_set.info.title
             placed.first.append(state["pages"] + 1)
+            placed.sequence.append(sequence)
             placed.count.append(len(pages))
             placed.sheets.append(len(pages) // (2 if edition.fmt.duplex else 1))
             state["doc"].add(pages, edition.theme, edition.fmt, edition.shared)
