@@ -64,3 +64,51 @@ def test_update_is_refused_when_more_than_the_list_changed(tmp_path):
     assert result.exit_code == 2
     assert "the options (--format, --insert-marks, --date) changed" in result.stderr
     assert "--update takes a changed client list only" in result.stderr
+
+
+CHECK_LIST = (
+    "id,name,street,postcode,city,appointment,language,large_print",
+    "A1,Ann,Weg 1,1001 AA,Zwolle,2026-12-05T10:00,nl,ja",
+    "B2,,Weg 2,1002 AA,,2026-12-07T10:00,nl,",
+    "C3,Cor,Weg 3,12 AA,Zwolle,2026-11-01T10:00,en,",
+    "C3,Dup,Weg 3,1003 AA,Zwolle,,nl,",
+    f"D4,{'Jan ' * 74}Jan,Weg 4,1004 AA,Zwolle,,nl,",
+    "E5,Eva,Weg 5,1005 AA,Zwolle,2026-11-20 09:00,en,",
+    "F6,Fem,Weg 6,1006 AA,Zwolle,03-12-2026 09:30,nl,",
+)
+
+
+def test_check_tells_everything_at_once_and_writes_nothing(tmp_path):
+    clients = tmp_path / "c.csv"
+    clients.write_text("\n".join(CHECK_LIST) + "\n", encoding="utf-8")
+    result = run("batch", str(clients), "--check", "--date", "2026-11-24")
+    assert result.exit_code == 1
+    out = result.output
+    assert "rows: 3 ok, 4 failing" in out
+    assert "name: name is empty; fill it in (1 row: 3)" in out and "city: city is empty" in out  # both of row 3
+    assert "postcode: not a Dutch postcode" in out and "id: id is used twice (1 row: 5)" in out
+    assert "name: is too long to fit" in out  # laid out, as the batch would
+    assert "packs by set: en/standaard 1, nl/standaard 2" in out and "large print: 1" in out
+    assert "appointments: 3, from 2026-11-20 to 2026-12-05" in out
+    assert "row 2 (A1): appointment is on a Saturday" in out
+    assert "row 7 (E5): appointment is before the date of the letter" in out
+    assert "Ann" not in out and "Weg" not in out
+    assert list(tmp_path.iterdir()) == [clients]
+
+
+def test_a_list_without_required_columns_is_one_message_before_any_row(tmp_path):
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,postcode\nA1,Ann,1001 AA\nB2,,\n", encoding="utf-8")
+    result = run("batch", str(clients), "--check")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "lacks the columns street, city" in result.stderr and "required: id, name, street, postcode, city" in result.stderr
+
+
+def test_weekend_and_past_dates_are_warnings_not_errors(tmp_path):
+    clients = write(tmp_path / "c.csv", "A1,Ann,Weg 1,1001 AA,Zwolle")
+    clients.write_text("id,name,street,postcode,city,appointment\nA1,Ann,Weg 1,1001 AA,Zwolle,06-12-2026 10:30\n",
+                       encoding="utf-8")
+    result = batch(clients, tmp_path / "out")
+    assert result.exit_code == 0 and "warning: row 2 (A1): appointment is on a Sunday" in result.stderr
+    built = run("build", "--appointment", "06-12-2026 10:30", "--out", str(tmp_path / "b"))
+    assert built.exit_code == 0 and "warning: --appointment is on a Sunday; check the date" in built.stderr

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from kaartgen.commands.common import content_option, library, out_option, reports_errors, templates_option
+from kaartgen.commands.common import content_option, library, reports_errors, templates_option
 from kaartgen.engine.batch import BatchOptions, run_batch
+from kaartgen.engine.listcheck import check_batch
 from kaartgen.errors import KaartgenError
 
 
@@ -23,18 +24,21 @@ def letter_day(value: str) -> date:
 
 @click.command("batch")
 @click.argument("clients", type=click.Path(path_type=Path))
-@out_option("the packs, print run and reports", required=True)
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Folder for the packs, print run and reports (required, except with --check).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.  [default: the number of CPUs]")
 @click.option("--format", "format_", default="office", show_default=True, help="Sheet format of the packs.")
 @click.option("--resume", is_flag=True, help="Complete an interrupted batch in the same folder.")
 @click.option("--update", is_flag=True,
               help="After the client list changed: keep unchanged packs, make new and changed ones, remove the rest.")
+@click.option("--check", is_flag=True,
+              help="Only check the list: every failing row and why, counts, date warnings. Writes nothing.")
 @click.option("--insert-marks", is_flag=True, help="A DataMatrix on every sheet: job, pack sequence, sheet i/n.")
 @click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
 @content_option
 @templates_option
 @reports_errors("stopped; run again with --resume to finish")
-def batch(clients, out, jobs, format_, resume, update, insert_marks, letter_date, content, templates) -> None:
+def batch(clients, out, jobs, format_, resume, update, check, insert_marks, letter_date, content, templates) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
     CLIENTS is a CSV file (comma or semicolon, UTF-8 with or without BOM, as Excel saves it) or a
@@ -46,23 +50,26 @@ def batch(clients, out, jobs, format_, resume, update, insert_marks, letter_date
       kaartgen batch examples/clients.csv --out mailing --insert-marks
     """
     engine = library(content, templates)
+    day = letter_day(letter_date) if letter_date else date.today()
+    if check:
+        report = check_batch(clients, engine, format_, day)
+        click.echo("\n".join(report.lines()))
+        sys.exit(1 if report.errors else 0)
+    if out is None:
+        raise click.UsageError("--out is required: the folder for the packs, print run and reports")
     options = BatchOptions(
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
-        letter_date=letter_day(letter_date) if letter_date else date.today(),
+        letter_date=day,
     )
     result = run_batch(options)
     if result.ignored_columns:
         click.echo(f"ignored columns (kaartgen does not use them): {', '.join(result.ignored_columns)}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: row {warning.row} ({warning.id}): {warning.field} {warning.reason}", err=True)
     for error in result.errors:
         click.echo(f"row {error.row}" + (f" ({error.id})" if error.id else "") + f": {error.field}: {error.reason}", err=True)
     click.echo(result.summary)
     if result.errors:
         sys.exit(1)
 
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise KaartgenError(f"--date {value!r} is not a date; write YYYY-MM-DD") from None

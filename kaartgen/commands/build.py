@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ from kaartgen.commands.common import (
     variant_option,
 )
 from kaartgen.errors import KaartgenError
-from kaartgen.model.text import personal_from
+from kaartgen.model.text import date_warnings, personal_from
 from kaartgen.model.units import mm
 from kaartgen.render.pdf import remove_temporary, write_atomic
 
@@ -66,6 +67,9 @@ def build(content, templates, language, variant, format_, name, professional, ro
                      --appointment 2026-12-03T10:30 --location "UWV Utrecht"
     """
     personal = personal_from(name, professional, role, appointment, location, reference)
+    if personal.appointment is not None:
+        for warning in date_warnings(personal.appointment, date.today(), "today"):
+            click.echo(f"warning: --appointment {warning}", err=True)
     edition = library(content, templates).edition(language, variant, large_print, format_, _offset(back_offset))
     data = edition.pack(personal, crop_marks)
     remove_temporary(out)  # left by a build that was killed mid-write

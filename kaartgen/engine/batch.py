@@ -46,7 +46,7 @@ from kaartgen.engine.edition import Edition, Library
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.layout.fonts import font_files
 from kaartgen.layout.imposition import Page
-from kaartgen.model.clients import SAFE_ID, Client, RowError, read_clients, validate
+from kaartgen.model.clients import SAFE_ID, Client, RowError, read_clients, row_warnings, validate
 from kaartgen.model.loading import available_sets
 from kaartgen.render.pdf import PdfDoc, remove_temporary, write_atomic
 from kaartgen.render.pdfjoin import join_to
@@ -92,6 +92,7 @@ class BatchResult:
     job: str
     counts: Counts = field(default_factory=Counts)
     again: bool = False  # --resume or --update: the counts are worth saying
+    warnings: list[RowError] = field(default_factory=list)  # rows made that look wrong (dates)
 
     @property
     def failed_rows(self) -> int:
@@ -307,14 +308,20 @@ def check_list(path: Path, library: Library) -> tuple[list[Client], list[RowErro
 PRINT_ONLY = ("digital", "html")  # a batch makes printed mail; fillable packs go to one client at a time
 
 
-def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progress) -> BatchResult:
-    if options.format in PRINT_ONLY:
-        raise KaartgenError(f"--format {options.format} is for one client at a time (kaartgen build); "
+def printed_format(name: str) -> str:
+    if name in PRINT_ONLY:
+        raise KaartgenError(f"--format {name} is for one client at a time (kaartgen build); "
                             "a batch makes printed packs: use office, cards or shop")
+    return name
+
+
+def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progress) -> BatchResult:
+    printed_format(options.format)
     global _maker
     _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date,
                                options.insert_marks)
     clients, errors, ignored = check_list(options.clients, maker.library)
+    warnings = row_warnings(clients, options.letter_date)
     fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
     identity = job_identity(options, fonts)
     maker.job = identity["job"]
@@ -325,7 +332,7 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
         finally:
             remove_temporary(options.out, every=True)
     return BatchResult(counts.kept + counts.made, errors, ignored, identity["job"], counts,
-                       options.resume or options.update)
+                       options.resume or options.update, warnings)
 
 
 class _locked:

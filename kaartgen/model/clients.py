@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
-from kaartgen.model.text import Personal, parse_date_time
+from kaartgen.model.text import Personal, date_warnings, parse_date_time
 from kaartgen.model.yamlfile import load_yaml
 
 TWO_SPACES = "\u00a0\u00a0"  # PostNL: two spaces between postcode and town; no-break, so they are kept
@@ -363,6 +363,13 @@ def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str]
             role=shared(raw["role"]) if raw.get("role") else None,
         ))
     return clients, errors
+
+
+def row_warnings(clients: Iterable[Client], letter_date: date) -> list[RowError]:
+    """Rows that will be produced but look wrong: an appointment before the letter's date or in a
+    weekend. Warnings, in the shape of row errors (row, id, field, reason)."""
+    return [RowError(c.row, c.id, "appointment", reason) for c in clients if c.appointment is not None
+            for reason in date_warnings(c.appointment, letter_date)]
 
 
 def client_error(exc: KaartgenError, values: dict[str, str | None]) -> FieldError:

@@ -200,6 +200,20 @@ def check_reference(value: str | None) -> str | None:
     return value
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def date_warnings(when: datetime, earliest: date, since: str = "the date of the letter") -> list[str]:
+    """What is odd about an appointment, but not wrong enough to refuse it: a date before
+    `earliest` (named `since`) or in a weekend. Said without the date itself, as every message is."""
+    found = []
+    if when.date() < earliest:
+        found.append(f"is before {since}; check the date")
+    if when.weekday() >= 5:
+        found.append(f"is on a {WEEKDAYS[when.weekday()]}; check the date")
+    return found
+
+
 def parse_appointment(value: str) -> datetime:
     """The appointment option of `build`: the same formats as the client list, or a clear error."""
     try:

@@ -1,0 +1,99 @@
+"""`kaartgen batch --check`: everything the clerk needs to know about a client list before a print
+run, at once: the rows that fail and why, what the good rows ask for (languages, variants, large
+print, appointment dates) and the rows that will print but look wrong (past or weekend dates).
+
+Every pack is laid out, not drawn, so a name too long for the letter fails here, as it would in
+the batch; nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from kaartgen.engine.batch import PackMaker, Progress, check_list, printed_format
+from kaartgen.engine.edition import Library
+from kaartgen.errors import FieldError, KaartgenError
+from kaartgen.model.clients import RowError, row_warnings
+
+ROWS_SHOWN = 12  # row numbers listed for one reason; the rest are counted
+
+
+@dataclass
+class CheckReport:
+    """What `--check` found; `lines()` says it the way the clerk reads it."""
+
+    ok: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    sets: Counter = field(default_factory=Counter)
+    large_print: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    dated: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def failing(self) -> int:
+        return len({e.row for e in self.errors})
+
+    def lines(self) -> list[str]:
+        out = [f"rows: {self.ok} ok, {self.failing} failing"]
+        if self.errors:
+            out.append("failing, by reason:")
+            by_reason: dict[tuple[str, str], list[int]] = {}
+            for e in self.errors:
+                by_reason.setdefault((e.field, _general(e.reason)), []).append(e.row)
+            for (name, reason), rows in sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])):
+                shown = ", ".join(map(str, rows[:ROWS_SHOWN])) + (f" and {len(rows) - ROWS_SHOWN} more" if len(rows) > ROWS_SHOWN else "")
+                out.append(f"  {name}: {reason} ({len(rows)} row{'s' if len(rows) != 1 else ''}: {shown})")
+        if self.sets:
+            out.append("packs by set: " + ", ".join(f"{s} {n}" for s, n in sorted(self.sets.items())))
+            out.append(f"large print: {self.large_print}")
+        if self.dated:
+            out.append(f"appointments: {self.dated}, from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}")
+        if self.warnings:
+            out.append(f"warnings ({len(self.warnings)}):")
+            out += [f"  row {w.row} ({w.id}): {w.field} {w.reason}" for w in self.warnings]
+        if self.ignored_columns:
+            out.append(f"ignored columns (kaartgen does not use them): {', '.join(self.ignored_columns)}")
+        return out
+
+
+def _general(reason: str) -> str:
+    """A reason without the row it points at, so that rows with the same problem group together."""
+    return reason.split(" on row ")[0] if " on row " in reason else reason
+
+
+def check_batch(path: Path, library: Library, fmt: str, letter_date: date,
+                progress: Callable[[int], Progress] = Progress) -> CheckReport:
+    """Validate every row and lay out every good row's pack, without drawing or writing anything."""
+    printed_format(fmt)
+    clients, errors, ignored = check_list(path, library)
+    maker = PackMaker(library, fmt, letter_date)
+    report = CheckReport(ignored_columns=ignored)
+    bar = progress(len(clients))
+    for client in clients:
+        try:
+            maker.pages(client, 1)
+        except KaartgenError as exc:
+            errors.append(RowError(client.row, client.id, exc.field if isinstance(exc, FieldError) else "content",
+                                   exc.message))
+            bar.step()
+            continue
+        bar.step()
+        report.ok += 1
+        report.sets[f"{client.language}/{client.variant}"] += 1
+        report.large_print += client.large_print
+        report.warnings += row_warnings([client], letter_date)
+        if client.appointment is not None:
+            report.dated += 1
+            report.first = min(report.first or client.appointment, client.appointment)
+            report.last = max(report.last or client.appointment, client.appointment)
+    bar.close()
+    report.errors = sorted(errors, key=lambda e: e.row)
+    report.warnings.sort(key=lambda w: w.row)
+    return report
