@@ -62,7 +62,7 @@ def test_update_is_refused_when_more_than_the_list_changed(tmp_path):
     assert batch(clients, out).exit_code == 0
     result = run("batch", str(clients), "--out", str(out), "--date", "2026-11-30", "--update")
     assert result.exit_code == 2
-    assert "the options (--format, --insert-marks, --date) changed" in result.stderr
+    assert "the options (--format, --insert-marks, --date, --sheet) changed" in result.stderr
     assert "--update takes a changed client list only" in result.stderr
 
 
@@ -112,3 +112,30 @@ def test_weekend_and_past_dates_are_warnings_not_errors(tmp_path):
     assert result.exit_code == 0 and "warning: row 2 (A1): appointment is on a Sunday" in result.stderr
     built = run("build", "--appointment", "06-12-2026 10:30", "--out", str(tmp_path / "b"))
     assert built.exit_code == 0 and "warning: --appointment is on a Sunday; check the date" in built.stderr
+
+
+def test_excel_cells_are_read_as_excel_shows_them(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Overzicht"
+    book.active.append(["nothing here"])
+    ws = book.create_sheet("Klanten")
+    ws.append([])  # an empty row above the header
+    ws.append(["id", "name", "street", "postcode", "city", "phone", "appointment"])
+    ws.append(["X1", "Ann", "Weg 5", "1001 AA", "Zwolle", 612345678, "2026-12-03 10:30"])
+    ws.append([2, "Bo", 5, "1002 AA", "Zwolle", "088 898 92 95", None])
+    ws.append(["X3", None, "Weg 7", "1003 AA", None, None, None])
+    ws["F3"].number_format = "0000000000"
+    path = tmp_path / "klanten.xlsx"
+    book.save(path)
+    result = run("batch", str(path), "--sheet", "Klanten", "--check", "--date", "2026-11-24")
+    assert "rows: 2 ok, 1 failing" in result.output
+    assert "name: name is empty; fill it in (1 row: 5)" in result.output and "city is empty" in result.output
+    from kaartgen.model.clients import read_clients
+
+    rows = list(read_clients(path, "Klanten").rows)
+    assert rows[0].number == 3 and rows[0].values["phone"] == "0612345678"
+    assert rows[1].values["id"] == "2" and rows[1].values["street"] == "5"
+    missing = run("batch", str(path), "--sheet", "Clients", "--check")
+    assert missing.exit_code == 2 and "has no sheet 'Clients'; its sheets are: Overzicht, Klanten" in missing.stderr

@@ -31,6 +31,7 @@ def letter_day(value: str) -> date:
 @click.option("--resume", is_flag=True, help="Complete an interrupted batch in the same folder.")
 @click.option("--update", is_flag=True,
               help="After the client list changed: keep unchanged packs, make new and changed ones, remove the rest.")
+@click.option("--sheet", help="The sheet of an Excel workbook to read.  [default: the first]")
 @click.option("--check", is_flag=True,
               help="Only check the list: every failing row and why, counts, date warnings. Writes nothing.")
 @click.option("--insert-marks", is_flag=True, help="A DataMatrix on every sheet: job, pack sequence, sheet i/n.")
@@ -38,21 +39,24 @@ def letter_day(value: str) -> date:
 @content_option
 @templates_option
 @reports_errors("stopped; run again with --resume to finish")
-def batch(clients, out, jobs, format_, resume, update, check, insert_marks, letter_date, content, templates) -> None:
+def batch(clients, out, jobs, format_, resume, update, sheet, check, insert_marks, letter_date, content, templates) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
-    CLIENTS is a CSV file (comma or semicolon, UTF-8 with or without BOM, as Excel saves it) or a
-    YAML list, with the columns id, name, street, postcode, city, country, professional, phone,
-    appointment, location, language, variant, large_print. Exit code 1 when any row failed.
+    CLIENTS is an Excel workbook (.xlsx; the first sheet, or --sheet), a CSV file (comma or
+    semicolon, UTF-8 with or without BOM, as Excel saves it) or a YAML list. Required columns: id,
+    name, street, postcode, city; optional: country, professional, role, phone, appointment,
+    location, language, variant, large_print. Exit code 1 when any row failed.
 
     \b
-    Example:
-      kaartgen batch examples/clients.csv --out mailing --insert-marks
+    Examples:
+      kaartgen batch clients.xlsx --check
+      kaartgen batch clients.xlsx --out mailing --insert-marks
+      kaartgen batch clients.xlsx --out mailing --update
     """
     engine = library(content, templates)
     day = letter_day(letter_date) if letter_date else date.today()
     if check:
-        report = check_batch(clients, engine, format_, day)
+        report = check_batch(clients, engine, format_, day, sheet)
         click.echo("\n".join(report.lines()))
         sys.exit(1 if report.errors else 0)
     if out is None:
@@ -60,7 +64,7 @@ def batch(clients, out, jobs, format_, resume, update, check, insert_marks, lett
     options = BatchOptions(
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
-        letter_date=day,
+        letter_date=day, sheet=sheet,
     )
     result = run_batch(options)
     if result.ignored_columns:

@@ -73,6 +73,7 @@ class BatchOptions:
     update: bool = False
     insert_marks: bool = False
     letter_date: date = field(default_factory=date.today)
+    sheet: str | None = None  # of an Excel workbook; the first when None
 
 
 @dataclass
@@ -136,7 +137,7 @@ IDENTITY = {
     "content": "the content (--content)",
     "templates": "the templates (--templates)",
     "fonts": "the font files",
-    "options": "the options (--format, --insert-marks, --date)",
+    "options": "the options (--format, --insert-marks, --date, --sheet)",
     "versions": "the version of kaartgen or of its libraries",
 }
 
@@ -148,7 +149,7 @@ def job_identity(options: BatchOptions, fonts: list[Path]) -> dict[str, str]:
         "content": _tree_digest(options.content),
         "templates": _tree_digest(options.templates),
         "fonts": hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in fonts)).hexdigest(),
-        "options": json.dumps([options.format, options.insert_marks, options.letter_date.isoformat()]),
+        "options": json.dumps([options.format, options.insert_marks, options.letter_date.isoformat(), options.sheet]),
         "versions": _versions(),
     }
     parts["job"] = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:8].upper()
@@ -297,10 +298,10 @@ def _csv(rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def check_list(path: Path, library: Library) -> tuple[list[Client], list[RowError], list[str]]:
+def check_list(path: Path, library: Library, sheet: str | None = None) -> tuple[list[Client], list[RowError], list[str]]:
     """A client list read and validated, before anything is rendered: the good rows as clients,
     every problem of every bad row, and the columns kaartgen does not use."""
-    listing = read_clients(path)
+    listing = read_clients(path, sheet)
     clients, errors = validate(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
     return clients, errors, listing.ignored_columns
 
@@ -320,7 +321,7 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     global _maker
     _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date,
                                options.insert_marks)
-    clients, errors, ignored = check_list(options.clients, maker.library)
+    clients, errors, ignored = check_list(options.clients, maker.library, options.sheet)
     warnings = row_warnings(clients, options.letter_date)
     fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
     identity = job_identity(options, fonts)

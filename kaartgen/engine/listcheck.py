@@ -68,11 +68,11 @@ def _general(reason: str) -> str:
     return reason.split(" on row ")[0] if " on row " in reason else reason
 
 
-def check_batch(path: Path, library: Library, fmt: str, letter_date: date,
+def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet: str | None = None,
                 progress: Callable[[int], Progress] = Progress) -> CheckReport:
     """Validate every row and lay out every good row's pack, without drawing or writing anything."""
     printed_format(fmt)
-    clients, errors, ignored = check_list(path, library)
+    clients, errors, ignored = check_list(path, library, sheet)
     maker = PackMaker(library, fmt, letter_date)
     report = CheckReport(ignored_columns=ignored)
     bar = progress(len(clients))

@@ -34,7 +34,8 @@ HOME_COUNTRIES = {"", "nl", "nederland", "netherlands", "the netherlands"}
 TRUE = {"1", "true", "yes", "ja", "j", "y", "x", "waar"}
 FALSE = {"", "0", "false", "no", "nee", "n", "onwaar"}
 MAX_FIELD = 300  # characters in one value; no name, address or place is longer
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # read with python-calamine
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # openpyxl (.xlsx, .xlsm), python-calamine (the others)
+DIGIT_PATTERN = re.compile(r"[0#][0# ()/-]*")  # a number format that only places digits
 MAX_FILE = 64 * 1024 * 1024  # bytes of a client list: far more than 100,000 clients need
 # Control characters, invisible format characters (bidi overrides, zero-width), private use and
 # unassigned code points: never typed on purpose, and never printed the way they were meant.
@@ -196,59 +197,136 @@ def _rows_yaml(path: Path) -> tuple[list[str], Iterator[Row]]:
     return header, iter(rows)
 
 
-def _cell(value: object) -> str:
-    """A spreadsheet cell as the text a person sees: 1012 not 1012.0, a date and time as
-    2026-12-03 10:30, a tick as yes or no."""
+def _cell(value: object, number_format: str = "General") -> str:
+    """A spreadsheet cell as the text Excel shows: 5 not 5.0, a phone number formatted 0000000000
+    with its leading zero, a date and time as 2026-12-03 10:30, a tick as yes or no."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) else value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, (int, float)):
+        if float(value).is_integer():
+            return _digits(int(value), number_format)
+        return f"{value:.15g}"
     return "" if value is None else str(value)
 
 
-def _rows_xlsx(path: Path) -> tuple[list[str], Iterator[Row]]:
-    """The first sheet of an Excel workbook, read with python-calamine (no Excel needed)."""
+def _digits(number: int, number_format: str) -> str:
+    """A whole number in a digit pattern such as `0000000000` or `0000 00`: Excel's way of keeping
+    leading zeros (phone numbers, postcodes). Other formats show the number as it is."""
+    code = number_format.split(";")[0].replace('"', "").replace("\\", "")
+    if number < 0 or not DIGIT_PATTERN.fullmatch(code) or "0" not in code:
+        return str(number)
+    digits = str(number).zfill(code.count("0"))
+    out, rest = [], list(digits)
+    for char in reversed(code):
+        if char in "0#":
+            out.append(rest.pop() if rest else "")
+        else:
+            out.append(char if rest else "")
+    return "".join(rest) + "".join(reversed(out)).strip()
+
+
+def _spreadsheet_size(path: Path) -> None:
     if path.stat().st_size > MAX_FILE:
         raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a client list; split it", path)
-    from python_calamine import CalamineWorkbook
 
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        cells = sheet.iter_rows()
-        first = next(cells, None)
-    except Exception:  # noqa: BLE001 - any failure to open a damaged or foreign file is the same answer
-        raise KaartgenError("is not a readable Excel workbook (.xlsx); save it again from Excel, or as "
-                            "'CSV UTF-8'", path) from None
-    if first is None or not any(_cell(c).strip() for c in first):
+
+def _unreadable_book(path: Path) -> KaartgenError:
+    return KaartgenError("is not a readable Excel workbook; save it again from Excel, or as 'CSV UTF-8'", path)
+
+
+def _no_sheet(path: Path, sheet: str, names: list[str]) -> KaartgenError:
+    return KaartgenError(f"has no sheet '{sheet}'; its sheets are: {', '.join(names)}; choose one with --sheet", path)
+
+
+def _sheet_rows(path: Path, cells: Iterator[tuple[int, list[str]]]) -> tuple[list[str], Iterator[Row]]:
+    """Header and rows of a sheet given as (spreadsheet row number, cell texts), empty rows above
+    the header skipped; row numbers stay the spreadsheet's."""
+    for number, first in cells:
+        if any(c.strip() for c in first):
+            break
+    else:
         raise KaartgenError("the client list is empty, or its first line is; it needs a header row and a row "
                             "per client", path)
-    header = _header([_cell(c) for c in first], path)
-    start = sheet.start[0] if sheet.start else 0  # rows above the first used one are not read
+    header = _header(first, path)
 
     def rows() -> Iterator[Row]:
-        for number, row in enumerate(cells, start + 2):  # the spreadsheet's row numbers, header is the first
-            values = {name: _cell(row[i]) if i < len(row) else "" for i, name in enumerate(header)}
-            extra = sum(1 for cell in row[len(header):] if _cell(cell).strip())
-            yield Row(number, values, extra)
+        for number, row in cells:
+            values = {name: row[i] if i < len(row) else "" for i, name in enumerate(header)}
+            yield Row(number, values, sum(1 for cell in row[len(header):] if cell.strip()))
 
     return header, rows()
 
 
-def read_clients(path: Path) -> ClientList:
+def _rows_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]:
+    """An Excel workbook (.xlsx, .xlsm) read with openpyxl, which knows each cell's number format,
+    so a cell shows as the text Excel shows. The first sheet, or the one named."""
+    _spreadsheet_size(path)
+    import warnings
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about styles and extensions it skips
+            warnings.simplefilter("ignore")
+            book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any failure to open a damaged or foreign file is the same answer
+        raise _unreadable_book(path) from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise _no_sheet(path, sheet, book.sheetnames)
+    ws = book[sheet] if sheet is not None else book.worksheets[0]
+
+    def cells() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for number, row in enumerate(ws.iter_rows(), 1):
+                yield number, [_cell(c.value, getattr(c, "number_format", "General")) for c in row]
+        except Exception:  # noqa: BLE001
+            raise _unreadable_book(path) from None
+        finally:
+            book.close()
+
+    return _sheet_rows(path, cells())
+
+
+def _rows_calamine(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]:
+    """Older and other workbooks (.xls, .ods), read with python-calamine (no Excel needed)."""
+    _spreadsheet_size(path)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+    except Exception:  # noqa: BLE001
+        raise _unreadable_book(path) from None
+    if sheet is not None and sheet not in names:
+        raise _no_sheet(path, sheet, names)
+    try:
+        ws = book.get_sheet_by_name(sheet) if sheet is not None else book.get_sheet_by_index(0)
+        start = ws.start[0] if ws.start else 0  # rows above the first used one are not read
+        rows = ws.iter_rows()
+    except Exception:  # noqa: BLE001
+        raise _unreadable_book(path) from None
+    return _sheet_rows(path, ((number, [_cell(c) for c in row]) for number, row in enumerate(rows, start + 1)))
+
+
+def read_clients(path: Path, sheet: str | None = None) -> ClientList:
     """The rows of a client list as text (read as they are used), and the columns not used.
-    CSV (as Excel saves it), Excel workbooks (.xlsx, .xlsm, .xls, .ods: the first sheet) or YAML."""
+    CSV (as Excel saves it), Excel workbooks (.xlsx, .xlsm, .xls, .ods: the first sheet or
+    `sheet`) or YAML."""
     if not path.is_file():
         raise KaartgenError("client list not found; check the path", path)
     suffix = path.suffix.lower()
+    if sheet is not None and suffix not in SPREADSHEETS:
+        raise KaartgenError("--sheet is for Excel workbooks; this client list has no sheets", path)
     if suffix in (".yaml", ".yml"):
         return ClientList(*_rows_yaml(path))
+    if suffix in (".xlsx", ".xlsm"):
+        return ClientList(*_rows_xlsx(path, sheet))
     if suffix in SPREADSHEETS:
-        return ClientList(*_rows_xlsx(path))
+        return ClientList(*_rows_calamine(path, sheet))
     return ClientList(*_rows_csv(path))
 
 
