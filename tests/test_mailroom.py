@@ -139,3 +139,88 @@ def test_excel_cells_are_read_as_excel_shows_them(tmp_path):
     assert rows[1].values["id"] == "2" and rows[1].values["street"] == "5"
     missing = run("batch", str(path), "--sheet", "Clients", "--check")
     assert missing.exit_code == 2 and "has no sheet 'Clients'; its sheets are: Overzicht, Klanten" in missing.stderr
+
+
+def _letter_objects(pdf: Path):
+    """(kind, bounds in mm from the top-left) of every object drawn on the letter, the first page."""
+    import pypdfium2 as pdfium
+    from pypdfium2 import raw
+
+    page = pdfium.PdfDocument(pdf)[0]
+    height = page.get_height()
+    mm = 25.4 / 72
+    out = []
+    for obj in page.get_objects(max_depth=5):
+        left, bottom, right, top = obj.get_bounds()
+        kind = "text" if obj.type == raw.FPDF_PAGEOBJ_TEXT else "other"
+        out.append((kind, (left * mm, (height - top) * mm, right * mm, (height - bottom) * mm)))
+    return page, out
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_only_the_address_block_lies_in_the_window_zone_for_both_letter_sizes(tmp_path):
+    from kaartgen.model.builtin import DEFAULT_TEMPLATES
+    from kaartgen.model.yamlfile import load_yaml
+
+    look = load_yaml(DEFAULT_TEMPLATES / "letter.yaml").data["letter"]["window"]
+    n = {k: float(str(look[k]).removesuffix("mm")) for k in ("top", "left", "width", "height", "inset", "margin")}
+    window = (n["left"], n["top"], n["left"] + n["width"], n["top"] + n["height"])
+    inner = (window[0] + n["inset"], window[1] + n["inset"], window[2] - n["inset"], window[3] - n["inset"])
+    zone = (window[0] - n["margin"], window[1] - n["margin"], window[2] + n["margin"], window[3] + n["margin"])
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city,phone,large_print\n"
+                       "A1,Maria van den Heuvel,Laan van Meerdervoort 201 A,2563 AB,Den Haag,088 898 92 95,nee\n"
+                       "B2,Maria van den Heuvel,Laan van Meerdervoort 201 A,2563 AB,Den Haag,088 898 92 95,ja\n",
+                       encoding="utf-8")
+    assert batch(clients, tmp_path / "out", "--insert-marks").exit_code == 0
+    for cid in ("A1", "B2"):
+        page, objects = _letter_objects(tmp_path / "out" / f"{cid}.pdf")
+        inside = [(kind, box) for kind, box in objects if _overlaps(box, zone)]
+        assert inside and all(kind == "text" for kind, _ in inside), inside
+        for _, box in inside:
+            assert inner[0] - 0.01 <= box[0] and box[2] <= inner[2] + 0.01, box
+            assert inner[1] - 0.01 <= box[1] and box[3] <= inner[3] + 0.01, box
+        text = page.get_textpage().get_text_bounded(
+            left=zone[0] * 72 / 25.4, right=zone[2] * 72 / 25.4,
+            top=page.get_height() - zone[1] * 72 / 25.4, bottom=page.get_height() - zone[3] * 72 / 25.4)
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        assert lines == ["Postbus 58285, 1040 HG Amsterdam", "Maria van den Heuvel", "Laan van Meerdervoort 201 A",
+                         "2563 AB DEN HAAG"]
+
+
+def test_the_address_is_in_a_face_without_slashed_zero_and_as_large_as_the_body(tmp_path):
+    from pypdf import PdfReader
+
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city,large_print\nA1,Ann,Weg 10,3500 AB,Utrecht,nee\n"
+                       "B2,Bo,Weg 10,3500 AB,Utrecht,ja\n", encoding="utf-8")
+    assert batch(clients, tmp_path / "out").exit_code == 0
+    for cid, body in (("A1", 11), ("B2", 16)):
+        sizes: dict[str, set] = {}
+
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            if text.strip() and font is not None:
+                sizes.setdefault(text.strip(), set()).add((font.get("/BaseFont"), round(size * tm[0], 1)))
+
+        PdfReader(tmp_path / "out" / f"{cid}.pdf").pages[0].extract_text(visitor_text=visit)
+        address = next(v for k, v in sizes.items() if k.startswith("3500 AB"))
+        (font, size), = address
+        assert "NotoSans" in font and "Atkinson" not in font  # Atkinson Hyperlegible slashes its zero
+        assert size >= body
+
+
+def test_envelope_check_draws_the_window_for_both_letter_sizes(tmp_path):
+    result = run("batch", "--envelope-check", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(tmp_path / "envelope-check.pdf")
+    assert len(pdf) == 2
+    for page in pdf:
+        text = page.get_textpage().get_text_bounded()
+        assert "Postbus 58285, 1040 HG Amsterdam" in text
+        paths = [o for o in page.get_objects() if o.type == 2]  # the window, the zone and the address lines
+        assert len(paths) >= 6

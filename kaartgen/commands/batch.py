@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from kaartgen.commands.common import content_option, library, reports_errors, templates_option
-from kaartgen.engine.batch import BatchOptions, run_batch
+from kaartgen.engine.batch import ENVELOPE_CHECK, BatchOptions, envelope_check_pdf, run_batch
 from kaartgen.engine.listcheck import check_batch
 from kaartgen.errors import KaartgenError
+from kaartgen.render.pdf import write_atomic
 
 
 def letter_day(value: str) -> date:
@@ -23,7 +24,7 @@ def letter_day(value: str) -> date:
 
 
 @click.command("batch")
-@click.argument("clients", type=click.Path(path_type=Path))
+@click.argument("clients", type=click.Path(path_type=Path), required=False)
 @click.option("--out", type=click.Path(path_type=Path),
               help="Folder for the packs, print run and reports (required, except with --check).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.  [default: the number of CPUs]")
@@ -34,12 +35,14 @@ def letter_day(value: str) -> date:
 @click.option("--sheet", help="The sheet of an Excel workbook to read.  [default: the first]")
 @click.option("--check", is_flag=True,
               help="Only check the list: every failing row and why, counts, date warnings. Writes nothing.")
+@click.option("--envelope-check", is_flag=True,
+              help=f"Only write {ENVELOPE_CHECK}: the letter with the envelope window drawn, to hold against your envelopes.")
 @click.option("--insert-marks", is_flag=True, help="A DataMatrix on every sheet: job, pack sequence, sheet i/n.")
 @click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
 @content_option
 @templates_option
 @reports_errors("stopped; run again with --resume to finish")
-def batch(clients, out, jobs, format_, resume, update, sheet, check, insert_marks, letter_date, content, templates) -> None:
+def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_check, insert_marks, letter_date, content, templates) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
     CLIENTS is an Excel workbook (.xlsx; the first sheet, or --sheet), a CSV file (comma or
@@ -52,9 +55,18 @@ def batch(clients, out, jobs, format_, resume, update, sheet, check, insert_mark
       kaartgen batch clients.xlsx --check
       kaartgen batch clients.xlsx --out mailing --insert-marks
       kaartgen batch clients.xlsx --out mailing --update
+      kaartgen batch --envelope-check --out mailing
     """
     engine = library(content, templates)
     day = letter_day(letter_date) if letter_date else date.today()
+    if envelope_check:
+        if out is None:
+            raise click.UsageError(f"--out is required: the folder for {ENVELOPE_CHECK}")
+        write_atomic(out / ENVELOPE_CHECK, envelope_check_pdf(engine, format_, day))
+        click.echo(str(out / ENVELOPE_CHECK))
+        return
+    if clients is None:
+        raise click.UsageError("give the client list: kaartgen batch CLIENTS --out FOLDER")
     if check:
         report = check_batch(clients, engine, format_, day, sheet)
         click.echo("\n".join(report.lines()))

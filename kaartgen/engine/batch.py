@@ -316,6 +316,20 @@ def printed_format(name: str) -> str:
     return name
 
 
+ENVELOPE_CHECK = "envelope-check.pdf"
+
+
+def envelope_check_pdf(library: Library, fmt: str, letter_date: date) -> bytes:
+    """The envelope check for normal and large-print letters (see Edition.envelope_check)."""
+    doc = None
+    for large in (False, True):
+        edition = library.edition("nl", "standaard", large, printed_format(fmt))
+        pages = edition.envelope_check(letter_date)
+        doc = doc or PdfDoc(edition.card_set.info.title, "envelope check", edition.fonts)
+        doc.add(pages, edition.theme, edition.fmt)
+    return doc.finish()
+
+
 def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progress) -> BatchResult:
     printed_format(options.format)
     global _maker

@@ -30,7 +30,7 @@ from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from kaartgen.model.clients import PRINTED, Client, client_error, value_problems
+from kaartgen.model.clients import PRINTED, Client, client_error, sample_client, value_problems
 from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme
 from kaartgen.model.text import CARD_VARIABLES, Personal, variables
@@ -245,6 +245,17 @@ class Edition:
             letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet
         pages = letter + impose(cards, self.fmt, self.theme, self.fmt_name)
         return self._marked(pages, sequence, job) if insert_marks else pages
+
+    def envelope_check(self, letter_date: date) -> list[Page]:
+        """The letter of the set's sample client with the envelope window and the zone only the
+        address may enter drawn on it, address lines as frames: printed, folded and put in an
+        envelope, it shows whether the office's envelopes match templates/letter.yaml."""
+        if self.card_set.letter is None:
+            info = self.card_set.info
+            raise KaartgenError(f"{info.language}/{info.variant} has no letter.yaml; the batch needs a cover letter")
+        client = sample_client(self.card_set)
+        ts = self._maker(client.personal).ts
+        return [letter_page(ts, self.card_set.letter, self.card_set.info.dates, client, letter_date, outline=True)]
 
     def client_pdf(self, pages: list[Page]) -> bytes:
         info = self.card_set.info

@@ -7,11 +7,12 @@ not fit the window is an error for that client's field; the address is never cli
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from kaartgen.errors import FieldError, FitError
 from kaartgen.layout.imposition import Page
-from kaartgen.layout.items import Item, Rule, TextBox
+from kaartgen.layout.items import Frame, Item, Rect, Rule, TextBox
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.clients import TWO_SPACES
 from kaartgen.model.content import Dates, Letter
@@ -32,42 +33,37 @@ def letter_values(dates: Dates, client, when: date) -> dict[str, object]:
     }
 
 
-def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date) -> Page:
-    """The letter for `client`, dated `when`; `ts` sets the text (with the client's card values)."""
+NUMBER_GAP = re.compile(r"(?<=\d) (?=\d)")  # the space inside 088 898 92 95: never a line break
+
+
+def keep_numbers(text: str) -> str:
+    """Digits separated by single spaces (a phone number) held together on one line."""
+    return NUMBER_GAP.sub("\u00a0", text)
+
+
+def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date, outline: bool = False) -> Page:
+    """The letter for `client`, dated `when`; `ts` sets the text (with the client's card values).
+    With `outline`, the envelope check: the window and the zone kept clear of everything else
+    drawn, and frames where the address lines go instead of the address."""
     look = ts.theme.letter
     pw, ph = look.page
-    width = pw - look.left - look.right
     values = letter_values(dates, client, when)
     items: list[Item] = []
 
-    def block(top: float, texts: list[str], style: str, w: float = width) -> float:
+    def block(top: float, texts: list[str], style: str, left: float | None = None) -> float:
+        x = look.left if left is None else left
+        w = pw - look.right - x
         y = ph - top
         for text in texts:
             if text:
-                p, h = ts.para(text, style, w)
-                items.append(TextBox(look.left, y - h, w, h, p))
+                p, h = ts.para(keep_numbers(text), style, w)
+                items.append(TextBox(x, y - h, w, h, p))
                 y -= h
         return ph - y  # new top
 
     sender = [render(t.replace("  ", TWO_SPACES), values) for t in letter.sender]
-    block(look.sender.top, sender, look.sender.style)
-    window = look.window
-    lines = client.address()
-    fields = ["name", "street", "postcode", "country"]
-    if len(lines) > window.lines:
-        raise FieldError("street", f"the address has {len(lines)} lines; the envelope window takes {window.lines}")
-    y = ph - window.top
-    for line, field in zip(lines, fields):
-        p, h = ts.para(line, window.style, window.width, bind=False)  # the address exactly as given
-        if len(p.blPara.lines) > 1:
-            raise FieldError(field, f"{field} does not fit on one line of the envelope window "
-                                    f"({to_mm(window.width):.0f} mm wide); shorten it")
-        items.append(TextBox(look.left, y - h, window.width, h, p))
-        y -= h
-    if ph - window.top - y > window.height:
-        raise FieldError("name", f"the address is {to_mm(ph - window.top - y - window.height):.1f} mm too tall for the window")
-
-    block(look.date.top, [render(letter.date, values)], look.date.style)
+    block(look.sender.top, sender, look.sender.style, look.sender.left)
+    block(look.date.top, [render(letter.date, values)], look.date.style, look.date.left)
     block(look.subject.top, [render(letter.subject, values)], look.subject.style)
     gap = look.paragraph_gap
     top = look.body_top
@@ -79,7 +75,70 @@ def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date
     if ph - top < look.bottom:
         raise FitError(f"the letter runs {to_mm(look.bottom - (ph - top)):.1f} mm into the bottom margin; "
                        "shorten its text (letter.yaml) or a long client value")
+    # last: a client's long address is no excuse for the rest
+    items += address_block(ts, letter, client, values) if not outline else envelope_outline(ts, letter, values)
     marks = look.fold_marks
     for at in marks.at:
         items.append(Rule(marks.x, ph - at, marks.x + marks.length, ph - at, marks.colour, marks.width))
     return Page(pw, ph, items=items)
+
+
+def _return_line(ts: Typesetter, letter: Letter, values: dict[str, object], x: float, y: float, width: float):
+    returned = render(letter.return_address.replace("  ", TWO_SPACES), values)
+    p, h = ts.para(keep_numbers(returned), ts.theme.letter.window.return_style, width)
+    if len(p.blPara.lines) > 1:
+        raise FitError(f"the return address does not fit on one line of the envelope window "
+                       f"({to_mm(width):.0f} mm); shorten return_address in letter.yaml")
+    return TextBox(x, y - h, width, h, p), h
+
+
+def envelope_outline(ts: Typesetter, letter: Letter, values: dict[str, object]) -> list[Item]:
+    """The window (ink), the zone around it that only the address may enter (guide colour), the
+    return address and a frame for each address line: a page to hold against a real envelope."""
+    window = ts.theme.letter.window
+    ph = ts.theme.letter.page[1]
+    top = ph - window.top
+    m = window.margin
+    items: list[Item] = [
+        Frame(Rect(window.left, top - window.height, window.width, window.height), 0, "ink", 0.75),
+        Frame(Rect(window.left - m, top - window.height - m, window.width + 2 * m, window.height + 2 * m), 0, "guide", 0.5),
+    ]
+    x, width = window.left + window.inset, window.width - 2 * window.inset
+    line, h = _return_line(ts, letter, values, x, top - window.inset, width)
+    items.append(line)
+    y = top - window.inset - h
+    leading = ts.theme.styles[window.style].leading
+    for _ in range(window.lines):
+        items.append(Frame(Rect(x, y - leading, width, leading), 0, "guide", 0.5))
+        y -= leading
+    return items
+
+
+def address_block(ts: Typesetter, letter: Letter, client, values: dict[str, object]) -> list[Item]:
+    """The return address on one line, then the address, inside the window by its inset: every
+    line on one line, the whole within the window's height, or an error naming the field."""
+    look = ts.theme.letter
+    window = look.window
+    ph = look.page[1]
+    x = window.left + window.inset
+    width = window.width - 2 * window.inset
+    lines = client.address()
+    if len(lines) > window.lines:
+        raise FieldError("street", f"the address has {len(lines)} lines; the envelope window takes {window.lines}")
+    items: list[Item] = []
+    y = ph - window.top - window.inset
+    line, h = _return_line(ts, letter, values, x, y, width)
+    items.append(line)
+    y -= h
+    for line, field in zip(lines, ["name", "street", "postcode", "country"]):
+        p, h = ts.para(line, window.style, width, bind=False)  # the address exactly as given
+        if len(p.blPara.lines) > 1:
+            raise FieldError(field, f"{field} does not fit on one line of the envelope window "
+                                    f"({to_mm(width):.0f} mm wide); shorten it (initials for first names, "
+                                    "the short street name of the BAG)")
+        items.append(TextBox(x, y - h, width, h, p))
+        y -= h
+    over = (ph - window.top - window.inset - y) - (window.height - 2 * window.inset)
+    if over > 0:
+        raise FieldError("name", f"the address is {to_mm(over):.1f} mm too tall for the envelope window")
+    return items

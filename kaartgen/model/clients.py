@@ -443,6 +443,15 @@ def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str]
     return clients, errors
 
 
+def sample_client(cs) -> Client:
+    """The long but realistic (fictional) client of the set's set.yaml, as a client of a list."""
+    s = cs.info.sample
+    return Client(row=0, id="sample", name=s.name, street=s.street, postcode=s.postcode, city=s.city,
+                  country=None, professional=s.professional, phone=s.phone,
+                  appointment=parse_date_time(s.appointment), location=s.location,
+                  language=cs.info.language, variant=cs.info.variant, large_print=False, role=s.role)
+
+
 def row_warnings(clients: Iterable[Client], letter_date: date) -> list[RowError]:
     """Rows that will be produced but look wrong: an appointment before the letter's date or in a
     weekend. Warnings, in the shape of row errors (row, id, field, reason)."""

@@ -239,6 +239,7 @@ class Letter(Strict):
     """The cover letter for a window envelope, sent with the cards by `kaartgen batch`."""
 
     sender: list[str] = Field(min_length=1, max_length=6)
+    return_address: str  # one line above the address, in the window (PostNL)
     date: str
     subject: str
     greeting: str

@@ -206,14 +206,21 @@ class Point(Strict):
 class Placed(Strict):
     top: Length
     style: str
+    left: Length | None = None  # from the page's left edge; the letter's left margin when absent
 
 
 class Window(Strict):
+    """The envelope window, where it lies on the letter, and how the address block keeps to it."""
+
     top: Length
+    left: Length
     width: Length
     height: Length
     lines: int = Field(ge=1, le=10)
     style: str
+    return_style: str  # the one-line return address above the address
+    inset: Length  # the address block keeps this far inside the window
+    margin: Length  # nothing but the address block within this distance of the window (envelope play)
 
 
 class FoldMarks(Strict):
@@ -403,6 +410,7 @@ class Theme(Strict):
     def _style_refs(self) -> list[tuple[tuple, str]]:
         refs = [(("text_blocks", k), v) for k, v in self.text_blocks.model_dump().items()]
         refs += [(("letter", part, "style"), getattr(self.letter, part).style) for part in ("sender", "window", "date", "subject")]
+        refs.append((("letter", "window", "return_style"), self.letter.window.return_style))
         refs.append((("letter", "body_style"), self.letter.body_style))
         for part in ("front", "band", "footer", "write_in", "checkbox", "badge", "descriptions", "examples",
                      "guide", "summary"):
