@@ -224,3 +224,42 @@ def test_envelope_check_draws_the_window_for_both_letter_sizes(tmp_path):
         assert "Postbus 58285, 1040 HG Amsterdam" in text
         paths = [o for o in page.get_objects() if o.type == 2]  # the window, the zone and the address lines
         assert len(paths) >= 6
+
+
+def test_shop_pdf_is_front_back_pairs_with_labels_and_a_job_ticket(tmp_path):
+    import json
+
+    import pypdfium2 as pdfium
+    from pypdf import PdfReader
+
+    result = run("build", "--format", "shop", "--crop-marks", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    shop = tmp_path / "kaartgen-nl-standaard-a6-shop.pdf"
+    reader = PdfReader(shop)
+    labels = reader.page_labels
+    assert len(reader.pages) == 22 and labels[:3] == ["1-introductie-voor", "1-introductie-achter", "2-situatie-voor"]
+    assert all(label.endswith("-voor") for label in labels[0::2]) and all(label.endswith("-achter") for label in labels[1::2])
+    assert [label.rsplit("-", 1)[0] for label in labels[0::2]] == [label.rsplit("-", 1)[0] for label in labels[1::2]]
+    boxes = {(tuple(p.trimbox), tuple(p.bleedbox), tuple(p.mediabox)) for p in reader.pages}
+    assert len(boxes) == 1  # a blank back has the same boxes as a printed side
+    blank = reader.pages[1]
+    assert "/XObject" not in blank["/Resources"] and "re f" not in blank.get_contents().get_data().decode("latin-1")
+    intent = reader.trailer["/Root"]["/OutputIntents"][0]
+    assert intent["/S"] == "/GTS_PDFX" and intent["/OutputConditionIdentifier"] == "FOGRA29"
+
+    ticket = json.loads((tmp_path / "kaartgen-nl-standaard-a6-shop-ticket.json").read_text(encoding="utf-8"))
+    assert ticket["pages"] == 22 and ticket["trim_mm"] == [105.0, 148.0] and ticket["bleed_mm"] == 3.0
+    assert [s["label"] for s in ticket["sides"]] == labels
+    assert ticket["sides"][1] == {"page": 2, "label": "1-introductie-achter", "card": "introductie", "card_number": 1,
+                                  "side": "back", "blank": True}
+    colours = {c["name"]: c["cmyk"] for c in ticket["colours"]}
+    assert colours["coral"] == [0.0, 67.0, 74.0, 30.0] and "registration" in colours and "?" not in colours
+    assert ticket["fonts"] and all(f["embedded"] for f in ticket["fonts"])
+    assert "uncoated" in ticket["stock"] and "FOGRA29" in ticket["output_intent"]
+
+    sheet = pdfium.PdfDocument(tmp_path / "kaartgen-nl-standaard-a6-shop-ticket.pdf")
+    text = "\n".join(p.get_textpage().get_text_bounded() for p in sheet)
+    text = " ".join(text.split())
+    assert "Drukopdracht" in text and "22: 11-werk-achter" in text and "2: 1-introductie-achter (leeg)" in text
+    images = sum(1 for p in sheet for o in p.get_objects(max_depth=3) if o.type == 3)
+    assert images == 22

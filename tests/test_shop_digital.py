@@ -32,7 +32,7 @@ def size(box):
 
 def test_shop_pages_have_trim_a6_and_bleed_3mm(shop_pdf):
     pages = PdfReader(shop_pdf).pages
-    assert len(pages) == 17  # every card side, front then back
+    assert len(pages) == 22  # a front and a back page for each of the 11 cards, blank backs included
     for page in pages:
         assert size(page.trimbox) == A6
         assert size(page.bleedbox) == (round(A6[0] + 2 * BLEED, 2), round(A6[1] + 2 * BLEED, 2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -74,10 +75,18 @@ def build(content, templates, language, variant, format_, name, professional, ro
     data = edition.pack(personal, crop_marks)
     remove_temporary(out)  # left by a build that was killed mid-write
     written = [out / edition.file_name(personal)]
+    ticket = None
+    if edition.fmt is not None and edition.fmt.pairs and not personal.is_personal:  # a print-shop format
+        ticket = edition.ticket(data, crop_marks)
     if calibration:
         name, sheet = edition.calibration()
         write_atomic(out / name, sheet)
         written.append(out / name)
     write_atomic(written[0], data)
+    if ticket is not None:
+        stem, facts, sheet = ticket
+        write_atomic(out / f"{stem}.json", (json.dumps(facts, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        write_atomic(out / f"{stem}.pdf", sheet)
+        written += [out / f"{stem}.json", out / f"{stem}.pdf"]
     for path in sorted(written):
         click.echo(str(path))

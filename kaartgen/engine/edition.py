@@ -201,14 +201,33 @@ class Edition:
             self.check_personal(personal)
             return render_html(self.card_set, self.theme, self.loaded_theme.folder, personal).encode("utf-8")
         cards = self.cards(personal)
+        labels = self.card_set.info.labels
         try:
-            pages = impose(cards, self.fmt, self.theme, self.fmt_name, crop_marks)
+            pages = impose(cards, self.fmt, self.theme, self.fmt_name, crop_marks, (labels.front, labels.back))
         except KaartgenError as exc:
             raise self.loaded_theme.sources.located(exc) from None
         info = self.card_set.info
         return render_pdf(pages, self.theme, self.fmt, info.title,
                           f"{info.language}/{info.variant}, {self.theme.card.name}, {self.fmt_name}", self.fonts,
                           keywords=f"kaartgen {info.language}/{info.variant} {self.theme.card.name} {self.fmt_name}")
+
+    def ticket(self, pdf: bytes, crop_marks: bool = False) -> tuple[str, dict, bytes]:
+        """The print shop's job ticket of `pdf`, this edition's generic pack in a print-shop format:
+        its file stem, its data (for the JSON file) and its PDF."""
+        from kaartgen.engine.ticket import shop_ticket
+        from kaartgen.render.ticket import ticket_pdf
+
+        info = self.card_set.info
+        if info.ticket is None:
+            raise KaartgenError(f"{info.language}/{info.variant} has no ticket texts (ticket: in set.yaml); "
+                                "the content owner should add them")
+        labels = info.labels
+        pages = impose(self.generic, self.fmt, self.theme, self.fmt_name, crop_marks, (labels.front, labels.back))
+        intent = self.fmt.output_intent.condition if self.fmt.output_intent else None
+        data = shop_ticket(pdf, self.file_name(), pages, self.theme, f"{info.language}/{info.variant}",
+                           (labels.front, labels.back), self.fmt.stock, intent)
+        ts = Typesetter(self.theme, self.fonts)
+        return self.file_name().removesuffix(".pdf") + "-ticket", data, ticket_pdf(data, info.ticket, ts, pdf)
 
     def file_name(self, personal: Personal = Personal()) -> str:
         """language, variant, size and format in the name; never anything about the client."""

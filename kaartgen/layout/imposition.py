@@ -46,23 +46,38 @@ class Page:
     trim: tuple[float, float, float, float] | None = None  # TrimBox and BleedBox for the print shop
     bleed: tuple[float, float, float, float] | None = None
     crop_marks: list[Guide] = field(default_factory=list)
+    label: str | None = None  # the page's label in a PDF viewer and the print shop's tools
 
 
-def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str, crop_marks: bool = False) -> list[Page]:
+def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str, crop_marks: bool = False,
+           sides: tuple[str, str] | None = None) -> list[Page]:
+    """The pages of `cards` in format `fmt`. With `sides` (the words for front and back), pages of
+    one side each are labelled `<number>-<card>-<side>`, e.g. 1-introductie-voor."""
     if crop_marks and fmt.crop_marks is None:
         raise KaartgenError(f"format '{fmt_name}' has no crop marks; use --crop-marks with a print-shop format such as shop")
     if fmt.page == "card":
-        return [_single(side, fmt, theme, crop_marks) for c in cards for side in c.sides]
+        pages = []
+        for number, card in enumerate(cards, 1):
+            faces: list[SideLayout | None] = list(card.sides)
+            if fmt.pairs and len(faces) == 1:
+                faces.append(None)  # a blank back, so that an imposition program pairs every page right
+            for i, side in enumerate(faces):
+                page = _single(side, fmt, theme, crop_marks)
+                if sides is not None:
+                    page.label = f"{number}-{card.id}-{sides[min(i, 1)]}"
+                pages.append(page)
+        return pages
     return _grid(cards, fmt, theme, fmt_name)
 
 
-def _single(side: SideLayout, fmt: Format, theme: Theme, crop_marks: bool) -> Page:
-    """One side on a page of its own: the trim size, plus bleed and room for crop marks if any."""
+def _single(side: SideLayout | None, fmt: Format, theme: Theme, crop_marks: bool) -> Page:
+    """One side on a page of its own: the trim size, plus bleed and room for crop marks if any.
+    Without a side, the blank back of a one-sided card: the same boxes and marks, nothing printed."""
     w, h = theme.card.width, theme.card.height
     b = fmt.bleed
     marks = fmt.crop_marks if crop_marks else None
     m = b + (marks.offset + marks.length if marks else 0.0)
-    page = Page(w + 2 * m, h + 2 * m, [Placement(side, m, m)])
+    page = Page(w + 2 * m, h + 2 * m, [Placement(side, m, m)] if side is not None else [])
     if b or marks:
         page.trim = (m, m, m + w, m + h)
         page.bleed = (m - b, m - b, m + w + b, m + h + b)

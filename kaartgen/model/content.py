@@ -21,6 +21,8 @@ class Labels(Strict):
     examples: str
     card_number: str
     reference: str = "{{ reference }}"  # on card 1's foot, e.g. "kenmerk {{ reference }}"
+    front: str  # a card's two sides, in page labels and the print shop's job ticket
+    back: str
 
 
 class Dates(Strict):
@@ -96,6 +98,25 @@ class DomainBack(Strict):
     example_heading_style: str | None = None  # and for "denk daarbij aan:" itself
 
 
+class Ticket(Strict):
+    """Headings of the print shop's job ticket (kaartgen build --format shop)."""
+
+    title: str
+    file: str
+    pages: str
+    order: str  # how the pages are ordered, in a sentence
+    trim: str
+    bleed: str
+    page_size: str
+    stock: str
+    intent: str
+    colours: str
+    fonts: str
+    embedded: str
+    sides: str
+    blank: str
+
+
 class SetInfo(Strict):
     title: str
     language: str = Field(pattern=r"^[a-z]{2}$")
@@ -107,6 +128,7 @@ class SetInfo(Strict):
     required_messages: dict[str, list[str]] = {}
     domain_back: DomainBack = DomainBack()
     labels: Labels
+    ticket: Ticket | None = None
     dates: Dates
     calibration: Calibration
     sample: Sample

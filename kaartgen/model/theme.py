@@ -254,6 +254,14 @@ class CropMarks(Strict):
     width: Length
 
 
+class OutputIntent(Strict):
+    """The printing condition the CMYK values are meant for, named as in the ICC's registry."""
+
+    identifier: str  # e.g. FOGRA29
+    condition: str
+    registry: str = "http://www.color.org"
+
+
 class Format(Strict):
     page: tuple[Length, Length] | Literal["card"]
     columns: int = Field(default=1, ge=1)
@@ -270,6 +278,9 @@ class Format(Strict):
     crop_marks: CropMarks | None = None
     fields: bool = False
     write_in: Literal["lines", "box"] = "lines"  # box: a write-in area is a frame to type in, not lines for a pen
+    pairs: bool = False  # one card side a page: a front and a back page for every card, blank if unprinted
+    stock: str | None = None  # the paper, for the print shop's job ticket
+    output_intent: OutputIntent | None = None
 
 
 class CycleLook(Strict):

@@ -15,14 +15,22 @@ from pathlib import Path
 from typing import Iterable
 
 from reportlab.lib.colors import CMYKColor
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference, PDFStream, xObjectName
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+    xObjectName,
+)
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import SideLayout
-from kaartgen.model.theme import Format, Theme
+from kaartgen.model.theme import Format, OutputIntent, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.draw import draw_items, draw_side, draw_side_body, place
 from kaartgen.render.fieldfont import install
@@ -56,6 +64,7 @@ class PdfDoc:
         self.c.setCreator(f"kaartgen {__version__}")
         self.c.setKeywords(keywords)  # "kaartgen <language>/<variant> <size> <format>": how `read` knows a pack
         self._forms: dict[int, str] = {}
+        self._intent = False
         self._alive: list[SideLayout] = []  # keeps form sides alive so their id() stays theirs
         self.pages = 0
         # One XObject dictionary for the whole document instead of one per page: a print run of
@@ -121,6 +130,10 @@ class PdfDoc:
             if page.trim:
                 c.setTrimBox(page.trim)
                 c.setBleedBox(page.bleed)
+            if fmt.output_intent is not None and not self._intent:
+                self._set_output_intent(fmt.output_intent)
+            if page.label:
+                c.addPageLabel(self.pages, prefix=page.label)
             if fmt.fields:
                 if not hasattr(c, "AcroForm"):
                     install(c, self.fonts.typing())
@@ -128,6 +141,18 @@ class PdfDoc:
             c.showPage()
             self._pack_last_page()
             self.pages += 1
+
+    def _set_output_intent(self, intent: OutputIntent) -> None:
+        """The PDF/X output intent: the printing condition the CMYK values are meant for, named by
+        its ICC registry identifier (which PDF/X allows instead of an embedded profile). It says
+        what the colours mean; it does not make the file a validated PDF/X."""
+        catalog = self.c._doc._catalog
+        catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
+        catalog.OutputIntents = PDFArray([PDFDictionary({
+            "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFX"),
+            "OutputConditionIdentifier": PDFString(intent.identifier), "OutputCondition": PDFString(intent.condition),
+            "RegistryName": PDFString(intent.registry), "Info": PDFString(intent.condition)})])
+        self._intent = True
 
     def _pack_last_page(self) -> None:
         """Compress the finished page's content now rather than at save time.
