@@ -90,8 +90,8 @@ def test_check_tells_everything_at_once_and_writes_nothing(tmp_path):
     assert "name: is too long to fit" in out  # laid out, as the batch would
     assert "packs by set: en/standaard 1, nl/standaard 2" in out and "large print: 1" in out
     assert "appointments: 3, from 2026-11-20 to 2026-12-05" in out
-    assert "row 2 (A1): appointment is on a Saturday" in out
-    assert "row 7 (E5): appointment is before the date of the letter" in out
+    assert "appointment is on a Saturday; check the date (1 row: 2)" in out
+    assert "appointment is before the date of the letter; check the date (1 row: 7)" in out
     assert "Ann" not in out and "Weg" not in out
     assert list(tmp_path.iterdir()) == [clients]
 

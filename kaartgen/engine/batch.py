@@ -216,12 +216,12 @@ def _journal(out: Path) -> dict[str, tuple[str, str]]:
     return done
 
 
-def input_key(setup: str, client: Client, sequence: int, job: str | None) -> str:
-    """The sha256 of everything a pack is made from: the job's setup, the client's values (not the
-    row number, which does not print) and, with insert marks, the job and sequence they carry."""
+def input_key(setup: str, client: Client) -> str:
+    """The sha256 of everything a client's PDF is made from: the job's setup and the client's values
+    (not the row number, which does not print)."""
     values = [getattr(client, f.name) for f in fields(Client) if f.name != "row"]
     values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    return hashlib.sha256(json.dumps([setup, values, sequence, job], ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([setup, values], ensure_ascii=False).encode()).hexdigest()
 
 
 # -- worker side ----------------------------------------------------------------------------------
@@ -239,9 +239,10 @@ class PackMaker:
     def edition(self, language: str, variant: str, large: bool) -> Edition:
         return self.library.edition(language, variant, large, self.fmt_name)
 
-    def pages(self, client: Client, sequence: int = 0) -> tuple[Edition, list[Page]]:
+    def pages(self, client: Client, sequence: int = 0, marks: bool = True) -> tuple[Edition, list[Page]]:
+        """The client's pages; with `marks` (and --insert-marks), the inserter marks of the print run."""
         edition = self.edition(client.language, client.variant, client.large_print)
-        return edition, edition.client_pages(client, self.letter_date, sequence, self.job, self.insert_marks)
+        return edition, edition.client_pages(client, self.letter_date, sequence, self.job, self.insert_marks and marks)
 
 
 _maker: PackMaker | None = None
@@ -253,11 +254,14 @@ def _init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _make(task: tuple[Client, int, int]) -> tuple[int, bytes | None, RowError | None]:
-    """Render one client's PDF; returns (mailing position, PDF bytes, error). The main process writes it."""
-    client, position, sequence = task
+def _make(task: tuple[Client, int]) -> tuple[int, bytes | None, RowError | None]:
+    """Render one client's PDF; returns (mailing position, PDF bytes, error). The main process writes it.
+
+    A client's own PDF has no inserter marks: those belong to the print run, whose sequence numbers
+    change when rows come and go, and a pack must not have to be made again for that."""
+    client, position = task
     try:
-        edition, pages = _maker.pages(client, sequence)
+        edition, pages = _maker.pages(client, marks=False)
         data = edition.client_pdf(pages)
     except KaartgenError as exc:
         return position, None, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
@@ -437,12 +441,12 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=_init)
 
-    def submit(client: Client, i: int, sequence: int) -> None:
+    def submit(client: Client, i: int) -> None:
         """Keep the client's pack if an earlier run made it from the same inputs, else have it made."""
         check_stop()  # once a client: a stop that a library swallowed is honoured here
         if trouble:
             raise trouble[0]
-        key = input_key(setup, client, sequence, maker.job if options.insert_marks else None)
+        key = input_key(setup, client)
         inputs[32 * i:32 * i + 32] = bytes.fromhex(key)
         earlier = done.get(client.id)
         path = out / f"{client.id}.pdf"
@@ -454,9 +458,9 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
             return
         slots.acquire()
         if pool is None:
-            record(_make((client, i, sequence)))
+            record(_make((client, i)))
         else:
-            pool.apply_async(_make, ((client, i, sequence),), callback=record, error_callback=crashed)
+            pool.apply_async(_make, ((client, i),), callback=record, error_callback=crashed)
 
     merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
     try:
@@ -557,7 +561,7 @@ class _Spilled:
 
 
 def _merged(order: _Spilled, maker: PackMaker, bar: Progress, path: Path,
-            before: Callable[[Client, int, int], None]) -> Placed:
+            before: Callable[[Client, int], None]) -> Placed:
     """The print run at `path`: every good pack in mailing order, each from a new sheet.
 
     Packs are rendered in parts of PART packs (common cards as forms, stored once a part) and the
@@ -578,7 +582,7 @@ def _merged(order: _Spilled, maker: PackMaker, bar: Progress, path: Path,
                 bar.step(2)
                 continue
             sequence += 1
-            before(client, i, sequence)  # the client's own PDF to a worker, while this loop draws the print run
+            before(client, i)  # the client's own PDF to a worker, while this loop draws the print run
             if state["doc"] is None:
                 state["doc"] = PdfDoc(edition.card_set.info.title, "print run", edition.fonts)
                 state["title"] = state["title"] or edition.card_set.info.title

@@ -55,9 +55,13 @@ class CheckReport:
             out.append(f"large print: {self.large_print}")
         if self.dated:
             out.append(f"appointments: {self.dated}, from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}")
-        if self.warnings:
-            out.append(f"warnings ({len(self.warnings)}):")
-            out += [f"  row {w.row} ({w.id}): {w.field} {w.reason}" for w in self.warnings]
+        if self.warnings:  # every row, grouped: each one needs a look
+            out.append(f"warnings, by reason ({len(self.warnings)}):")
+            by_reason: dict[tuple[str, str], list[int]] = {}
+            for w in self.warnings:
+                by_reason.setdefault((w.field, w.reason), []).append(w.row)
+            for (name, reason), rows in sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])):
+                out.append(f"  {name} {reason} ({len(rows)} row{'s' if len(rows) != 1 else ''}: {', '.join(map(str, rows))})")
         if self.ignored_columns:
             out.append(f"ignored columns (kaartgen does not use them): {', '.join(self.ignored_columns)}")
         return out

@@ -36,6 +36,14 @@ def letter_values(dates: Dates, client, when: date) -> dict[str, object]:
 NUMBER_GAP = re.compile(r"(?<=\d) (?=\d)")  # the space inside 088 898 92 95: never a line break
 
 
+SHORTER = {  # what the mail room can do about a line that is too long for the window
+    "name": "shorten it, e.g. initials for the first names",
+    "street": "shorten it, e.g. the street's short name in the BAG (at most 24 characters)",
+    "city": "shorten it, e.g. the short form of the town's name",
+    "country": "shorten it, e.g. the country's name in English",
+}
+
+
 def keep_numbers(text: str) -> str:
     """Digits separated by single spaces (a phone number) held together on one line."""
     return NUMBER_GAP.sub("\u00a0", text)
@@ -130,12 +138,11 @@ def address_block(ts: Typesetter, letter: Letter, client, values: dict[str, obje
     line, h = _return_line(ts, letter, values, x, y, width)
     items.append(line)
     y -= h
-    for line, field in zip(lines, ["name", "street", "postcode", "country"]):
+    for line, field in zip(lines, ["name", "street", "city", "country"]):  # the third line: postcode  TOWN
         p, h = ts.para(line, window.style, width, bind=False)  # the address exactly as given
         if len(p.blPara.lines) > 1:
             raise FieldError(field, f"{field} does not fit on one line of the envelope window "
-                                    f"({to_mm(width):.0f} mm wide); shorten it (initials for first names, "
-                                    "the short street name of the BAG)")
+                                    f"({to_mm(width):.0f} mm wide); {SHORTER[field]}")
         items.append(TextBox(x, y - h, width, h, p))
         y -= h
     over = (ph - window.top - window.inset - y) - (window.height - 2 * window.inset)
