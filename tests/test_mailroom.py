@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from tests.conftest import run
@@ -244,6 +245,11 @@ def test_shop_pdf_is_front_back_pairs_with_labels_and_a_job_ticket(tmp_path):
     assert len(boxes) == 1  # a blank back has the same boxes as a printed side
     blank = reader.pages[1]
     assert "/XObject" not in blank["/Resources"] and "re f" not in blank.get_contents().get_data().decode("latin-1")
+    from kaartgen.engine.ticket import _streams
+
+    painted = b"\n".join(_streams(reader))  # what the README promises the shop: CMYK only, nothing transparent
+    assert not re.search(rb"(?<![\w/.])[\d.]+ [\d.]+ [\d.]+ (rg|RG)\b|(?:^|\s)[\d.]+ (g|G)(?=\s)|\bgs\b", painted)
+    assert not any(key in shop.read_bytes() for key in (b"/SMask", b"/AcroForm", b"DeviceRGB"))
     intent = reader.trailer["/Root"]["/OutputIntents"][0]
     assert intent["/S"] == "/GTS_PDFX" and intent["/OutputConditionIdentifier"] == "FOGRA29"
 

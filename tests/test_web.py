@@ -340,3 +340,13 @@ def test_the_reference_goes_on_card_one_and_a_name_as_reference_is_refused(clien
     assert "kenmerk K-0042 1/6" in PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
     refused = client.post("/pack", data={"csrf": token, "reference": "Zoë de Wit"})
     assert refused.status_code == 422 and 'id="reference-error"' in refused.text
+
+
+def test_a_mailing_lists_weekend_and_past_dates_as_warnings(client):
+    listing = ("id,name,street,postcode,city,appointment\n"
+               "D1,Dirk,Weg 1,1001 AA,Zwolle,2026-12-05T10:00\nD2,Dina,Weg 2,1002 AA,Zwolle,2026-11-02T10:00\n")
+    response = upload(client, "datums.csv", listing.encode())
+    page = client.get(response.headers["location"])
+    assert "<strong>2</strong> rijen worden gemaakt, maar kijk de datum na" in page.text
+    assert "<td>D1</td><td>appointment</td><td>is on a Saturday; check the date</td>" in page.text
+    assert "<td>D2</td><td>appointment</td><td>is before the date of the letter; check the date</td>" in page.text

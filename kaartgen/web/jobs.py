@@ -28,7 +28,7 @@ from pathlib import Path
 from kaartgen.engine.batch import ERRORS, MANIFEST, MERGED, BatchOptions, check_list, run_batch
 from kaartgen.engine.edition import Library
 from kaartgen.errors import KaartgenError, Stopped, request_stop
-from kaartgen.model.clients import RowError
+from kaartgen.model.clients import RowError, row_warnings
 
 ZIP = "packs.zip"
 RESULTS = (MERGED, ZIP, MANIFEST, ERRORS)  # what the clerk downloads, in this order
@@ -124,6 +124,7 @@ class Job:
     ok: int
     errors: list[RowError]
     ignored: list[str]
+    warnings: list[RowError] = field(default_factory=list)  # rows made that look wrong (dates)
     created: float = field(default_factory=time.time)
     state: str = "checked"  # checked, running, done, cancelled, failed
     message: str = ""
@@ -171,10 +172,11 @@ class Jobs:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             clients, errors, ignored = check_list(path, self.library)
+            warnings = row_warnings(clients, letter_date)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        job = Job(job_id, folder, path, letter_date, format, len(clients), errors, ignored)
+        job = Job(job_id, folder, path, letter_date, format, len(clients), errors, ignored, warnings)
         with self._lock:
             self._jobs[job_id] = job
         return job
