@@ -1,8 +1,3 @@
 """kaartgen: turn the 'werken aan een nieuw verhaal' card set into print-ready and digital packs."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("kaartgen")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0"
+__version__ = "0.1.0"  # the one place the version is written; pyproject.toml reads it from here

@@ -255,7 +255,7 @@ def test_a_stopped_batch_cleans_up_and_says_one_line(tmp_path, sig, code):
 def test_a_full_disk_is_one_message_and_exit_2_and_leaves_nothing_hidden(tmp_path, monkeypatch):
     import errno
 
-    import kaartgen.render.pdf
+    import kaartgen.render.atomic
 
     clients = many_clients(tmp_path / "c.csv", 12)
     out = tmp_path / "out"
@@ -267,7 +267,7 @@ def test_a_full_disk_is_one_message_and_exit_2_and_leaves_nothing_hidden(tmp_pat
             raise OSError(errno.ENOSPC, "No space left on device", str(out / ".K0007.pdf.1.x.tmp"))
         real_fsync(fd)
 
-    monkeypatch.setattr(kaartgen.render.pdf.os, "fsync", fsync)
+    monkeypatch.setattr(kaartgen.render.atomic.os, "fsync", fsync)
     result = batch(clients, out)
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [

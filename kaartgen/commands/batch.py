@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from kaartgen.commands.common import content_option, library, reports_errors, templates_option
-from kaartgen.engine.batch import ENVELOPE_CHECK, BatchOptions, envelope_check_pdf, run_batch
-from kaartgen.engine.listcheck import check_batch
 from kaartgen.errors import KaartgenError
-from kaartgen.render.pdf import write_atomic
+from kaartgen.render.atomic import write_atomic
+
+ENVELOPE_CHECK = "envelope-check.pdf"
 
 
 def letter_day(value: str) -> date:
@@ -57,6 +57,9 @@ def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_ch
       kaartgen batch clients.xlsx --out mailing --update
       kaartgen batch --envelope-check --out mailing
     """
+    from kaartgen.engine.batch import BatchOptions, envelope_check_pdf, run_batch
+    from kaartgen.engine.listcheck import check_batch
+
     engine = library(content, templates)
     day = letter_day(letter_date) if letter_date else date.today()
     if envelope_check:

@@ -18,14 +18,14 @@ from kaartgen.commands.common import (
     variant_option,
 )
 from kaartgen.errors import KaartgenError
-from kaartgen.model.text import date_warnings, personal_from
-from kaartgen.model.units import mm
-from kaartgen.render.pdf import remove_temporary, write_atomic
+from kaartgen.render.atomic import remove_temporary, write_atomic
 
 
 def _offset(value: str | None) -> tuple[float, float] | None:
     if value is None:
         return None
+    from kaartgen.model.units import mm
+
     try:
         dx, dy = (float(v) for v in value.replace(" ", "").split(","))
     except ValueError:
@@ -67,6 +67,8 @@ def build(content, templates, language, variant, format_, name, professional, ro
       kaartgen build --name "Zoë de Wit" --professional "Jan Jansen" \\
                      --appointment 2026-12-03T10:30 --location "UWV Utrecht"
     """
+    from kaartgen.model.text import date_warnings, personal_from
+
     personal = personal_from(name, professional, role, appointment, location, reference)
     if personal.appointment is not None:
         for warning in date_warnings(personal.appointment, date.today(), "today"):

@@ -15,13 +15,18 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kaartgen.engine.edition import Library
 from kaartgen.errors import KaartgenError, Stopped, request_stop
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from kaartgen.model.yamlfile import load_yaml
+
+if TYPE_CHECKING:
+    from kaartgen.engine.edition import Library
+
+# Commands import the engine inside their functions, not here: `kaartgen --help` and every
+# command's start would otherwise wait for the PDF, model and font libraries to load.
 
 EXIT_INPUT = 2
 CONFIG = "kaartgen.yaml"  # looked for in the working folder
@@ -75,6 +80,8 @@ def reports_errors(stopped: str = "stopped"):
 def configured(config: Path | None) -> dict[str, Path]:
     """Folders named in kaartgen.yaml (`--config FILE`, or kaartgen.yaml in the working folder),
     relative to that file; {} when there is none."""
+    from kaartgen.model.yamlfile import load_yaml
+
     path = config if config is not None else Path(CONFIG)
     if config is None and not path.is_file():
         return {}
@@ -95,6 +102,8 @@ def configured(config: Path | None) -> dict[str, Path]:
 
 def library(content: Path | None, templates: Path | None) -> Library:
     """The engine for the folders given as options, else in kaartgen.yaml, else the built-in ones."""
+    from kaartgen.engine.edition import Library
+
     config = click.get_current_context().find_root().params.get("config")
     folders = configured(config) if content is None or templates is None else {}
     return Library(content or folders.get("content", DEFAULT_CONTENT),

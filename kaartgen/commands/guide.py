@@ -13,7 +13,7 @@ from kaartgen.commands.common import (
     templates_option,
     variant_option,
 )
-from kaartgen.render.pdf import write_atomic
+from kaartgen.render.atomic import write_atomic
 
 
 @click.command("guide")

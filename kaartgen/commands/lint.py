@@ -7,8 +7,6 @@ import sys
 import click
 
 from kaartgen.commands.common import content_option, library, reports_errors, templates_option
-from kaartgen.engine.lint import lint as check_all
-from kaartgen.engine.lint import table
 
 
 @click.command("lint")
@@ -23,6 +21,9 @@ def lint(content, templates) -> None:
       kaartgen lint
       kaartgen lint --content my-content
     """
+    from kaartgen.engine.lint import lint as check_all
+    from kaartgen.engine.lint import table
+
     engine = library(content, templates)
     report = check_all(engine.content, engine.templates)
     for section in report.sections:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kaartgen.commands.common import content_option, library, out_option, reports_errors, templates_option
-from kaartgen.render.pdf import write_atomic
+from kaartgen.render.atomic import write_atomic
 
 
 @click.command("read")

@@ -48,7 +48,8 @@ from kaartgen.layout.fonts import font_files
 from kaartgen.layout.imposition import Page
 from kaartgen.model.clients import SAFE_ID, Client, RowError, read_clients, row_warnings, validate
 from kaartgen.model.loading import available_sets
-from kaartgen.render.pdf import PdfDoc, remove_temporary, write_atomic
+from kaartgen.render.atomic import remove_temporary, write_atomic
+from kaartgen.render.pdf import PdfDoc
 from kaartgen.render.pdfjoin import join_to
 
 MARKER = ".kaartgen-job"
@@ -318,9 +319,6 @@ def printed_format(name: str) -> str:
         raise KaartgenError(f"--format {name} is for one client at a time (kaartgen build); "
                             "a batch makes printed packs: use office, cards or shop")
     return name
-
-
-ENVELOPE_CHECK = "envelope-check.pdf"
 
 
 def envelope_check_pdf(library: Library, fmt: str, letter_date: date) -> bytes:

@@ -19,18 +19,22 @@ import io
 import os
 import unicodedata
 from functools import lru_cache
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Callable
-from xml.sax.saxutils import escape
 
-from fontTools import subset
 from fontTools.ttLib import TTFont as ToolsFont
-from fontTools.varLib import instancer
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from kaartgen.errors import KaartgenError, MissingGlyph
 from kaartgen.model.theme import FontFile, Style, Theme
+
+
+def escape(text: str) -> str:
+    """&, < and > as reportlab's paragraph markup needs them (xml.sax's escape, without its imports)."""
+    return _html_escape(text, quote=False)
+
 
 CUT_VERSION = "2"  # part of the cache key: bump when _cut changes what it makes
 Ranges = tuple[tuple[int, int], ...]
@@ -148,6 +152,9 @@ def _complete(path: Path, name: str) -> bytes:
 
 
 def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
+    from fontTools import subset  # only when a font is cut, which the cache makes rare
+    from fontTools.varLib import instancer
+
     font = ToolsFont(str(path), lazy=True, recalcTimestamp=False)
     created, modified = font["head"].created, font["head"].modified
     for tag in ("GSUB", "GPOS", "GDEF", "STAT"):  # not needed, and slow to decompile

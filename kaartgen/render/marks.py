@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.graphics.barcode.ecc200datamatrix import ECC200DataMatrix
-
 from kaartgen.model.units import mm
 
 MODULE = mm(0.2)
@@ -30,6 +28,8 @@ def mark_value(job: str, sequence: int, sheet: int, sheets: int) -> str:
 
 def modules(value: str) -> list[list[int]]:
     """The module matrix, bottom row first."""
+    from reportlab.graphics.barcode.ecc200datamatrix import ECC200DataMatrix  # only for --insert-marks
+
     symbol = ECC200DataMatrix(value=value)
     symbol.validate()
     return symbol.encode()

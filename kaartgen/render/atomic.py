@@ -1,0 +1,66 @@
+"""Files that appear whole or not at all, and the leftovers of killed runs removed.
+
+A file is written to a temporary file in the same folder, flushed to disk and renamed, so an
+interrupted run never leaves half a PDF under its final name. Kept apart from the PDF writer so
+that commands can write files without importing it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}.{os.getpid()}."
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or chunks of it) to `path` so that readers see either the old file or
+    the complete new one.
+
+    The temporary file is named `.<name>.<pid>.<random>.tmp`, so a later run can tell the leftovers
+    of a killed process (`remove_temporary`) from the files of one still writing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.fchmod(fd, 0o666 & ~umask)  # as an ordinary new file; mkstemp would make it private
+        with os.fdopen(fd, "wb") as f:
+            for chunk in [data] if isinstance(data, bytes) else data:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # write() does not say where; the message names the folder
+        raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_temporary(folder: Path, every: bool = False) -> None:
+    """Remove temporary files kaartgen left in `folder` (they may hold addresses).
+
+    With `every`, all of them (the caller owns the folder); otherwise only those of processes that
+    no longer run, so two builds writing into one folder leave each other alone."""
+    if not folder.is_dir():
+        return
+    for stale in folder.glob(".*.tmp"):
+        parts = stale.name.split(".")
+        pid = next((int(p) for p in parts[2:-1] if p.isdigit()), None)
+        if every or (pid is not None and not _alive(pid)):
+            stale.unlink(missing_ok=True)
