@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kaartgen.model.loading import DEFAULT_CONTENT  # noqa: E402
+from kaartgen.model.builtin import DEFAULT_CONTENT  # noqa: E402
 
 CITIES = ["Utrecht", "Zwolle", "Groningen", "Rotterdam", "Den Haag", "Amsterdam", "Tilburg", "Leeuwarden"]
 NAMES = ["Anna de Vries", "Mohamed El Amrani", "İlknur Yılmaz", "Zoë Ĳzerman", "Peter Jansen", "Fatima Bouali"]

@@ -180,12 +180,10 @@ def test_yaml_client_list_and_ignored_columns(tmp_path):
     assert re.search("B-1000[ \u00a0]{2}BRUSSEL\\s+BELGIË", pdf_text(tmp_path / "out" / "Y2.pdf"))
 
 
-def test_print_run_joined_from_many_parts_reads_cleanly(tmp_path, monkeypatch):
+def test_print_run_joined_from_many_parts_reads_cleanly(tmp_path):
+    """Six packs of two editions, each a part joined to its edition's shared objects: one clean file."""
     import warnings
 
-    import kaartgen.engine.batch as kb
-
-    monkeypatch.setattr(kb, "PART", 2)  # six packs: three parts joined into one file
     clients = tmp_path / "c.csv"
     rows = ["id,name,street,postcode,city,language"] + [f"J{i},Klant {i},Weg {i},{1000 + i} AB,Zwolle,{'en' if i % 2 else 'nl'}"
                                                         for i in range(6)]
@@ -202,3 +200,58 @@ def test_print_run_joined_from_many_parts_reads_cleanly(tmp_path, monkeypatch):
     import pypdfium2 as pdfium
 
     assert len(pdfium.PdfDocument(str(out / "print-run.pdf"))) == 48
+    for m in manifest:  # every pack's own file is a clean PDF too, with all its pages
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            own = PdfReader(out / f"{m['id']}.pdf", strict=True)
+            assert len(own.pages) == 8 and f"Klant {m['id'][1:]}" in own.pages[0].extract_text()
+
+
+def _form_streams(reader: PdfReader) -> dict[int, bytes]:
+    """Object number → raw (compressed) bytes of every form XObject the pages use."""
+    found = {}
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/XObject", {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Form":
+                found[ref.idnum] = obj._data
+    return found
+
+
+def test_shared_cards_are_stored_once_and_reused_byte_for_byte(tmp_path):
+    """Generic cards are drawn once per edition: the print run holds one copy for all packs of an
+    edition, and every client's own file holds exactly those bytes."""
+    clients = tmp_path / "c.csv"
+    rows = ["id,name,street,postcode,city,language"] + [f"S{i},Klant {i},Weg {i},{1000 + i} AB,Zwolle,{'en' if i % 2 else 'nl'}"
+                                                        for i in range(6)]
+    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch(clients, out).exit_code == 0
+    run_forms = _form_streams(PdfReader(out / "print-run.pdf"))
+    own = {i: _form_streams(PdfReader(out / f"S{i}.pdf")) for i in range(6)}
+    per_edition = {i % 2: len(own[i]) for i in range(6)}
+    assert per_edition[0] > 0 and per_edition[1] > 0
+    assert len(run_forms) == per_edition[0] + per_edition[1]  # once per edition, not once per pack
+    shared = set(run_forms.values())
+    for i in range(6):
+        assert set(own[i].values()) <= shared  # the same bytes in the client's file as in the print run
+        assert set(own[i].values()) == set(own[i % 2].values())
+
+
+def test_each_client_is_laid_out_once(tmp_path, monkeypatch):
+    """No work done twice: the print run is joined from the packs, not laid out again."""
+    from kaartgen.engine.edition import Edition
+
+    calls: list[str] = []
+    original = Edition.client_pages
+
+    def counted(self, client, letter_date):
+        calls.append(client.id)
+        return original(self, client, letter_date)
+
+    monkeypatch.setattr(Edition, "client_pages", counted)
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city\n" + "".join(f"L{i},Klant {i},Weg 1,1234 AB,Zwolle\n" for i in range(4)),
+                       encoding="utf-8")
+    assert batch(clients, tmp_path / "out", "--insert-marks").exit_code == 0
+    assert sorted(calls) == ["L0", "L1", "L2", "L3"]

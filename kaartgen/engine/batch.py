@@ -43,14 +43,14 @@ from typing import Callable
 
 from kaartgen import __version__
 from kaartgen.engine.edition import Edition, Library
-from kaartgen.errors import FieldError, KaartgenError, check_stop
+from kaartgen.errors import KaartgenError, check_stop
 from kaartgen.layout.fonts import font_files
 from kaartgen.layout.imposition import Page
 from kaartgen.model.clients import SAFE_ID, Client, RowError, read_clients, row_warnings, validate
 from kaartgen.model.loading import available_sets
 from kaartgen.render.atomic import remove_temporary, write_atomic
 from kaartgen.render.pdf import PdfDoc
-from kaartgen.render.pdfjoin import join_to
+from kaartgen.render.pdfjoin import PdfJoiner, assemble
 
 MARKER = ".kaartgen-job"
 JOURNAL = ".journal.csv"
@@ -234,16 +234,16 @@ class PackMaker:
     library: Library
     fmt_name: str
     letter_date: date
-    insert_marks: bool = False
     job: str | None = None
+    setup: str = ""  # the job's setup digest: part of every pack's inputs key
 
     def edition(self, language: str, variant: str, large: bool) -> Edition:
         return self.library.edition(language, variant, large, self.fmt_name)
 
-    def pages(self, client: Client, sequence: int = 0, marks: bool = True) -> tuple[Edition, list[Page]]:
-        """The client's pages; with `marks` (and --insert-marks), the inserter marks of the print run."""
+    def pages(self, client: Client) -> list[Page]:
+        """The client's pages, laid out (for --check: nothing is drawn)."""
         edition = self.edition(client.language, client.variant, client.large_print)
-        return edition, edition.client_pages(client, self.letter_date, sequence, self.job, self.insert_marks and marks)
+        return edition.client_pages(client, self.letter_date)
 
 
 _maker: PackMaker | None = None
@@ -255,18 +255,19 @@ def _init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _make(task: tuple[Client, int]) -> tuple[int, bytes | None, RowError | None]:
-    """Render one client's PDF; returns (mailing position, PDF bytes, error). The main process writes it.
-
-    A client's own PDF has no inserter marks: those belong to the print run, whose sequence numbers
-    change when rows come and go, and a pack must not have to be made again for that."""
+def _make(task: tuple[Client, int]) -> tuple[int, tuple, str, bytes | None, list[float], RowError | None]:
+    """Lay out and draw one client's pages, once, as a part (see Edition.client_part); returns its
+    mailing position, edition, inputs' sha256, part, page heights, or the row's error. The main
+    process joins the part into the client's file and into the print run."""
     client, position = task
+    edition = (client.language, client.variant, client.large_print)
+    key = input_key(_maker.setup, client)
     try:
-        edition, pages = _maker.pages(client, marks=False)
-        data = edition.client_pdf(pages)
+        part, heights = _maker.edition(*edition).client_part(client, _maker.letter_date)
     except KaartgenError as exc:
-        return position, None, RowError(client.row, client.id, getattr(exc, "field", "content"), exc.message)
-    return position, data, None
+        return position, edition, key, None, [], RowError(client.row, client.id, getattr(exc, "field", "content"),
+                                                          exc.message)
+    return position, edition, key, part, heights, None
 
 
 # -- main side ------------------------------------------------------------------------------------
@@ -335,8 +336,7 @@ def envelope_check_pdf(library: Library, fmt: str, letter_date: date) -> bytes:
 def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progress) -> BatchResult:
     printed_format(options.format)
     global _maker
-    _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date,
-                               options.insert_marks)
+    _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date)
     clients, errors, ignored = check_list(options.clients, maker.library, options.sheet)
     warnings = row_warnings(clients, options.letter_date)
     fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
@@ -383,92 +383,101 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     """Write every pack, the print run, the manifest and the error list; returns what was kept,
     made and removed.
 
-    What is kept per client is a few bytes by mailing position (the pack's sha256, its inputs'
-    sha256, its place in the print run), not objects, so memory stays flat however long the list is."""
+    Each client's pages are laid out and drawn once, by a worker, as a part that names the
+    edition's shared cards and fonts; this process joins the part to them into the client's file,
+    and appends it to the print run, where the shared objects are written once per edition.
+    What is kept per client is a few bytes by mailing position, so memory stays flat."""
     out = options.out
     clients.sort(key=lambda c: (c.postcode, c.id))  # mailing order
     ids = [c.id for c in clients]
+    editions = sorted({(c.language, c.variant, c.large_print) for c in clients})
     order = _Spilled(out, clients)  # the clients wait on disk, not in memory, until their turn
     clients.clear()  # the caller's list too: nothing else holds them now
-    digests = bytearray(32 * len(ids))  # sha256 of each finished pack, by position
-    inputs = bytearray(32 * len(ids))   # sha256 of each pack's inputs, by position
-    finished = bytearray(len(ids))      # 1: the pack's file is written (or kept from an earlier run)
     done = _journal(out) if options.resume or options.update else {}
     counts = Counts()
-
-    bar = progress(len(ids) * 2)
+    placed = Placed()
     failed: dict[int, RowError] = {}
-    trouble: list[BaseException] = []  # an error on the result thread, raised again on the main thread
+    maker.setup = setup
+    for key in editions:
+        try:
+            edition = maker.edition(*key)
+            edition.shared_keys  # laid out once here, inherited by forked workers
+        except KaartgenError:
+            continue  # reported per client below
+        if options.insert_marks:
+            edition.mark_spots()  # a template without a mark position stops the job before any pack
+    bar = progress(len(ids))
     journal = open(out / JOURNAL, "a", encoding="utf-8")
     if journal.tell() == 0:
         journal.write("id,sha256,inputs\n")
-    slots = threading.BoundedSemaphore(max(1, options.jobs) * IN_FLIGHT)
+    ahead = max(1, options.jobs) * IN_FLIGHT
+    slots = threading.Semaphore(ahead)
+    stopping = threading.Event()
 
-    def record(result: tuple[int, bytes | None, RowError | None]) -> None:
-        try:
-            i, data, error = result
-            if data is None:
-                failed[i] = error
-            else:
-                cid = ids[i]
-                write_atomic(out / f"{cid}.pdf", data)
-                digest = hashlib.sha256(data).digest()
-                journal.write(f"{cid},{digest.hex()},{inputs[32 * i:32 * i + 32].hex()}\n")
-                journal.flush()
-                os.fsync(journal.fileno())
-                digests[32 * i:32 * i + 32] = digest
-                finished[i] = 1
-                counts.made += 1
-            bar.step()
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-            trouble.append(exc)
-        finally:
-            slots.release()
-
-    def crashed(exc: BaseException) -> None:
-        trouble.append(exc)
-        slots.release()
+    def tasks():
+        for i, client in enumerate(order):
+            slots.acquire()  # a few tasks ahead of the joining, never the whole list
+            if stopping.is_set():
+                return
+            yield client, i
 
     pool = None
-    for key in sorted({(c.language, c.variant, c.large_print) for c in order}):
-        try:
-            maker.edition(*key).shared  # laid out once here, inherited by forked workers
-        except KaartgenError:
-            pass  # reported per client below
     if options.jobs > 1 and len(ids) > 1:
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=_init)
-
-    def submit(client: Client, i: int) -> None:
-        """Keep the client's pack if an earlier run made it from the same inputs, else have it made."""
-        check_stop()  # once a client: a stop that a library swallowed is honoured here
-        if trouble:
-            raise trouble[0]
-        key = input_key(setup, client)
-        inputs[32 * i:32 * i + 32] = bytes.fromhex(key)
-        earlier = done.get(client.id)
-        path = out / f"{client.id}.pdf"
-        if earlier is not None and earlier[1] == key and path.is_file() and _sha(path.read_bytes()) == earlier[0]:
-            digests[32 * i:32 * i + 32] = bytes.fromhex(earlier[0])
-            finished[i] = 1
-            counts.kept += 1
-            bar.step()
-            return
-        slots.acquire()
-        if pool is None:
-            record(_make((client, i)))
-        else:
-            pool.apply_async(_make, ((client, i),), callback=record, error_callback=crashed)
-
     merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
+    info = {"Title": "", "Subject": "print run", "Creator": f"kaartgen {__version__}", "Producer": f"kaartgen {__version__}"}
     try:
-        placed = _merged(order, maker, bar, merged_tmp, submit)
+        results = pool.imap(_make, tasks()) if pool is not None else map(_make, tasks())
+        with open(merged_tmp, "wb") as run_file:
+            run = PdfJoiner(run_file, info)
+            in_run: dict[tuple, dict[str, int]] = {}  # an edition's shared objects, once in the print run
+            sequence = pages = 0
+            for i, key, inputs, part, heights, error in results:
+                slots.release()
+                check_stop()  # once a client: a stop that a library swallowed is honoured here
+                if part is None:
+                    failed[i] = error
+                    placed.skip()
+                    bar.step()
+                    continue
+                sequence += 1
+                edition = maker.edition(*key)
+                info["Title"] = info["Title"] or edition.card_set.info.title
+                pack = assemble(edition.library, part, {**info, "Subject": edition.card_set.info.title})
+                digest = hashlib.sha256(pack).digest()
+                cid, path = ids[i], out / f"{ids[i]}.pdf"
+                earlier = done.get(cid)
+                if (earlier is not None and earlier == (digest.hex(), inputs) and path.is_file()
+                        and _sha(path.read_bytes()) == earlier[0]):
+                    counts.kept += 1
+                else:
+                    write_atomic(path, pack)
+                    journal.write(f"{cid},{digest.hex()},{inputs}\n")
+                    journal.flush()
+                    os.fsync(journal.fileno())
+                    counts.made += 1
+                if key not in in_run:
+                    in_run[key] = run.add_library(edition.library)
+                overlays = edition.mark_overlays(heights, sequence, maker.job or "-") if options.insert_marks else None
+                run.add(part, in_run[key], overlays)
+                step = 2 if edition.fmt.duplex is not None else 1
+                placed.add(pages + 1, sequence, len(heights), len(heights) // step, digest, bytes.fromhex(inputs))
+                pages += len(heights)
+                bar.step()
+                if sequence % RELEASE_EVERY == 0:
+                    _release_memory()
+            run.close()
+            run_file.flush()
+            os.fsync(run_file.fileno())
+            produced = sequence
         if pool is not None:
             pool.close()
             pool.join()
-        if trouble:
-            raise trouble[0]
     except BaseException:
+        stopping.set()  # the pool's feeder may wait for a slot: let it see the stop
+        for _ in range(ahead + 1):
+            slots.release()
         if pool is not None:
             pool.terminate()  # stops the workers at once; their results are not needed any more
             pool.join()
@@ -476,28 +485,26 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     finally:
         journal.close()
 
-    good = [i for i in range(len(ids)) if i not in failed and i not in placed.errors]
-    if failed:  # a worker failed where the print run did not: the numbers must still run 1…N
-        raise KaartgenError(f"the packs of rows {', '.join(str(failed[i].row) for i in sorted(failed))} could "
-                            "not be written although their print run pages were; run the batch again")
+    good = [i for i in range(len(ids)) if i not in failed]
 
     def manifest():  # written as it is made: a manifest of 50,000 rows is never held in memory
         yield _csv([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
         for i in good:
             first, count = placed.first[i], placed.count[i]
             yield _csv([[ids[i], placed.sequence[i], count, placed.sheets[i], first, first + count - 1,
-                         digests[32 * i:32 * i + 32].hex(), inputs[32 * i:32 * i + 32].hex()]])
+                         placed.digests[32 * i:32 * i + 32].hex(), placed.inputs[32 * i:32 * i + 32].hex()]])
 
-    errors.extend(placed.errors[i] for i in sorted(placed.errors))
+    errors.extend(failed[i] for i in sorted(failed))
     errors.sort(key=lambda e: e.row)
     write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]))
-    if merged_tmp.exists():
+    if produced:
         os.replace(merged_tmp, out / MERGED)
     else:
+        merged_tmp.unlink(missing_ok=True)
         (out / MERGED).unlink(missing_ok=True)
     write_atomic(out / MANIFEST, manifest())
-    produced = {ids[i] for i in good}
-    for cid in sorted(set(done) - produced):  # rows that left the list, or fail now: their old pack must not be mailed
+    kept = {ids[i] for i in good}
+    for cid in sorted(set(done) - kept):  # rows that left the list, or fail now: their old pack must not be mailed
         path = out / f"{cid}.pdf"
         if path.is_file():
             path.unlink()
@@ -524,18 +531,32 @@ def _release_memory() -> None:
 
 
 _libc = None
-PART = 400  # packs rendered in memory at a time for the print run
+RELEASE_EVERY = 400  # packs between handing freed memory back to the system
 
 
 @dataclass
 class Placed:
-    """Where each pack is in the print run, by mailing position; errors of packs left out."""
+    """Each pack's place in the print run, its sha256 and its inputs' sha256, by mailing position:
+    a few bytes a client, never objects."""
 
     first: array = field(default_factory=lambda: array("L"))
     sequence: array = field(default_factory=lambda: array("L"))
     count: array = field(default_factory=lambda: array("H"))
     sheets: array = field(default_factory=lambda: array("H"))
-    errors: dict[int, RowError] = field(default_factory=dict)
+    digests: bytearray = field(default_factory=bytearray)
+    inputs: bytearray = field(default_factory=bytearray)
+
+    def add(self, first: int, sequence: int, count: int, sheets: int, digest: bytes, inputs: bytes) -> None:
+        self.first.append(first)
+        self.sequence.append(sequence)
+        self.count.append(count)
+        self.sheets.append(sheets)
+        self.digests += digest
+        self.inputs += inputs
+
+    def skip(self) -> None:
+        """A row that failed: its position holds zeros."""
+        self.add(0, 0, 0, 0, bytes(32), bytes(32))
 
 
 class _Spilled:
@@ -556,61 +577,3 @@ class _Spilled:
         with open(self.path, "rb") as f:
             for _ in range(self.count):
                 yield pickle.load(f)
-
-
-def _merged(order: _Spilled, maker: PackMaker, bar: Progress, path: Path,
-            before: Callable[[Client, int], None]) -> Placed:
-    """The print run at `path`: every good pack in mailing order, each from a new sheet.
-
-    Packs are rendered in parts of PART packs (common cards as forms, stored once a part) and the
-    parts are streamed into one file, so memory does not grow with the number of clients."""
-    placed = Placed()
-    state: dict = {"doc": None, "packs": 0, "pages": 0, "title": ""}
-
-    def parts():
-        sequence = 0  # numbers only the packs produced: a failing row takes none
-        for i, client in enumerate(order):
-            try:
-                edition, pages = maker.pages(client, sequence + 1)
-            except KaartgenError as exc:
-                placed.errors[i] = RowError(client.row, client.id, exc.field if isinstance(exc, FieldError) else "content",
-                                            exc.message)
-                for column in (placed.first, placed.sequence, placed.count, placed.sheets):
-                    column.append(0)
-                bar.step(2)
-                continue
-            sequence += 1
-            before(client, i)  # the client's own PDF to a worker, while this loop draws the print run
-            if state["doc"] is None:
-                state["doc"] = PdfDoc(edition.card_set.info.title, "print run", edition.fonts)
-                state["title"] = state["title"] or edition.card_set.info.title
-            placed.first.append(state["pages"] + 1)
-            placed.sequence.append(sequence)
-            placed.count.append(len(pages))
-            placed.sheets.append(len(pages) // (2 if edition.fmt.duplex else 1))
-            state["doc"].add(pages, edition.theme, edition.fmt, edition.shared)
-            state["pages"] += len(pages)
-            state["packs"] += 1
-            bar.step()
-            if state["packs"] % PART == 0:
-                yield state["doc"].finish()
-                state["doc"] = None
-                _release_memory()
-        if state["doc"] is not None:
-            yield state["doc"].finish()
-
-    info = {"Title": "", "Subject": "print run", "Creator": f"kaartgen {__version__}", "Producer": f"kaartgen {__version__}"}
-    generator = parts()
-    first = next(generator, None)
-    if first is None:
-        return placed
-    info["Title"] = state["title"]
-
-    def all_parts():
-        yield first
-        yield from generator
-
-    join_to(path, all_parts(), info)
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-    return placed

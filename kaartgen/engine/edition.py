@@ -15,7 +15,7 @@ Nothing here writes files or knows about click: callers decide where bytes go.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -34,7 +34,7 @@ from kaartgen.model.clients import PRINTED, Client, client_error, sample_client,
 from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme
 from kaartgen.model.text import CARD_VARIABLES, Personal, variables
-from kaartgen.model.theme import Format, Theme
+from kaartgen.model.theme import Format, Point, Theme
 from kaartgen.render.marks import InsertMark, mark_value
 from kaartgen.render.pdf import render_pdf
 
@@ -247,8 +247,7 @@ class Edition:
 
     # -- a batch client ---------------------------------------------------------------------------
 
-    def client_pages(self, client: Client, letter_date: date, sequence: int = 0,
-                     job: str | None = None, insert_marks: bool = False) -> list[Page]:
+    def client_pages(self, client: Client, letter_date: date) -> list[Page]:
         """Cover letter, then the cards, each on new sheets; only the personal cards are laid out
         again. Raises KaartgenError, FieldError when a client value is the cause."""
         if self.card_set.letter is None:
@@ -262,8 +261,7 @@ class Edition:
             raise client_error(exc, {f: getattr(client, f) for f in PRINTED}) from None
         if self.fmt.duplex is not None:
             letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet
-        pages = letter + impose(cards, self.fmt, self.theme, self.fmt_name)
-        return self._marked(pages, sequence, job) if insert_marks else pages
+        return letter + impose(cards, self.fmt, self.theme, self.fmt_name)
 
     def envelope_check(self, letter_date: date) -> list[Page]:
         """The letter of the set's sample client with the envelope window and the zone only the
@@ -276,21 +274,55 @@ class Edition:
         ts = self._maker(client.personal).ts
         return [letter_page(ts, self.card_set.letter, self.card_set.info.dates, client, letter_date, outline=True)]
 
-    def client_pdf(self, pages: list[Page]) -> bytes:
-        info = self.card_set.info
-        return render_pdf(pages, self.theme, self.fmt, info.title, f"{info.language}/{info.variant}", self.fonts)
+    # -- a batch: each client's part, joined to what the edition's packs share ----------------------
 
-    def _marked(self, pages: list[Page], sequence: int, job: str | None) -> list[Page]:
+    @cached_property
+    def shared_keys(self) -> dict[int, str]:
+        """A stable name for each shared side (card and side number), the same in every process."""
+        return {id(side): f"c{i}s{j}" for i, card in enumerate(self.generic) for j, side in enumerate(card.sides)
+                if id(side) in self.shared}
+
+    @cached_property
+    def library(self):
+        """The shared sides and fonts of this edition's packs, rendered and parsed once (main process)."""
+        from kaartgen.render.pdf import render_library
+        from kaartgen.render.pdfjoin import SharedObjects
+
+        sides = [(key, side) for card in self.generic for side in card.sides
+                 for key in [self.shared_keys.get(id(side))] if key is not None]
+        return SharedObjects(render_library(sides, self.fonts.all_names(), self.theme, self.fmt, self.fonts))
+
+    def client_part(self, client: Client, letter_date: date) -> tuple[bytes, list[float]]:
+        """A client's pages drawn once, as a part that names the shared sides and fonts (joined by
+        the main process into the client's file and into the print run), and each page's height."""
+        from kaartgen.render.pdf import PdfDoc
+
+        pages = self.client_pages(client, letter_date)
+        doc = PdfDoc(self.card_set.info.title, f"{self.card_set.info.language}/{self.card_set.info.variant}",
+                     self.fonts, share="part", keys=self.shared_keys)
+        doc.add(pages, self.theme, self.fmt, self.shared)
+        return doc.finish(), [page.height for page in pages]
+
+    def mark_spots(self) -> tuple[Point, Point]:
+        """Where the inserter mark goes on the letter's sheet and on the cards' sheets."""
+        if self.fmt.insert_mark is None:
+            raise KaartgenError(f"format '{self.fmt_name}' has no insert_mark position in templates/formats.yaml; "
+                                "the template owner must add one before --insert-marks can be used")
+        return self.theme.letter.insert_mark, self.fmt.insert_mark
+
+    def mark_overlays(self, heights: list[float], sequence: int, job: str) -> list[bytes | None]:
+        """The inserter mark of each sheet of a pack, as content drawn over its first page."""
+        from kaartgen.render.marks import mark_operators
+
         step = 2 if self.fmt.duplex is not None else 1
-        sheets = len(pages) // step
-        out = list(pages)
+        sheets = len(heights) // step
+        dark = tuple(v / 100 for v in self.theme.colours["mark"].cmyk)
+        light = tuple(v / 100 for v in self.theme.colours["paper"].cmyk)
+        out: list[bytes | None] = [None] * len(heights)
         for sheet in range(sheets):
-            i = sheet * step
-            spot = self.theme.letter.insert_mark if sheet == 0 else self.fmt.insert_mark
-            if spot is None:
-                raise KaartgenError(f"format '{self.fmt_name}' has no insert_mark position in templates/formats.yaml")
-            mark = InsertMark(spot.x, out[i].height - spot.y, mark_value(job or "-", sequence, sheet + 1, sheets))
-            out[i] = replace(out[i], items=out[i].items + [mark])
+            spot = self.mark_spots()[sheet > 0]
+            mark = InsertMark(spot.x, heights[sheet * step] - spot.y, mark_value(job, sequence, sheet + 1, sheets))
+            out[sheet * step] = mark_operators(mark, dark, light)
         return out
 
 

@@ -82,7 +82,7 @@ def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet
     bar = progress(len(clients))
     for client in clients:
         try:
-            maker.pages(client, 1)
+            maker.pages(client)
         except KaartgenError as exc:
             errors.append(RowError(client.row, client.id, exc.field if isinstance(exc, FieldError) else "content",
                                    exc.message))

@@ -25,6 +25,7 @@ from typing import Callable
 
 from fontTools.ttLib import TTFont as ToolsFont
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 
 from kaartgen.errors import KaartgenError, MissingGlyph
@@ -180,6 +181,107 @@ def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: 
     return out.getvalue()
 
 
+# The order in which the first font subset's free codes are given out in a document that shares
+# fonts: Latin-1, the common punctuation, then the Latin letters of Europe and Turkey.
+SHARED_ORDER = (list(range(0xA1, 0x100)) + [0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2013, 0x2014,
+                0x2026, 0x2022, 0x20AC] + list(range(0x100, 0x250)))
+SUBSET_SIZE = 256
+
+
+class SharedTTFont(TTFont):
+    """A TrueType font whose first subset is the same in every document that shares fonts.
+
+    reportlab gives a font's codes out in the order characters first appear in a document, so two
+    documents embed different subsets. The packs of a batch are drawn as separate documents and
+    joined; to store a font once for all of them, a sharing document (`doc.kaartgen_shared`) first
+    gives out the first subset's free codes in SHARED_ORDER, filling it, so characters beyond it go
+    to later subsets of their own. A pack document (`doc.kaartgen_part`) then writes a placeholder
+    for the first subset, which the joiner replaces by the one copy (see render/pdfjoin.py).
+    Documents that do not share are written exactly as reportlab writes them."""
+
+    def _seed(self, doc) -> None:
+        if not getattr(doc, "kaartgen_shared", False) or doc in self.state:
+            return
+        TTFont.splitString(self, "", doc)
+        state = self.state[doc]
+        chars = self.face.charToGlyph
+        for code in SHARED_ORDER:  # one at a time, until the first subset is full
+            if state.nextCode >= SUBSET_SIZE:
+                break
+            if code in chars and code not in state.assignments:
+                TTFont.splitString(self, chr(code), doc)
+        if state.nextCode < 32:  # reportlab fills codes 1-31, then goes on at 128
+            state.nextCode = 128
+        while state.nextCode < SUBSET_SIZE:
+            state.subsets[0].append(0)  # unused codes: .notdef
+            state.nextCode += 1
+
+    def shared_subset(self) -> list[int]:
+        """The first subset as every sharing document has it."""
+        if not hasattr(self, "_shared_subset"):
+            class Probe:  # a stand-in document; only its identity matters
+                kaartgen_shared = True
+
+            probe = Probe()
+            self._seed(probe)
+            self._shared_subset = list(self.state[probe].subsets[0])
+            del self.state[probe]
+        return self._shared_subset
+
+    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (reportlab's name)
+        self._seed(doc)
+        return super().splitString(text, doc, encoding)
+
+    def getSubsetInternalName(self, subset, doc):  # noqa: N802
+        self._seed(doc)
+        return super().getSubsetInternalName(subset, doc)
+
+    def addObjects(self, doc):  # noqa: N802
+        if getattr(doc, "kaartgen_shared", False):
+            self._seed(doc)
+            if self.state[doc].subsets[0] != self.shared_subset():  # never a wrong letter: stop instead
+                raise KaartgenError(f"font {self.fontName}: its first subset differs from the shared one; "
+                                    "the print run cannot share it (report this as a bug)")
+        if not getattr(doc, "kaartgen_part", False):
+            return super().addObjects(doc)
+        state = self.state[doc]
+        # the first subset: a placeholder the joiner replaces by the shared copy
+        internal = self.getSubsetInternalName(0, doc)[1:]
+        placeholder = doc.Reference(PDFString(f"kaartgen-shared font {self.face.name.decode('latin-1')}"),
+                                    f"KaartgenShared.{internal}")
+        doc.idToObject["BasicFonts"].dict[internal] = placeholder
+        _add_later_subsets(self, doc, state)
+
+
+def _add_later_subsets(font: TTFont, doc, state) -> None:
+    """reportlab's TTFont.addObjects for subsets 1 and up only (subset 0 is shared)."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import SUBSETN, makeToUnicodeCMap
+
+    state.frozen = 1
+    for n, subset in enumerate(state.subsets):
+        if n == 0:
+            continue
+        internal = font.getSubsetInternalName(n, doc)[1:]
+        base = (b"".join((SUBSETN(n), b"+", font.face.name, font.face.subfontNameX))).decode("pdfdoc")
+        pdf_font = pdfdoc.PDFTrueTypeFont()
+        pdf_font.__Comment__ = "Font %s subset %d" % (font.fontName, n)
+        pdf_font.Name = internal
+        pdf_font.BaseFont = base
+        pdf_font.FirstChar = 0
+        pdf_font.LastChar = len(subset) - 1
+        pdf_font.Widths = pdfdoc.PDFArray(list(map(font.face.getCharWidth, subset)))
+        cmap = pdfdoc.PDFStream()
+        cmap.content = makeToUnicodeCMap(base, subset)
+        if doc.compression:
+            cmap.filters = [pdfdoc.PDFZCompress]
+        pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
+        pdf_font.FontDescriptor = font.face.addSubsetObjects(doc, base, subset)
+        doc.Reference(pdf_font, internal)
+        doc.idToObject["BasicFonts"].dict[internal] = pdf_font
+    del font.state[doc]
+
+
 class Fonts:
     """Registers the theme's fonts with reportlab and turns plain text into safe Paragraph markup."""
 
@@ -194,6 +296,8 @@ class Fonts:
 
     def name(self, family: str, weight: str) -> str:
         """The reportlab name of a primary font, registering it on first use."""
+        if family == self.theme.fallback:  # a style set in the fallback family: the one fallback font
+            return self._fallback_name(weight)
         key = (family, weight)
         if key not in self._registered:
             spec: FontFile = getattr(self.theme.fonts[family], weight)
@@ -202,7 +306,7 @@ class Fonts:
             if reg not in pdfmetrics.getRegisteredFontNames():
                 source = (_static_instance(path, tuple(sorted(spec.axes.items())), self._ranges(), reg)
                           if spec.axes else _completed(path, reg))
-                pdfmetrics.registerFont(TTFont(reg, io.BytesIO(source)))
+                pdfmetrics.registerFont(SharedTTFont(reg, io.BytesIO(source)))
             self._registered[key] = reg
         return self._registered[key]
 
@@ -242,13 +346,19 @@ class Fonts:
     def _fallback_name(self, weight: str) -> str:
         reg, data = self._fallback(weight)
         if reg not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(reg, io.BytesIO(data)))
+            pdfmetrics.registerFont(SharedTTFont(reg, io.BytesIO(data)))
         return reg
 
     def typing(self) -> bytes:
         """The font a fillable PDF's fields show typed text in: the regular fallback, the one font
         cut to every declared script, embedded whole because nobody knows what a client will type."""
         return self._fallback("regular")[1]
+
+    def all_names(self) -> list[str]:
+        """Every font a pack may use: each style's font and both fallbacks, registered."""
+        names = {self.name(s.font, s.weight) for s in self.theme.styles.values()}
+        names |= {self._fallback_name(weight) for weight in ("regular", "bold")}
+        return sorted(names)
 
     def _drawable(self, char: str, style: Style) -> bool:
         return self.covers(style.font, style.weight, char) or self.covers(self.theme.fallback, style.weight, char)

@@ -14,7 +14,6 @@ from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Ru
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.fields import for_typing
-from kaartgen.render.marks import InsertMark, draw_mark
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
 
@@ -153,7 +152,5 @@ def _draw_item(c: Canvas, item: Item, colour) -> None:
         c.setLineWidth(item.width)
         r = item.rect
         c.roundRect(r.x, r.y, r.w, r.h, item.radius, stroke=1, fill=0)
-    elif isinstance(item, InsertMark):
-        draw_mark(c, item, colour("mark"), colour("paper"))
     elif isinstance(item, (Fill, Field)):
         pass  # fills are drawn under the clip above; fields exist only in digital formats

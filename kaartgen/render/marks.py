@@ -35,15 +35,13 @@ def modules(value: str) -> list[list[int]]:
     return symbol.encode()
 
 
-def draw_mark(c, mark: InsertMark, dark, light) -> None:
+def _rects(mark: InsertMark) -> tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]:
+    """The quiet zone, and one rectangle per run of dark modules (not one per module: a small file)."""
     matrix = modules(mark.value)
     size = len(matrix) * MODULE
     x0, y0 = mark.cx - size / 2, mark.cy - size / 2
-    c.saveState()
-    c.setFillColor(light)
-    c.rect(x0 - 2 * MODULE, y0 - 2 * MODULE, size + 4 * MODULE, size + 4 * MODULE, stroke=0, fill=1)  # quiet zone
-    c.setFillColor(dark)
-    path = c.beginPath()
+    quiet = (x0 - 2 * MODULE, y0 - 2 * MODULE, size + 4 * MODULE, size + 4 * MODULE)
+    runs = []
     for y, row in enumerate(matrix):
         x = 0
         while x < len(row):
@@ -51,8 +49,24 @@ def draw_mark(c, mark: InsertMark, dark, light) -> None:
                 start = x
                 while x < len(row) and row[x]:
                     x += 1
-                path.rect(x0 + start * MODULE, y0 + y * MODULE, (x - start) * MODULE, MODULE)
+                runs.append((x0 + start * MODULE, y0 + y * MODULE, (x - start) * MODULE, MODULE))
             else:
                 x += 1
-    c.drawPath(path, stroke=0, fill=1)
-    c.restoreState()
+    return quiet, runs
+
+
+def mark_operators(mark: InsertMark, dark: tuple[float, ...], light: tuple[float, ...]) -> bytes:
+    """The mark as a content stream of its own (CMYK fractions), drawn over a page that is already
+    made: the print run adds it to each pack's first page of a sheet."""
+
+    def number(v: float) -> str:
+        return f"{v:.3f}".rstrip("0").rstrip(".") or "0"
+
+    def rect(r) -> str:
+        return " ".join(map(number, r)) + " re"
+
+    quiet, runs = _rects(mark)
+    ops = ["q", " ".join(map(number, light)) + " k", rect(quiet) + " f", " ".join(map(number, dark)) + " k"]
+    ops += [rect(r) for r in runs]
+    ops += ["f", "Q"]
+    return "\n".join(ops).encode("ascii")

@@ -11,6 +11,7 @@ import io
 import zlib
 
 from reportlab.lib.colors import CMYKColor
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -46,9 +47,15 @@ def colour_lookup(theme: Theme):
 
 class PdfDoc:
     """One PDF being written. Sides listed as `shared` become form XObjects, drawn once and placed
-    by reference wherever they recur, so a print run of many packs stores each common card once."""
+    by reference wherever they recur, so a print run of many packs stores each common card once.
 
-    def __init__(self, title: str, subject: str, fonts: Fonts, keywords: str = ""):
+    A batch draws each edition's shared sides once, in a `library` document, and each client's
+    pages in a `part` document that names those forms by `keys` (and the first subset of each font,
+    see SharedTTFont) through placeholders; render/pdfjoin.py joins the two into a pack's file and
+    into the print run, each shared object written once."""
+
+    def __init__(self, title: str, subject: str, fonts: Fonts, keywords: str = "", share: str | None = None,
+                 keys: dict[int, str] | None = None):
         # `title` and `subject` describe the set, never a client. The canvas starts in the cards'
         # body font: reportlab's default (Helvetica) would otherwise be referenced, unembedded.
         self._buffer = io.BytesIO()
@@ -68,6 +75,10 @@ class PdfDoc:
         self._xobjects = PDFDictionary({})
         self._xobjects_ref = self.c._doc.Reference(self._xobjects, "KaartgenXObjects")
         self.c._setXObjects = self._set_xobjects
+        self.share, self.keys = share, keys or {}
+        if share is not None:  # "library" or "part"
+            self.c._doc.kaartgen_shared = True
+            self.c._doc.kaartgen_part = share == "part"
 
     def _set_xobjects(self, thing) -> None:
         names = self.c._formsinuse
@@ -81,8 +92,12 @@ class PdfDoc:
 
     def _form(self, side: SideLayout, theme: Theme, fmt: Format, colour) -> str:
         key = id(side)
+        if key not in self._forms and self.share == "part":  # drawn in the library: a placeholder here
+            name = self.keys[key]
+            self.c._doc.Reference(PDFString(f"kaartgen-shared form {name}"), xObjectName(name))
+            self._forms[key] = name
         if key not in self._forms:
-            name = f"side{len(self._forms)}"
+            name = self.keys.get(key, f"side{len(self._forms)}")
             run_on = mm(20)
             card = theme.card
             self.c.beginForm(name, -run_on, -run_on, card.width + run_on, card.height + run_on)
@@ -167,6 +182,22 @@ class PdfDoc:
     def finish(self) -> bytes:
         self.c.save()
         return self._buffer.getvalue()
+
+
+def render_library(sides: list[tuple[str, SideLayout]], font_names: list[str], theme: Theme, fmt: Format,
+                   fonts: Fonts) -> bytes:
+    """An edition's library document: each shared side as a form named by its key, and the shared
+    first subset of every font a pack may use, on one page that only exists to hold them."""
+    doc = PdfDoc("", "library", fonts, share="library", keys={id(side): key for key, side in sides})
+    c = doc.c
+    for name in font_names:  # embedded even when no shared side uses them: a pack may
+        pdfmetrics.getFont(name).getSubsetInternalName(0, c._doc)
+    colour = colour_lookup(theme)
+    c.setPageSize((theme.card.width, theme.card.height))
+    for _, side in sides:
+        c.doForm(doc._form(side, theme, fmt, colour))
+    c.showPage()
+    return doc.finish()
 
 
 def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, fonts: Fonts,

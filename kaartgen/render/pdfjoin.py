@@ -10,9 +10,10 @@ xref table, direct stream lengths, no object streams); anything else is refused.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from array import array
-from pathlib import Path
+from dataclasses import dataclass
 from typing import BinaryIO
 
 _REF = re.compile(rb"(\d+) 0 R\b")
@@ -23,12 +24,79 @@ _OUTLINES = re.compile(rb"/Outlines (\d+) 0 R")
 _KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
 _PDF_STRING = re.compile(rb"[()\\]")
 
+_PLACEHOLDER = re.compile(rb"\(kaartgen-shared ((?:form|font) [^()\\]+)\)")
+_CONTENTS = re.compile(rb"/Contents (\d+ 0 R)")
+_BASEFONT0 = re.compile(rb"/BaseFont /AAAAAA\+(\S+)")
+_FORM_ENTRY = re.compile(rb"/FormXob\.(\S+) (\d+) 0 R")
+_TYPE_PAGE = re.compile(rb"/Type /Page\b(?!s)")
+
 PAGES, CATALOG, INFO = 1, 2, 3  # numbers of the joined file's own objects
 CHUNK = 8192  # pages or xref rows written at a time
 
 
 def _text(value: str) -> bytes:
     return b"(" + _PDF_STRING.sub(lambda m: b"\\" + m.group(0), value.encode("latin-1", "replace")) + b")"
+
+
+@dataclass
+class Parsed:
+    objects: dict[int, bytes]  # number -> body between "obj" and "endobj"
+    pages: int  # the page tree's number
+    structural: set[int]  # catalog, page tree, info, outlines: the joined file writes its own
+
+
+def _parse(pdf: bytes) -> Parsed:
+    """The objects of a PDF as reportlab writes it (classic xref table, no object streams)."""
+    try:
+        xref = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
+        lines = pdf[xref:pdf.index(b"trailer", xref)].split(b"\n")
+        count = int(lines[1].split()[1])
+        offsets = {i: int(lines[2 + i][:10]) for i in range(1, count) if lines[2 + i][17:18] == b"n"}
+        trailer = pdf[pdf.index(b"trailer", xref):]
+        root = int(_ROOT.search(trailer).group(1))
+    except (IndexError, ValueError, AttributeError):
+        raise ValueError("not a PDF as reportlab writes it (classic xref table expected)") from None
+    ends = sorted(offsets.values()) + [xref]
+    end_of = {start: ends[i + 1] for i, start in enumerate(ends[:-1])}
+    objects = {}
+    for number, start in offsets.items():
+        data = pdf[start:end_of[start]]
+        data = data[data.index(b"obj") + 3:]
+        objects[number] = data[:data.rindex(b"endobj")].strip(b"\r\n")
+    catalog = objects[root]
+    pages = int(_PAGES.search(catalog).group(1))
+    structural = {root, pages}
+    info = _INFO.search(trailer)
+    if info:
+        structural.add(int(info.group(1)))
+    outlines = _OUTLINES.search(catalog)
+    if outlines:
+        structural.add(int(outlines.group(1)))
+    return Parsed(objects, pages, structural)
+
+
+class SharedObjects:
+    """What every pack of one edition shares, parsed once from the edition's library document:
+    the generic card sides as forms and the first subset of every font, with the names pack parts
+    use for them ("form <key>", "font <face>"). The library's own pages are left out."""
+
+    def __init__(self, pdf: bytes):
+        parsed = _parse(pdf)
+        pages = {n for n, data in parsed.objects.items() if _TYPE_PAGE.search(data.split(b">>\nstream")[0])}
+        keep = sorted(n for n in parsed.objects if n not in parsed.structural and n not in pages)
+        self.bodies = [(n, parsed.objects[n]) for n in keep]
+        self.names: dict[str, int] = {}
+        for n, data in self.bodies:
+            head = data.split(b">>\nstream")[0]
+            for key, ref in _FORM_ENTRY.findall(head):
+                self.names[f"form {key.decode('latin-1')}"] = int(ref)
+            if b"/Type /Font" in head:
+                face = _BASEFONT0.search(head)
+                if face:
+                    self.names[f"font {face.group(1).decode('latin-1')}"] = n
+        kept = set(keep)
+        if not all(number in kept for number in self.names.values()):
+            raise ValueError("the library's shared objects are incomplete")
 
 
 class PdfJoiner:
@@ -56,55 +124,67 @@ class PdfJoiner:
             self.offsets[number] = self.out.tell()
         self._write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
 
-    def add(self, pdf: bytes) -> None:
-        try:
-            xref = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
-            lines = pdf[xref:pdf.index(b"trailer", xref)].split(b"\n")
-            count = int(lines[1].split()[1])
-            offsets = {i: int(lines[2 + i][:10]) for i in range(1, count) if lines[2 + i][17:18] == b"n"}
-            trailer = pdf[pdf.index(b"trailer", xref):]
-            root = int(_ROOT.search(trailer).group(1))
-        except (IndexError, ValueError, AttributeError):
-            raise ValueError("not a PDF as reportlab writes it (classic xref table expected)") from None
-        ends = sorted(offsets.values()) + [xref]
-        end_of = {start: ends[i + 1] for i, start in enumerate(ends[:-1])}
+    def add_library(self, library: "SharedObjects") -> dict[str, int]:
+        """Write `library`'s objects (once per file); returns its names -> their numbers here."""
+        mapping = {}
+        for number, _ in library.bodies:
+            mapping[number] = self.next
+            self.next += 1
 
-        def body(number: int) -> bytes:
-            start = offsets[number]
-            data = pdf[start:end_of[start]]
-            data = data[data.index(b"obj") + 3:]
-            return data[:data.rindex(b"endobj")].strip(b"\r\n")
+        def renumber(data: bytes) -> bytes:
+            return _REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))], data)
 
-        catalog = body(root)
-        pages = int(_PAGES.search(catalog).group(1))
-        skip = {root, pages}
-        info = _INFO.search(trailer)
-        if info:
-            skip.add(int(info.group(1)))
-        outlines = _OUTLINES.search(catalog)
-        if outlines:
-            skip.add(int(outlines.group(1)))
+        for number, data in library.bodies:
+            split = data.find(b">>\nstream")
+            self._object(mapping[number], renumber(data[:split]) + data[split:] if split >= 0 else renumber(data))
+        return {name: mapping[number] for name, number in library.names.items()}
+
+    def add(self, pdf: bytes, shared: dict[str, int] | None = None, overlays: list[bytes | None] | None = None) -> None:
+        """Append a part's pages. Its placeholders of shared objects point at `shared` (from
+        add_library); `overlays[i]`, when given, is drawn over its page i (inserter marks)."""
+        parsed = _parse(pdf)
+        objects, pages = parsed.objects, parsed.pages
+        skip = parsed.structural
         mapping = {pages: PAGES}
-        for number in sorted(offsets):
-            if number not in skip:
-                mapping[number] = self.next
+        for number, data in sorted(objects.items()):
+            if number in skip:
+                continue
+            placeholder = _PLACEHOLDER.fullmatch(data)
+            if placeholder:
+                name = placeholder.group(1).decode("latin-1")
+                if shared is None or name not in shared:
+                    raise ValueError(f"the part needs the shared object '{name}', which was not written")
+                mapping[number] = shared[name]
+                skip.add(number)
+                continue
+            mapping[number] = self.next
+            self.next += 1
+        kids = [int(n) for n in _REF.findall(_KIDS.search(objects[pages]).group(1))]
+        extra = {}
+        for i, kid in enumerate(kids):
+            if overlays and i < len(overlays) and overlays[i]:
+                extra[kid] = self.next
                 self.next += 1
 
         def renumber(data: bytes) -> bytes:
             return _REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))], data)
 
-        for number in sorted(offsets):
+        for number, data in sorted(objects.items()):
             if number in skip:
                 continue
-            data = body(number)
             split = data.find(b">>\nstream")  # a stream: rewrite its dictionary only, never its data
             if split >= 0:
                 data = renumber(data[:split]) + data[split:]
             else:
                 data = renumber(data)
+                if number in extra:  # the page draws its own content, then the overlay
+                    data = _CONTENTS.sub(lambda m: b"/Contents [ %s %d 0 R ]" % (m.group(1), extra[number]), data, 1)
             self._object(mapping[number], data)
-        kids = _KIDS.search(body(pages)).group(1)
-        self.kids.extend(mapping[int(n)] for n in _REF.findall(kids))
+        for i, kid in enumerate(kids):
+            if kid in extra:
+                stream = overlays[i]
+                self._object(extra[kid], b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        self.kids.extend(mapping[k] for k in kids)
 
     def close(self) -> None:
         """Write the page tree, catalog, info and xref, in chunks: a print run of 50,000 packs has
@@ -127,16 +207,11 @@ class PdfJoiner:
         self.out.write(b"startxref\n%d\n%%%%EOF\n" % start)
 
 
-def join_to(path: Path, parts, info: dict[str, str]) -> int:
-    """Write the parts (an iterable of PDF bytes) as one PDF at `path`; returns its size."""
-    try:
-        with open(path, "wb") as f:
-            joiner = PdfJoiner(f, info)
-            for part in parts:
-                joiner.add(part)
-            joiner.close()
-            return f.tell()
-    except OSError as exc:
-        if exc.filename is None:
-            exc.filename = str(path)  # write() does not say where; the message names the folder
-        raise
+def assemble(library: SharedObjects, part: bytes, info: dict[str, str]) -> bytes:
+    """One pack as a PDF of its own: the edition's shared objects, then the part."""
+    buffer = io.BytesIO()
+    joiner = PdfJoiner(buffer, info)
+    joiner.add(part, joiner.add_library(library))
+    joiner.close()
+    return buffer.getvalue()
+
