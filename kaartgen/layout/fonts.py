@@ -200,33 +200,42 @@ class SharedTTFont(TTFont):
     Documents that do not share are written exactly as reportlab writes them."""
 
     def _seed(self, doc) -> None:
+        """Give a sharing document the seeded state (a copy: the document adds its own codes to it)."""
         if not getattr(doc, "kaartgen_shared", False) or doc in self.state:
             return
-        TTFont.splitString(self, "", doc)
-        state = self.state[doc]
-        chars = self.face.charToGlyph
-        for code in SHARED_ORDER:  # one at a time, until the first subset is full
-            if state.nextCode >= SUBSET_SIZE:
-                break
-            if code in chars and code not in state.assignments:
-                TTFont.splitString(self, chr(code), doc)
-        if state.nextCode < 32:  # reportlab fills codes 1-31, then goes on at 128
-            state.nextCode = 128
-        while state.nextCode < SUBSET_SIZE:
-            state.subsets[0].append(0)  # unused codes: .notdef
-            state.nextCode += 1
+        seeded = self._seeded()
+        state = TTFont.State(self._asciiReadable, self)
+        state.assignments = dict(seeded.assignments)
+        state.subsets = [list(subset) for subset in seeded.subsets]
+        state.nextCode = seeded.nextCode
+        self.state[doc] = state
+
+    def _seeded(self):
+        """The state of a sharing document before it draws anything, worked out once per font."""
+        if getattr(self, "_kg_seeded", None) is None:
+            class Probe:  # a stand-in document; only its identity matters
+                pass
+
+            probe = Probe()
+            TTFont.splitString(self, "", probe)
+            state = self.state[probe]
+            chars = self.face.charToGlyph
+            for code in SHARED_ORDER:  # one at a time, until the first subset is full
+                if state.nextCode >= SUBSET_SIZE:
+                    break
+                if code in chars and code not in state.assignments:
+                    TTFont.splitString(self, chr(code), probe)
+            if state.nextCode < 32:  # reportlab fills codes 1-31, then goes on at 128
+                state.nextCode = 128
+            while state.nextCode < SUBSET_SIZE:
+                state.subsets[0].append(0)  # unused codes: .notdef
+                state.nextCode += 1
+            self._kg_seeded = self.state.pop(probe)
+        return self._kg_seeded
 
     def shared_subset(self) -> list[int]:
         """The first subset as every sharing document has it."""
-        if not hasattr(self, "_shared_subset"):
-            class Probe:  # a stand-in document; only its identity matters
-                kaartgen_shared = True
-
-            probe = Probe()
-            self._seed(probe)
-            self._shared_subset = list(self.state[probe].subsets[0])
-            del self.state[probe]
-        return self._shared_subset
+        return list(self._seeded().subsets[0])
 
     def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (reportlab's name)
         self._seed(doc)
