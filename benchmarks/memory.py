@@ -5,7 +5,8 @@ Run: .venv/bin/python benchmarks/memory.py [--sizes 1000,10000,50000] [--jobs 2]
 For each size it generates fictional clients (benchmarks/batch.py's generator), runs a whole batch
 in a fresh process and samples, ten times a second, the resident memory of the main process and of
 the main process plus its workers (from /proc, Linux). It prints the peaks, and the ratio of each
-size's peak to the smallest size's: the target is at most 1.5 for 50,000 against 1,000.
+size's peak to the smallest size's. Flat means: nothing kept per client once the list is read; the
+only growth is about 230 bytes a client while it is read (sort keys, the check for ids used twice).
 """
 
 from __future__ import annotations

@@ -47,6 +47,14 @@ def batch(clients: Path, out: Path, *extra: str):
     return run("batch", str(clients), "--out", str(out), "--date", "2026-11-23", "--jobs", "1", *extra)
 
 
+def two_editions(path: Path, prefix: str, n: int) -> Path:
+    """`n` clients, Dutch and English in turn, ids `<prefix>0`, `<prefix>1`, ..."""
+    rows = ["id,name,street,postcode,city,language"] + [
+        f"{prefix}{i},Klant {i},Weg {i},{1000 + i} AB,Zwolle,{'en' if i % 2 else 'nl'}" for i in range(n)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
@@ -184,10 +192,7 @@ def test_print_run_joined_from_many_parts_reads_cleanly(tmp_path):
     """Six packs of two editions, each a part joined to its edition's shared objects: one clean file."""
     import warnings
 
-    clients = tmp_path / "c.csv"
-    rows = ["id,name,street,postcode,city,language"] + [f"J{i},Klant {i},Weg {i},{1000 + i} AB,Zwolle,{'en' if i % 2 else 'nl'}"
-                                                        for i in range(6)]
-    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    clients = two_editions(tmp_path / "c.csv", "J", 6)
     out = tmp_path / "out"
     assert batch(clients, out).exit_code == 0
     with warnings.catch_warnings():
@@ -221,10 +226,7 @@ def _form_streams(reader: PdfReader) -> dict[int, bytes]:
 def test_shared_cards_are_stored_once_and_reused_byte_for_byte(tmp_path):
     """Generic cards are drawn once per edition: the print run holds one copy for all packs of an
     edition, and every client's own file holds exactly those bytes."""
-    clients = tmp_path / "c.csv"
-    rows = ["id,name,street,postcode,city,language"] + [f"S{i},Klant {i},Weg {i},{1000 + i} AB,Zwolle,{'en' if i % 2 else 'nl'}"
-                                                        for i in range(6)]
-    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    clients = two_editions(tmp_path / "c.csv", "S", 6)
     out = tmp_path / "out"
     assert batch(clients, out).exit_code == 0
     run_forms = _form_streams(PdfReader(out / "print-run.pdf"))
@@ -255,3 +257,31 @@ def test_each_client_is_laid_out_once(tmp_path, monkeypatch):
                        encoding="utf-8")
     assert batch(clients, tmp_path / "out", "--insert-marks").exit_code == 0
     assert sorted(calls) == ["L0", "L1", "L2", "L3"]
+
+
+def test_print_run_spilled_to_disk_is_the_same_file(tmp_path, monkeypatch):
+    """A long run keeps its page list and cross-reference in files, a chunk at a time; the file
+    joined that way is the one joined in memory, byte for byte."""
+    from kaartgen.render import pdfjoin
+
+    clients = two_editions(tmp_path / "c.csv", "D", 5)
+    assert batch(clients, tmp_path / "memory").exit_code == 0
+    monkeypatch.setattr(pdfjoin, "CHUNK", 2)  # spills every 16 numbers: many times a pack
+    assert batch(clients, tmp_path / "spilled").exit_code == 0
+    for name in ("print-run.pdf", "manifest.csv", "D3.pdf"):
+        assert (tmp_path / "spilled" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes()
+    assert len(PdfReader(tmp_path / "spilled" / "print-run.pdf", strict=True).pages) == 40
+
+
+def test_mailing_order_is_postcode_then_id(tmp_path):
+    """The clients wait on disk in read order and come back sorted as (postcode, id): a shorter
+    postcode before a longer one it begins with, upper case before lower case."""
+    rows = [("b2", "1000", "België"), ("Z9", "10115", "Duitsland"), ("a1", "1011", "Duitsland"),
+            ("a2", "1000", "België"), ("B1", "1000", "België"), ("c3", "1234 AB", ""), ("A3", "1234 AB", "")]
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city,country\n"
+                       + "".join(f"{i},Klant {i},Weg 1,{p},Stad,{c}\n" for i, p, c in rows), encoding="utf-8")
+    assert batch(clients, tmp_path / "out").exit_code == 0
+    manifest = read_csv(tmp_path / "out" / "manifest.csv")
+    assert [m["id"] for m in manifest] == [i for _, i in sorted((p, i) for i, p, _ in rows)]
+    assert [m["sequence"] for m in manifest] == [str(n) for n in range(1, 8)]

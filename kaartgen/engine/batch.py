@@ -32,6 +32,7 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 from array import array
 from dataclasses import dataclass, field, fields
@@ -39,14 +40,14 @@ from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from kaartgen import __version__
 from kaartgen.engine.edition import Edition, Library
 from kaartgen.errors import KaartgenError, check_stop
 from kaartgen.layout.fonts import font_files
 from kaartgen.layout.imposition import Page
-from kaartgen.model.clients import SAFE_ID, Client, RowError, read_clients, row_warnings, validate
+from kaartgen.model.clients import SAFE_ID, Client, ClientList, RowError, read_clients, row_warnings, validated
 from kaartgen.model.loading import available_sets
 from kaartgen.render.atomic import remove_temporary, write_atomic
 from kaartgen.render.pdf import PdfDoc
@@ -203,18 +204,29 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _journal(out: Path) -> dict[str, tuple[str, str]]:
-    """id -> (sha256 of the file, sha256 of its inputs) of the packs recorded as finished: by the
-    manifest of the last finished run, then by the journal of an interrupted one, which is newer."""
-    done: dict[str, tuple[str, str]] = {}
+def _journal(out: Path) -> dict[str, bytes]:
+    """id -> sha256 of the file and sha256 of its inputs (64 bytes) of the packs recorded as
+    finished: by the manifest of the last finished run, then by the journal of an interrupted one,
+    which is newer. Read a row at a time; a row whose digests do not read gets zeros, which match
+    no pack, so that pack is made again."""
+    done: dict[str, bytes] = {}
     for name in (MANIFEST, JOURNAL):
         path = out / name
         if path.is_file():
-            for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
-                cid = row.get("id") or ""
-                if SAFE_ID.match(cid) and row.get("sha256"):  # never a path: the ids name files that may be removed
-                    done[cid] = (row["sha256"], row.get("inputs") or "")
+            with open(path, encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f):
+                    cid = row.get("id") or ""
+                    if SAFE_ID.match(cid) and row.get("sha256"):  # never a path: the ids name files that may be removed
+                        done[cid] = _digests(row["sha256"], row.get("inputs") or "")
     return done
+
+
+def _digests(sha: str, inputs: str) -> bytes:
+    try:
+        both = bytes.fromhex(sha + inputs)
+    except ValueError:
+        return bytes(64)
+    return both if len(both) == 64 else bytes(64)
 
 
 def input_key(setup: str, client: Client) -> str:
@@ -255,19 +267,18 @@ def _init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _make(task: tuple[Client, int]) -> tuple[int, tuple, str, bytes | None, list[float], RowError | None]:
+def _make(client: Client) -> tuple[str, tuple, str, bytes | None, list[float], RowError | None]:
     """Lay out and draw one client's pages, once, as a part (see Edition.client_part); returns its
-    mailing position, edition, inputs' sha256, part, page heights, or the row's error. The main
-    process joins the part into the client's file and into the print run."""
-    client, position = task
+    id, edition, inputs' sha256, part, page heights, or the row's error. The main process joins the
+    part into the client's file and into the print run."""
     edition = (client.language, client.variant, client.large_print)
     key = input_key(_maker.setup, client)
     try:
         part, heights = _maker.edition(*edition).client_part(client, _maker.letter_date)
     except KaartgenError as exc:
-        return position, edition, key, None, [], RowError(client.row, client.id, getattr(exc, "field", "content"),
-                                                          exc.message)
-    return position, edition, key, part, heights, None
+        return client.id, edition, key, None, [], RowError(client.row, client.id, getattr(exc, "field", "content"),
+                                                           exc.message)
+    return client.id, edition, key, part, heights, None
 
 
 # -- main side ------------------------------------------------------------------------------------
@@ -304,11 +315,23 @@ def _csv(rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _read(path: Path, library: Library, sheet: str | None) -> tuple[ClientList, Iterator[Client | list[RowError]]]:
+    """A client list opened (a missing column stops here), and its rows validated as they are read."""
+    listing = read_clients(path, sheet)
+    return listing, validated(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
+
+
 def check_list(path: Path, library: Library, sheet: str | None = None) -> tuple[list[Client], list[RowError], list[str]]:
     """A client list read and validated, before anything is rendered: the good rows as clients,
     every problem of every bad row, and the columns kaartgen does not use."""
-    listing = read_clients(path, sheet)
-    clients, errors = validate(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
+    listing, rows = _read(path, library, sheet)
+    clients: list[Client] = []
+    errors: list[RowError] = []
+    for item in rows:
+        if isinstance(item, Client):
+            clients.append(item)
+        else:
+            errors.extend(item)
     return clients, errors, listing.ignored_columns
 
 
@@ -337,18 +360,27 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     printed_format(options.format)
     global _maker
     _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date)
-    clients, errors, ignored = check_list(options.clients, maker.library, options.sheet)
-    warnings = row_warnings(clients, options.letter_date)
-    fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
-    identity = job_identity(options, fonts)
-    maker.job = identity["job"]
-    with _locked(options.out):
-        _claim(options.out, identity, options.resume, options.update)
-        try:
-            counts = _produce(options, maker, clients, errors, progress, setup_digest(identity))
-        finally:
-            remove_temporary(options.out, every=True)
-    return BatchResult(counts.kept + counts.made, errors, ignored, identity["job"], counts,
+    listing, rows = _read(options.clients, maker.library, options.sheet)
+    errors: list[RowError] = []
+    warnings: list[RowError] = []
+    with _Spilled(options.out) as order:  # every row is read and checked before the folder is touched
+        for item in rows:
+            if isinstance(item, Client):
+                order.add(item)
+                warnings += row_warnings([item], options.letter_date)
+            else:
+                errors += item
+        order.seal()
+        fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
+        identity = job_identity(options, fonts)
+        maker.job = identity["job"]
+        with _locked(options.out):
+            _claim(options.out, identity, options.resume, options.update)
+            try:
+                counts = _produce(options, maker, order, errors, progress, setup_digest(identity))
+            finally:
+                remove_temporary(options.out, every=True)
+    return BatchResult(counts.kept + counts.made, errors, listing.ignored_columns, identity["job"], counts,
                        options.resume or options.update, warnings)
 
 
@@ -378,7 +410,7 @@ class _locked:
             os.close(self.fd)
 
 
-def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], errors: list[RowError],
+def _produce(options: BatchOptions, maker: PackMaker, order: _Spilled, errors: list[RowError],
              progress: Callable[[int], Progress], setup: str) -> Counts:
     """Write every pack, the print run, the manifest and the error list; returns what was kept,
     made and removed.
@@ -386,19 +418,15 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     Each client's pages are laid out and drawn once, by a worker, as a part that names the
     edition's shared cards and fonts; this process joins the part to them into the client's file,
     and appends it to the print run, where the shared objects are written once per edition.
-    What is kept per client is a few bytes by mailing position, so memory stays flat."""
+    Nothing is kept per client in memory: the clients wait on disk, the manifest's rows and the
+    print run's cross-reference go to files without a name as they are made, so memory stays flat
+    however long the list is."""
     out = options.out
-    clients.sort(key=lambda c: (c.postcode, c.id))  # mailing order
-    ids = [c.id for c in clients]
-    editions = sorted({(c.language, c.variant, c.large_print) for c in clients})
-    order = _Spilled(out, clients)  # the clients wait on disk, not in memory, until their turn
-    clients.clear()  # the caller's list too: nothing else holds them now
     done = _journal(out) if options.resume or options.update else {}
     counts = Counts()
-    placed = Placed()
-    failed: dict[int, RowError] = {}
+    failed: list[RowError] = []
     maker.setup = setup
-    for key in editions:
+    for key in sorted(order.editions):
         try:
             edition = maker.edition(*key)
             edition.shared_keys  # laid out once here, inherited by forked workers
@@ -406,7 +434,8 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
             continue  # reported per client below
         if options.insert_marks:
             edition.mark_spots()  # a template without a mark position stops the job before any pack
-    bar = progress(len(ids))
+    _release_memory()  # what reading the list left behind, before the workers inherit it
+    bar = progress(len(order))
     journal = open(out / JOURNAL, "a", encoding="utf-8")
     if journal.tell() == 0:
         journal.write("id,sha256,inputs\n")
@@ -415,45 +444,44 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
     stopping = threading.Event()
 
     def tasks():
-        for i, client in enumerate(order):
+        for client in order:
             slots.acquire()  # a few tasks ahead of the joining, never the whole list
             if stopping.is_set():
                 return
-            yield client, i
+            yield client
 
     pool = None
-    if options.jobs > 1 and len(ids) > 1:
+    if options.jobs > 1 and len(order) > 1:
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=_init)
     merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
     info = {"Title": "", "Subject": "print run", "Creator": f"kaartgen {__version__}", "Producer": f"kaartgen {__version__}"}
+    rows = tempfile.TemporaryFile(dir=out)  # the manifest's rows, in mailing order; no name, gone on any exit
     try:
         results = pool.imap(_make, tasks()) if pool is not None else map(_make, tasks())
         with open(merged_tmp, "wb") as run_file:
-            run = PdfJoiner(run_file, info)
+            run = PdfJoiner(run_file, info, spill=out)
             in_run: dict[tuple, dict[str, int]] = {}  # an edition's shared objects, once in the print run
             sequence = pages = 0
-            for i, key, inputs, part, heights, error in results:
+            for cid, key, inputs, part, heights, error in results:
                 slots.release()
                 check_stop()  # once a client: a stop that a library swallowed is honoured here
+                bar.step()
                 if part is None:
-                    failed[i] = error
-                    placed.skip()
-                    bar.step()
+                    failed.append(error)
                     continue
                 sequence += 1
                 edition = maker.edition(*key)
                 info["Title"] = info["Title"] or edition.card_set.info.title
                 pack = assemble(edition.library, part, {**info, "Subject": edition.card_set.info.title})
-                digest = hashlib.sha256(pack).digest()
-                cid, path = ids[i], out / f"{ids[i]}.pdf"
-                earlier = done.get(cid)
-                if (earlier is not None and earlier == (digest.hex(), inputs) and path.is_file()
-                        and _sha(path.read_bytes()) == earlier[0]):
+                digest = hashlib.sha256(pack).hexdigest()
+                path = out / f"{cid}.pdf"
+                earlier = done.pop(cid, None)  # what is left in `done` at the end has no pack any more
+                if earlier == _digests(digest, inputs) and path.is_file() and _sha(path.read_bytes()) == digest:
                     counts.kept += 1
                 else:
                     write_atomic(path, pack)
-                    journal.write(f"{cid},{digest.hex()},{inputs}\n")
+                    journal.write(f"{cid},{digest},{inputs}\n")
                     journal.flush()
                     os.fsync(journal.fileno())
                     counts.made += 1
@@ -462,9 +490,9 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
                 overlays = edition.mark_overlays(heights, sequence, maker.job or "-") if options.insert_marks else None
                 run.add(part, in_run[key], overlays)
                 step = 2 if edition.fmt.duplex is not None else 1
-                placed.add(pages + 1, sequence, len(heights), len(heights) // step, digest, bytes.fromhex(inputs))
+                rows.write(_csv([[cid, sequence, len(heights), len(heights) // step, pages + 1, pages + len(heights),
+                                  digest, inputs]]))
                 pages += len(heights)
-                bar.step()
                 if sequence % RELEASE_EVERY == 0:
                     _release_memory()
             run.close()
@@ -474,6 +502,22 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
         if pool is not None:
             pool.close()
             pool.join()
+
+        def manifest():  # copied from `rows` in chunks: a manifest of 50,000 rows is never held in memory
+            yield _csv([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
+            rows.seek(0)
+            while chunk := rows.read(1 << 20):
+                yield chunk
+
+        errors.extend(failed)
+        errors.sort(key=lambda e: e.row)
+        write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]))
+        if produced:
+            os.replace(merged_tmp, out / MERGED)
+        else:
+            merged_tmp.unlink(missing_ok=True)
+            (out / MERGED).unlink(missing_ok=True)
+        write_atomic(out / MANIFEST, manifest())
     except BaseException:
         stopping.set()  # the pool's feeder may wait for a slot: let it see the stop
         for _ in range(ahead + 1):
@@ -484,27 +528,8 @@ def _produce(options: BatchOptions, maker: PackMaker, clients: list[Client], err
         raise
     finally:
         journal.close()
-
-    good = [i for i in range(len(ids)) if i not in failed]
-
-    def manifest():  # written as it is made: a manifest of 50,000 rows is never held in memory
-        yield _csv([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
-        for i in good:
-            first, count = placed.first[i], placed.count[i]
-            yield _csv([[ids[i], placed.sequence[i], count, placed.sheets[i], first, first + count - 1,
-                         placed.digests[32 * i:32 * i + 32].hex(), placed.inputs[32 * i:32 * i + 32].hex()]])
-
-    errors.extend(failed[i] for i in sorted(failed))
-    errors.sort(key=lambda e: e.row)
-    write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]))
-    if produced:
-        os.replace(merged_tmp, out / MERGED)
-    else:
-        merged_tmp.unlink(missing_ok=True)
-        (out / MERGED).unlink(missing_ok=True)
-    write_atomic(out / MANIFEST, manifest())
-    kept = {ids[i] for i in good}
-    for cid in sorted(set(done) - kept):  # rows that left the list, or fail now: their old pack must not be mailed
+        rows.close()
+    for cid in sorted(done):  # rows that left the list, or fail now: their old pack must not be mailed
         path = out / f"{cid}.pdf"
         if path.is_file():
             path.unlink()
@@ -534,46 +559,47 @@ _libc = None
 RELEASE_EVERY = 400  # packs between handing freed memory back to the system
 
 
-@dataclass
-class Placed:
-    """Each pack's place in the print run, its sha256 and its inputs' sha256, by mailing position:
-    a few bytes a client, never objects."""
-
-    first: array = field(default_factory=lambda: array("L"))
-    sequence: array = field(default_factory=lambda: array("L"))
-    count: array = field(default_factory=lambda: array("H"))
-    sheets: array = field(default_factory=lambda: array("H"))
-    digests: bytearray = field(default_factory=bytearray)
-    inputs: bytearray = field(default_factory=bytearray)
-
-    def add(self, first: int, sequence: int, count: int, sheets: int, digest: bytes, inputs: bytes) -> None:
-        self.first.append(first)
-        self.sequence.append(sequence)
-        self.count.append(count)
-        self.sheets.append(sheets)
-        self.digests += digest
-        self.inputs += inputs
-
-    def skip(self) -> None:
-        """A row that failed: its position holds zeros."""
-        self.add(0, 0, 0, 0, bytes(32), bytes(32))
-
-
 class _Spilled:
-    """Clients in mailing order, pickled to a temporary file and read back one at a time.
+    """Clients put away on disk as they are read, and read back one at a time in mailing order.
 
     A mailing of 50,000 clients would otherwise hold every name and address in memory for the
-    whole run. The file holds addresses, so it is a hidden temporary file of the job's folder,
-    removed on every way out like the others."""
+    whole run. While the list is read, each client has a sort key in memory: postcode, id and the
+    client's place in the file, as one bytes object (UTF-8 sorts as the strings do, and a NUL, which
+    no valid value holds, ends each part, so "1234 AB" still sorts before "1234 ABC"). `seal` sorts
+    them and keeps only the places, 8 bytes a client in one array. The file has no name, so the
+    system removes it on every way out, a kill included; it lies in or next to the output folder,
+    on that disk."""
 
-    def __init__(self, out: Path, clients: list[Client]):
-        self.path = out / f".clients.{os.getpid()}.tmp"
-        self.count = len(clients)
-        with open(self.path, "wb") as f:
-            for client in clients:
-                pickle.dump(client, f, protocol=pickle.HIGHEST_PROTOCOL)
+    def __init__(self, out: Path):
+        near = next(p for p in (out, *out.parents) if p.is_dir())
+        self.file = tempfile.TemporaryFile(dir=near)
+        self.keys: list[bytes] = []
+        self.places = array("Q")
+        self.editions: set[tuple[str, str, bool]] = set()
 
-    def __iter__(self):
-        with open(self.path, "rb") as f:
-            for _ in range(self.count):
-                yield pickle.load(f)
+    def __enter__(self) -> "_Spilled":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+    def add(self, client: Client) -> None:
+        offset = self.file.tell()
+        pickle.dump(client, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.keys.append(b"%s\0%s\0%s" % (client.postcode.encode(), client.id.encode(), offset.to_bytes(8, "big")))
+        self.editions.add((client.language, client.variant, client.large_print))
+
+    def seal(self) -> None:
+        """Put the clients in mailing order. The keys go, and with them most of the memory that
+        reading the list took, before the workers are forked from this process."""
+        self.keys.sort()
+        self.places = array("Q", (int.from_bytes(key[-8:], "big") for key in self.keys))
+        self.keys = []
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __iter__(self) -> Iterator[Client]:
+        for place in self.places:
+            self.file.seek(place)
+            yield pickle.load(self.file)

@@ -352,15 +352,29 @@ def _is_reserved(cid: str, reserved: frozenset[str]) -> bool:
 
 def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
              unprintable: Callable[[str], list[str]] | None = None) -> tuple[list[Client], list[RowError]]:
-    """Clients from the good rows, and every problem of every bad row.
-
-    Wholly empty rows (Excel leaves `;;;;` at the end of a sheet) are skipped. `reserved` are
-    names of kaartgen's own files that an id may not take; `unprintable` returns the characters of
-    a value that the templates' fonts cannot print.
-    """
+    """Clients from the good rows, and every problem of every bad row (see `validated`)."""
     clients: list[Client] = []
     errors: list[RowError] = []
-    seen: dict[str, tuple[int, str]] = {}  # lower-case id -> (row, id)
+    for item in validated(rows, known_sets, reserved, unprintable):
+        if isinstance(item, Client):
+            clients.append(item)
+        else:
+            errors.extend(item)
+    return clients, errors
+
+
+def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
+              unprintable: Callable[[str], list[str]] | None = None) -> Iterator[Client | list[RowError]]:
+    """Each row in turn as a client, or as the list of its problems.
+
+    One at a time, so that a batch can put each client away on disk as it is read: what stays in
+    memory is one entry a client for finding ids used twice. Wholly empty rows (Excel leaves
+    `;;;;` at the end of a sheet) are skipped. `reserved` are names of kaartgen's own files that
+    an id may not take; `unprintable` returns the characters of a value that the templates' fonts
+    cannot print.
+    """
+    # lower-case id -> its row, or (row, id) when the id is not all lower case
+    seen: dict[str, int | tuple[int, str]] = {}
     moments: dict[str, datetime] = {}  # one object for each appointment time written
     languages = {s.split("/")[0] for s in known_sets}
     for row in rows:
@@ -389,11 +403,13 @@ def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str]
         elif _is_reserved(cid, reserved):
             fail("id", "id is a name kaartgen or Windows uses for its own files; choose another id")
         elif cid.lower() in seen:
-            first_row, first_id = seen[cid.lower()]
+            first = seen[cid.lower()]
+            first_row, first_id = first if isinstance(first, tuple) else (first, cid.lower())
             same = "is used twice" if first_id == cid else "differs only in upper/lower case from the id"
             fail("id", f"id {same} on row {first_row}; ids must be unique, also ignoring case")
         else:
-            seen[cid.lower()] = (row.number, cid)
+            low = cid.lower()
+            seen[cid if low == cid else low] = row.number if low == cid else (row.number, cid)
         for key in REQUIRED[1:]:
             if not raw.get(key) and key not in bad_text:
                 fail(key, f"{key} is empty; fill it in")
@@ -428,10 +444,10 @@ def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str]
             fail("large_print", "write yes or no (or ja/nee, 1/0)")
         if problems:
             shown = cid if SAFE_ID.match(cid) and not _is_reserved(cid, reserved) else ""
-            errors.extend(RowError(row.number, shown, field, reason) for field, reason in problems)
+            yield [RowError(row.number, shown, field, reason) for field, reason in problems]
             continue
         shared = sys.intern  # values many clients share are stored once: memory stays flat with the list
-        clients.append(Client(
+        yield Client(
             row=row.number, id=cid, name=raw["name"], street=raw["street"], postcode=postcode,
             city=shared(raw["city"]), country=shared(country) if country else None,
             professional=shared(raw["professional"]) if raw.get("professional") else None,
@@ -439,8 +455,7 @@ def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str]
             location=shared(raw["location"]) if raw.get("location") else None,
             language=shared(language), variant=shared(variant), large_print=large in TRUE,
             role=shared(raw["role"]) if raw.get("role") else None,
-        ))
-    return clients, errors
+        )
 
 
 def sample_client(cs) -> Client:

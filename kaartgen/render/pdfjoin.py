@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import tempfile
 from array import array
 from dataclasses import dataclass
-from typing import BinaryIO
+from pathlib import Path
+from typing import BinaryIO, Iterator
 
 _REF = re.compile(rb"(\d+) 0 R\b")
 _ROOT = re.compile(rb"/Root (\d+) 0 R")
@@ -99,16 +101,56 @@ class SharedObjects:
             raise ValueError("the library's shared objects are incomplete")
 
 
-class PdfJoiner:
-    """Appends parts to an open binary file; `close()` writes the page tree, catalog and xref."""
+class _Numbers:
+    """A growing list of numbers, in an array; given a folder, moved a chunk at a time to a file
+    without a name there: a print run of 100,000 packs has 800,000 pages and millions of objects,
+    and memory must not grow with the list."""
 
-    def __init__(self, out: BinaryIO, info: dict[str, str]):
+    def __init__(self, typecode: str, spill: Path | None):
+        self.typecode = typecode
+        self.buffer = array(typecode)
+        self.file = tempfile.TemporaryFile(dir=spill) if spill is not None else None
+        self.spilled = 0
+
+    def append(self, number: int) -> None:
+        self.buffer.append(number)
+        if self.file is not None and len(self.buffer) >= 8 * CHUNK:
+            self.buffer.tofile(self.file)
+            self.spilled += len(self.buffer)
+            self.buffer = array(self.typecode)
+
+    def __len__(self) -> int:
+        return self.spilled + len(self.buffer)
+
+    def chunks(self) -> Iterator[array]:
+        """The numbers in order, CHUNK at a time."""
+        if self.file is not None:
+            self.file.seek(0)
+            for start in range(0, self.spilled, CHUNK):
+                chunk = array(self.typecode)
+                chunk.fromfile(self.file, min(CHUNK, self.spilled - start))
+                yield chunk
+        for start in range(0, len(self.buffer), CHUNK):
+            yield self.buffer[start:start + CHUNK]
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+class PdfJoiner:
+    """Appends parts to an open binary file; `close()` writes the page tree, catalog and xref.
+
+    Objects are written in increasing numbers after the joined file's own (page tree, catalog,
+    info), so their offsets are a list in that order; with `spill`, a folder, that list and the
+    page list wait in files there instead of memory."""
+
+    def __init__(self, out: BinaryIO, info: dict[str, str], spill: Path | None = None):
         self.out = out
         self.info = info
-        # One 8-byte number an object and 4 a page, not a dict entry: a print run of 50,000 packs
-        # has millions of objects, and memory must not grow with the list.
-        self.offsets = array("Q", [0] * (INFO + 1))
-        self.kids = array("L")
+        self.own = array("Q", [0] * (INFO + 1))  # offsets of the page tree, catalog and info
+        self.offsets = _Numbers("Q", spill)  # offsets of objects INFO + 1, INFO + 2, ...
+        self.kids = _Numbers("L", spill)
         self.next = INFO + 1
         self.digest = hashlib.md5()
         self._write(b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n")
@@ -118,10 +160,12 @@ class PdfJoiner:
         self.digest.update(data)
 
     def _object(self, number: int, body: bytes) -> None:
-        if number == len(self.offsets):
-            self.offsets.append(self.out.tell())  # objects of the parts come in increasing numbers
+        if number <= INFO:
+            self.own[number] = self.out.tell()
+        elif number == INFO + 1 + len(self.offsets):
+            self.offsets.append(self.out.tell())
         else:
-            self.offsets[number] = self.out.tell()
+            raise ValueError(f"object {number} written out of order")
         self._write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
 
     def add_library(self, library: "SharedObjects") -> dict[str, int]:
@@ -184,15 +228,16 @@ class PdfJoiner:
             if kid in extra:
                 stream = overlays[i]
                 self._object(extra[kid], b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-        self.kids.extend(mapping[k] for k in kids)
+        for kid in kids:
+            self.kids.append(mapping[kid])
 
     def close(self) -> None:
         """Write the page tree, catalog, info and xref, in chunks: a print run of 50,000 packs has
         400,000 pages and over a million objects, which must not be built up in memory at once."""
-        self.offsets[PAGES] = self.out.tell()
+        self.own[PAGES] = self.out.tell()
         self._write(b"%d 0 obj\n<< /Type /Pages /Count %d /Kids [ " % (PAGES, len(self.kids)))
-        for i in range(0, len(self.kids), CHUNK):
-            self._write(b"".join(b"%d 0 R " % k for k in self.kids[i:i + CHUNK]))
+        for chunk in self.kids.chunks():
+            self._write(b"".join(b"%d 0 R " % k for k in chunk))
         self._write(b"] >>\nendobj\n")
         self._object(CATALOG, b"<< /Type /Catalog /Pages %d 0 R >>" % PAGES)
         entries = b" ".join(b"/%s %s" % (k.encode("ascii"), _text(v)) for k, v in self.info.items())
@@ -200,11 +245,14 @@ class PdfJoiner:
         size = self.next
         start = self.out.tell()
         self.out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
-        for first in range(1, size, CHUNK):
-            self.out.write(b"".join(b"%010d 00000 n \n" % self.offsets[n] for n in range(first, min(first + CHUNK, size))))
+        self.out.write(b"".join(b"%010d 00000 n \n" % offset for offset in self.own[1:]))
+        for chunk in self.offsets.chunks():
+            self.out.write(b"".join(b"%010d 00000 n \n" % offset for offset in chunk))
         ident = self.digest.hexdigest().encode("ascii")
         self.out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\n" % (size, CATALOG, INFO, ident, ident))
         self.out.write(b"startxref\n%d\n%%%%EOF\n" % start)
+        self.offsets.close()
+        self.kids.close()
 
 
 def assemble(library: SharedObjects, part: bytes, info: dict[str, str]) -> bytes:
