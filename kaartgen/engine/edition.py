@@ -209,7 +209,8 @@ class Edition:
         info = self.card_set.info
         return render_pdf(pages, self.theme, self.fmt, info.title,
                           f"{info.language}/{info.variant}, {self.theme.card.name}, {self.fmt_name}", self.fonts,
-                          keywords=f"kaartgen {info.language}/{info.variant} {self.theme.card.name} {self.fmt_name}")
+                          keywords=f"kaartgen {info.language}/{info.variant} {self.theme.card.name} {self.fmt_name}",
+                          lang=info.language)
 
     def ticket(self, pdf: bytes, crop_marks: bool = False) -> tuple[str, dict, bytes]:
         """The print shop's job ticket of `pdf`, this edition's generic pack in a print-shop format:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph
 
-from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Rect, Rule, TextBox
+from kaartgen.layout.items import FORM, Circle, Field, Fill, Frame, Item, P, Polyline, Rect, Rule, Tag, TextBox
 from kaartgen.layout.stack import Piece
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.answers import answer_name, note_name, tick_name
@@ -25,6 +25,13 @@ from kaartgen.model.content import (
     WriteIn,
 )
 
+# Structure roles of a tagged PDF (render/tags.py): a card's first heading is H1, later ones H2;
+# boxes to tick and lettered or numbered options are lists, each option a list item whose field
+# (Form) and text (LBody) follow its label.
+_H1, _H2 = Tag(("H1",)), Tag(("H2",))
+_LI_FORM = ("L", "LI", "Form")
+_BODY = Tag(("L", "LI", "LBody"), 2)
+
 
 class Blocks:
     """The block builders of one card set, setting text with one typesetter."""
@@ -36,17 +43,19 @@ class Blocks:
         self.cs = card_set
         self.inner = self.theme.card.width - 2 * self.theme.card.margin
 
-    def piece(self, card: FillInCard, block: Block, loc: tuple, question: str) -> Piece | None:
+    def piece(self, card: FillInCard, block: Block, loc: tuple, question: str, title: bool = False) -> Piece | None:
         """The piece for one block of a fill-in card; None for a text that renders empty (e.g. no
         appointment given), which takes no space. `question` is the (unrendered) question the block
-        asks (model/answers.py `questions`): what a screen reader says for its fields."""
+        asks (model/answers.py `questions`): what a screen reader says for its fields. `title`: the
+        block is the card's first heading (H1 in a tagged PDF; later headings are H2)."""
         what = f"block {loc[-1] + 1} ({block.type}{' ' + repr(block.id) if hasattr(block, 'id') else ''})"
         if isinstance(block, (Heading, Text)):
             at = loc + ("screen",) if isinstance(block, Text) and self.screen and block.screen is not None else loc + ("text",)
             text = self.ts.render(block.for_screen(self.screen) if isinstance(block, Text) else block.text, at)
             if not text:
                 return None
-            return self.text_piece(text, getattr(self.theme.text_blocks, block.type), at, what)
+            tag = (_H1 if title else _H2) if isinstance(block, Heading) else P
+            return self.text_piece(text, getattr(self.theme.text_blocks, block.type), at, what, tag=tag)
         spoken = self.ts.render(question, loc)
         if isinstance(block, WriteIn):
             return self.write_in(answer_name(card, block), block.label, block.lines, loc, what, spoken)
@@ -62,12 +71,12 @@ class Blocks:
     # -- text ---------------------------------------------------------------------------------
 
     def text_piece(self, text: str, style_name: str, loc: tuple, what: str, width: float | None = None,
-                   domain: Domain | None = None) -> Piece:
+                   domain: Domain | None = None, tag: Tag = P) -> Piece:
         width = width or self.inner
         p, h = self.ts.para(text, style_name, width, loc, domain)
 
         def place(x: float, top: float, _: list[int]) -> list[Item]:
-            return [TextBox(x, top - h, width, h, p)]
+            return [TextBox(x, top - h, width, h, p, tag)]
 
         return Piece(h, place, what=what, loc=loc)
 
@@ -88,13 +97,14 @@ class Blocks:
 
     # -- answers ------------------------------------------------------------------------------
 
-    def lines(self, x: float, top: float, width: float, count: int, name: str, label: str = "") -> list[Item]:
+    def lines(self, x: float, top: float, width: float, count: int, name: str, label: str = "",
+              tag: Tag = FORM) -> list[Item]:
         """`count` ruled lines to write on, and the field that covers them in digital formats."""
         look = self.theme.write_in
         s = look.line_spacing
         items: list[Item] = [Rule(x, top - (i + 1) * s, x + width, top - (i + 1) * s, look.colour, look.line_width,
                                   writing=True) for i in range(count)]
-        items.append(Field(Rect(x, top - count * s, width, count * s), name, "text", label=label))
+        items.append(Field(Rect(x, top - count * s, width, count * s), name, "text", label=label, tag=tag))
         return items
 
     def write_in(self, name: str, label: str | None, lines: int, loc: tuple, what: str, heading: str) -> Piece:
@@ -146,7 +156,8 @@ class Blocks:
                     sq = Rect(cx, mid - box.size / 2, box.size, box.size)
                     items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
                     items.append(Field(sq, name if kind == "radio" else tick_name(name, value), kind, value,
-                                       label=question if kind == "radio" else labels[r * columns + c][1]))
+                                       label=question if kind == "radio" else labels[r * columns + c][1],
+                                       tag=Tag(_LI_FORM, 0 if r == c == 0 else 1)))
                     if domains:
                         domain = domains[r * columns + c]
                         colours = self.theme.domain_colours[domain.colour]
@@ -155,33 +166,37 @@ class Blocks:
                         if domain.pictogram:
                             items += self.pictogram(domain.pictogram, ix + look.chip_padding, mid - icon / 2, icon,
                                                     colours.text)
-                    items.append(TextBox(cx + lead, mid - h / 2 if domains else y - h, text_w, h, p))
+                    items.append(TextBox(cx + lead, mid - h / 2 if domains else y - h, text_w, h, p, _BODY))
                 y -= heights[r] + row_gap
             return items
 
         return Piece(height, place, what=what, loc=loc)
 
-    def badge(self, x: float, top: float, text: str) -> list[Item]:
-        """A letter or number in a circle: the option letters of card 3, the numbered notes."""
+    def badge(self, x: float, top: float, text: str, first: bool) -> list[Item]:
+        """A letter or number in a circle: the option letters of card 3, the numbered notes. It
+        labels a list item (`first`: the list's first), so a screen reader says "A" before the text."""
         look = self.theme.badge
         r = look.diameter / 2
         p, h = self.ts.para(text, look.style, look.diameter, align="center")
         return [Circle(x + r, top - r, r - look.line_width / 2, look.colour, look.line_width),
-                TextBox(x, top - r - h / 2 + p.style.fontSize * 0.12, look.diameter, h, p)]
+                TextBox(x, top - r - h / 2 + p.style.fontSize * 0.12, look.diameter, h, p,
+                        Tag(("L", "LI", "Lbl"), 0 if first else 1))]
 
-    def pictogram(self, name: str, x: float, y: float, size: float, colour: str) -> list[Item]:
-        """The template's icon `name` scaled into the square with bottom-left (x, y)."""
+    def pictogram(self, name: str, x: float, y: float, size: float, colour: str, alt: str = "") -> list[Item]:
+        """The template's icon `name` scaled into the square with bottom-left (x, y). With `alt`, it
+        carries meaning: one Figure with that text in a tagged PDF; without, it is decoration."""
         look = self.theme.pictograms
         k = size / 100
         width = look.stroke * k
         items: list[Item] = []
-        for shape in look.icons[name]:
+        for i, shape in enumerate(look.icons[name]):
+            tag = Tag(("Figure",), 0 if i == 0 else 1, alt) if alt else None
             if shape.circle:
                 cx, cy, r = shape.circle
-                items.append(Circle(x + cx * k, y + cy * k, r * k, colour, width))
+                items.append(Circle(x + cx * k, y + cy * k, r * k, colour, width, tag=tag))
             else:
                 points = tuple((x + px * k, y + py * k) for px, py in (shape.line or shape.shape))
-                items.append(Polyline(points, colour, width, closed=shape.shape is not None))
+                items.append(Polyline(points, colour, width, closed=shape.shape is not None, tag=tag))
         return items
 
     def descriptions(self, card: FillInCard, block: Descriptions, loc: tuple, what: str, question: str) -> Piece:
@@ -215,11 +230,11 @@ class Blocks:
                     items.append(Frame(rect, look.radius, look.border.colour, look.border.width))
                     option = block.options[i]
                     spot = Rect(cx + look.padding, y - look.padding - badge, badge, badge)
-                    items += self.badge(cx + look.padding, y - look.padding, option.letter)
+                    items += self.badge(cx + look.padding, y - look.padding, option.letter, i == 0)
                     items.append(Field(spot, answer_name(card, block), "radio", option.letter, label=question,
-                                       shape="circle"))
+                                       shape="circle", tag=Tag(_LI_FORM, 2)))
                     tx = cx + 2 * look.padding + badge
-                    items.append(TextBox(tx, y - look.padding - h, width - (tx - cx) - look.padding, h, p))
+                    items.append(TextBox(tx, y - look.padding - h, width - (tx - cx) - look.padding, h, p, _BODY))
                     cx += width + gap
                 y -= heights[r] + gap
             return items
@@ -243,9 +258,9 @@ class Blocks:
             y = top - ticks.height - self.theme.card.block_gap
             for n in range(block.max):
                 count = block.lines + extra[n]
-                items += self.badge(x, y - look.line_spacing + badge + 1, str(n + 1))
+                items += self.badge(x, y - look.line_spacing + badge + 1, str(n + 1), n == 0)
                 items += self.lines(x + indent, y, self.inner - indent, count, note_name(name, n + 1),
-                                    f"{heading} {n + 1}")
+                                    f"{heading} {n + 1}", Tag(_LI_FORM, 2))
                 y -= count * look.line_spacing + gap
             return items
 
@@ -268,10 +283,10 @@ class Blocks:
             out: list[Item] = [TextBox(x, top - hh, self.inner, hh, head)]
             y = top - hh - look.item_gap
             r = look.bullet_diameter / 2
-            for p, h in items:
+            for i, (p, h) in enumerate(items):
                 first_line = p.style.leading
                 out.append(Circle(x + r, y - first_line / 2 - r / 2, r, fill, 0, fill=fill))
-                out.append(TextBox(x + look.indent, y - h, width, h, p))
+                out.append(TextBox(x + look.indent, y - h, width, h, p, Tag(("L", "LI", "LBody"), 0 if i == 0 else 1)))
                 y -= h + look.item_gap
             return out
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from kaartgen.errors import FieldError, FitError
 from kaartgen.layout.blocks import Blocks
 from kaartgen.layout.fonts import Fonts
-from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, TextBox
+from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, Tag, TextBox
 from kaartgen.layout.stack import Piece, stack
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.answers import REFERENCE_FIELD, questions
-from kaartgen.model.content import CardSet, Domain, FillInCard
+from kaartgen.model.content import CardSet, Domain, FillInCard, Heading
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
@@ -51,14 +51,15 @@ class CardMaker:
         """A card of blocks: a fill-in card (with its number) or the professional's reflectiekaart."""
         pieces: list[list[Piece]] = [[] for _ in card.sides]
         asks = questions(card)
+        title = next((i for i, (_, block, _) in enumerate(card.walk()) if isinstance(block, Heading)), None)
         for index, (at, block, heading) in enumerate(card.walk()):
-            piece = self.blocks.piece(card, block, where + at, asks.get(index, heading))
+            piece = self.blocks.piece(card, block, where + at, asks.get(index, heading), index == title)
             if piece is not None:
                 pieces[at[1]].append(piece)
         sides = []
         for si, side_pieces in enumerate(pieces):
             label = f"card {number or ''} '{card.id}'" + (f", side {si + 1}" if len(card.sides) > 1 else "")
-            side = SideLayout(label, "paper", framed=True)
+            side = SideLayout(label, "paper", framed=True, card=card.id)
             stack(side_pieces, self.theme.card.height - self.theme.card.margin, side, self.theme)
             side.items += self.footer(number, reference if si == 0 else None)
             sides.append(side)
@@ -66,20 +67,21 @@ class CardMaker:
 
     def footer(self, number: str | None, reference: str | None = None) -> list[Item]:
         """The set's title bottom left and, on fill-in cards, the card number bottom right; on card
-        1 of a pack with a reference, the reference before the number, on the same line."""
+        1 of a pack with a reference, the reference before the number, on the same line. Like a
+        page's running footer, it is decoration to a screen reader (untagged)."""
         card = self.theme.card
         style = self.theme.footer.style
         y = card.margin
         right = 0.45 if reference else 0.2
         title, th = self.ts.para(self.cs.info.title, style, self.inner * (1 - right))
-        items: list[Item] = [TextBox(card.margin, y, self.inner * (1 - right), th, title)]
+        items: list[Item] = [TextBox(card.margin, y, self.inner * (1 - right), th, title, None)]
         if number:
             text = f"{reference}\u2003{number}" if reference else number
             num, nh = self.ts.para(text, style, self.inner * right, align="right", bind=False)
             if reference and len(num.blPara.lines) > 1:
                 raise FieldError("reference", f"the reference does not fit on one line at the foot of card 1 "
                                               f"({to_mm(self.inner * right):.0f} mm); use a shorter one")
-            items.append(TextBox(card.margin + self.inner * (1 - right), y, self.inner * right, nh, num))
+            items.append(TextBox(card.margin + self.inner * (1 - right), y, self.inner * right, nh, num, None))
         if reference:  # for `read`: the digital pack's answers come back with their reference
             items.append(Field(Rect(card.margin, y, 1, 1), REFERENCE_FIELD, "hidden", value=self.reference))
         return items
@@ -94,9 +96,10 @@ class CardMaker:
         card = self.theme.card
         fill = self.theme.domain_colours[domain.colour].fill
         label = f"domain card '{domain.id}', front"
-        side = SideLayout(label, fill, framed=False)
+        side = SideLayout(label, fill, framed=False, card=domain.id)
         loc = ("domains", index, "title")
-        title, th = self.ts.para(self.ts.render(domain.title, loc), self.theme.front.title_style, self.inner, loc,
+        name = self.ts.render(domain.title, loc)
+        title, th = self.ts.para(name, self.theme.front.title_style, self.inner, loc,
                                  domain)
         sub, sh = self.ts.para(self.cs.info.title, self.theme.front.set_title_style, self.inner, (), domain)
         icon = self.theme.pictograms.front_size if domain.pictogram else 0.0
@@ -107,12 +110,12 @@ class CardMaker:
                            "shorten it", loc=loc)
         side.spare = area - th - icon - gap
         bottom = (card.height - th - icon - gap) / 2 + card.footer_height / 2
-        side.items.append(TextBox(card.margin, bottom, self.inner, th, title))
+        side.items.append(TextBox(card.margin, bottom, self.inner, th, title, Tag(("H1",))))
         if domain.pictogram:
             text = self.theme.domain_colours[domain.colour].text
             side.items += self.blocks.pictogram(domain.pictogram, (card.width - icon) / 2, bottom + th + gap, icon,
-                                                text)
-        side.items.append(TextBox(card.margin, card.margin, self.inner, sh, sub))
+                                                text, alt=name)
+        side.items.append(TextBox(card.margin, card.margin, self.inner, sh, sub, None))
         return side
 
     def domain_back(self, index: int, domain: Domain) -> SideLayout:
@@ -121,7 +124,7 @@ class CardMaker:
         band = self.theme.band
         fill = self.theme.domain_colours[domain.colour].fill
         label = f"domain card '{domain.id}', back"
-        side = SideLayout(label, "paper", framed=True)
+        side = SideLayout(label, "paper", framed=True, card=domain.id)
         loc = ("domains", index)
         band_rect = Rect(0, card.height - band.height, card.width, band.height)
         title, th = self.ts.para(self.ts.render(domain.title, loc + ("title",)), band.style, self.inner,
@@ -130,7 +133,8 @@ class CardMaker:
             raise FitError(f"{label}: the title does not fit in the coloured band; shorten it", loc=loc + ("title",))
         side.items.append(Fill(band_rect, fill))
         visible = band.height - card.margin / 2  # the panel may start up to half the margin inside the trim
-        side.items.append(TextBox(card.margin, band_rect.y + (visible - th) / 2 + th * 0.1, self.inner, th, title))
+        # the title again, read out already as the card's H1 on the front: decoration here
+        side.items.append(TextBox(card.margin, band_rect.y + (visible - th) / 2 + th * 0.1, self.inner, th, title, None))
 
         back = self.cs.info.domain_back
         style = back.text_style or self.theme.text_blocks.text

@@ -12,6 +12,25 @@ from reportlab.platypus import Paragraph
 
 
 @dataclass(frozen=True)
+class Tag:
+    """Where an item sits in the document's structure, for tagged (accessible) PDFs.
+
+    `path` lists the structure roles from the card's section inwards, e.g. ("L", "LI", "LBody");
+    the first `keep` of them continue the elements the previous tagged item left open (the same
+    list, the same list item), the rest are new. Items without a tag are decoration (artifacts).
+    Layout decides this because only layout knows that a letter in a circle labels the text
+    beside it; the renderer only writes it down."""
+
+    path: tuple[str, ...]
+    keep: int = 0
+    alt: str = ""  # what a screen reader says for a Figure
+
+
+P = Tag(("P",))
+FORM = Tag(("Form",))
+
+
+@dataclass(frozen=True)
 class Rect:
     x: float
     y: float
@@ -34,6 +53,7 @@ class TextBox:
     w: float
     h: float
     para: Paragraph
+    tag: Tag | None = P
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,7 @@ class Rule:
     colour: str
     width: float
     writing: bool = False  # a ruled line of a write-in area (formats for typing draw a box instead)
+    tag: Tag | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,7 @@ class Circle:
     colour: str
     width: float
     fill: str | None = None
+    tag: Tag | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,7 @@ class Polyline:
     colour: str
     width: float
     closed: bool = False
+    tag: Tag | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,7 @@ class Frame:
     radius: float
     colour: str
     width: float
+    tag: Tag | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +107,7 @@ class Field:
     value: str | None = None  # the option of a radio button or check box
     label: str = ""  # what a screen reader says for the field
     shape: str = "square"  # of a check box or radio button: what is printed under it ("square", "circle")
+    tag: Tag | None = FORM
 
 Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
 
@@ -94,6 +119,7 @@ class SideLayout:
     framed: bool  # white cards get a thin frame where the format draws one
     items: list[Item] = field(default_factory=list)
     spare: float = 0.0  # height left over in the text area before write-in lines grew into it
+    card: str = ""  # the card's id: a tagged PDF puts a card's sides in one section
 
 
 @dataclass

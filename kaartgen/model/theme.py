@@ -281,6 +281,7 @@ class Format(Strict):
     pairs: bool = False  # one card side a page: a front and a back page for every card, blank if unprinted
     stock: str | None = None  # the paper, for the print shop's job ticket
     output_intent: OutputIntent | None = None
+    tagged: bool = False  # a tagged PDF (structure tree, language, PDF/UA identifier) for screen readers
 
 
 class CycleLook(Strict):

@@ -14,6 +14,7 @@ from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Ru
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.fields import for_typing
+from kaartgen.render.tags import Tagger
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
 
@@ -50,19 +51,30 @@ def place(c: Canvas, x: float, y: float, rotation: int, theme: Theme) -> None:
 
 
 def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour,
-              rotation: int = 0) -> None:
+              rotation: int = 0, tags: Tagger | None = None) -> None:
     """Draw `side` in the cell whose bottom-left corner is (x, y), turned by `rotation` degrees.
 
-    `colour` maps colour names to reportlab colours.
+    `colour` maps colour names to reportlab colours; with `tags`, what is drawn is tagged.
     """
     c.saveState()
     place(c, x, y, rotation, theme)
-    draw_side_body(c, side, theme, fmt, colour)
+    draw_side_body(c, side, theme, fmt, colour, tags)
     c.restoreState()
 
 
-def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour) -> None:
-    """Draw `side` with its trim box's bottom-left corner at the origin."""
+def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour, tags: Tagger | None = None) -> None:
+    """Draw `side` with its trim box's bottom-left corner at the origin: the panel (decoration),
+    then the items."""
+    if tags is None:
+        _draw_panel(c, side, theme, fmt, colour)
+    else:
+        tags.section(side.card or side.label)
+        with tags.artifact():
+            _draw_panel(c, side, theme, fmt, colour)
+    draw_items(c, side.items if fmt.write_in == "lines" else for_typing(side.items, theme), colour, tags)
+
+
+def _draw_panel(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour) -> None:
     card = theme.card
     px, py, pw, ph, radius = _panel(theme, fmt)
     c.saveState()
@@ -80,19 +92,30 @@ def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colou
         c.setStrokeColor(colour(fmt.panel_border.colour))
         c.setLineWidth(fmt.panel_border.width)
         c.roundRect(px, py, pw, ph, radius, stroke=1, fill=0)
-    draw_items(c, side.items if fmt.write_in == "lines" else for_typing(side.items, theme), colour)
 
 
-def draw_items(c: Canvas, items: list[Item], colour) -> None:
-    """Draw the foreground items (text, rules, circles, frames) of a side or page."""
+def draw_items(c: Canvas, items: list[Item], colour, tags: Tagger | None = None) -> None:
+    """Draw the foreground items (text, rules, circles, frames) of a side or page; with `tags`,
+    each in marked content of its structure element, or as an artifact, and each field's Form
+    element in its place in the reading order (its widget comes later, render/fields.py)."""
+    if tags is None:
+        for item in items:
+            _draw_item(c, item, colour)
+        return
     for item in items:
-        _draw_item(c, item, colour)
+        if isinstance(item, Field):
+            if item.kind != "hidden" and item.tag is not None:
+                tags.form(item.tag, (item.name, item.value))
+        elif not isinstance(item, Fill):
+            with tags.mark(item.tag):
+                _draw_item(c, item, colour, spaced=True)
 
 
-def _draw_text(c: Canvas, box: TextBox) -> None:
+def _draw_text(c: Canvas, box: TextBox, spaced: bool = False) -> None:
     """A wrapped paragraph. Plain one-font paragraphs (nearly all) are drawn line by line in one
     text object, as reportlab's Paragraph would place them but several times faster; paragraphs
-    with fallback-font runs go through Paragraph itself."""
+    with fallback-font runs go through Paragraph itself. `spaced` (tagged PDFs) ends every line
+    but the last with its space, so text read from the structure keeps its words apart."""
     p = box.para
     lines = p.blPara
     if lines.kind != 0:
@@ -105,25 +128,27 @@ def _draw_text(c: Canvas, box: TextBox) -> None:
     t = c.beginText()
     t.setFont(lines.fontName, lines.fontSize, style.leading)
     t.setFillColor(lines.textColor)
-    for extraspace, words in lines.lines:
+    last = len(lines.lines) - 1
+    for n, (extraspace, words) in enumerate(lines.lines):
         text = " ".join(words)
+        end = " " if spaced and n < last else ""
         spaces = len(words) - 1 + text.count("\u00a0")
         if extraspace < -1e-8 and spaces > 0:  # a line a hair too wide: squeezed, as Paragraph does
             t.setTextOrigin(box.x, baseline)
             t.setWordSpace(extraspace / spaces)
-            t.textOut(text)
+            t.textOut(text + end)
             t.setWordSpace(0)
         else:
             offset = 0.0 if align == 0 else extraspace / 2 if align == 1 else extraspace
             t.setTextOrigin(box.x + offset, baseline)
-            t.textOut(text)
+            t.textOut(text + end)
         baseline -= style.leading
     c.drawText(t)
 
 
-def _draw_item(c: Canvas, item: Item, colour) -> None:
+def _draw_item(c: Canvas, item: Item, colour, spaced: bool = False) -> None:
     if isinstance(item, TextBox):
-        _draw_text(c, item)
+        _draw_text(c, item, spaced)
     elif isinstance(item, Rule):
         c.setStrokeColor(colour(item.colour))
         c.setLineWidth(item.width)

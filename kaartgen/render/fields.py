@@ -35,8 +35,9 @@ def for_typing(items: list[Item], theme: Theme) -> list[Item]:
     return out
 
 
-def draw_fields(c, page: Page, colour, typing: Theme | None = None) -> None:
-    """The page's fields; with `typing` (a format typed in), where `for_typing` puts them."""
+def draw_fields(c, page: Page, colour, typing: Theme | None = None, tags=None) -> None:
+    """The page's fields; with `typing` (a format typed in), where `for_typing` puts them; with
+    `tags` (a render.tags.Tagger), each widget linked to its Form element."""
     form = c.acroForm
     ink = colour("ink")
     for placement in page.placements:
@@ -62,3 +63,5 @@ def draw_fields(c, page: Page, colour, typing: Theme | None = None) -> None:
                 form.radio(name=item.name, value=item.value, tooltip=item.label or item.name, x=x, y=y, size=r.w,
                            buttonStyle="circle" if item.shape == "circle" else "check", shape=item.shape, borderWidth=0, fillColor=TRANSPARENT,
                            textColor=ink, fieldFlags="noToggleToOff radio")
+            if tags is not None and item.kind != "hidden" and item.tag is not None:
+                tags.widget((item.name, item.value))

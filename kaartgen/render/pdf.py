@@ -32,6 +32,7 @@ from kaartgen.model.units import mm
 from kaartgen.render.draw import draw_items, draw_side, draw_side_body, place
 from kaartgen.render.fieldfont import install
 from kaartgen.render.fields import draw_fields
+from kaartgen.render.tags import Tagger
 
 
 def colour_lookup(theme: Theme):
@@ -55,7 +56,7 @@ class PdfDoc:
     into the print run, each shared object written once."""
 
     def __init__(self, title: str, subject: str, fonts: Fonts, keywords: str = "", share: str | None = None,
-                 keys: dict[int, str] | None = None):
+                 keys: dict[int, str] | None = None, lang: str | None = None):
         # `title` and `subject` describe the set, never a client. The canvas starts in the cards'
         # body font: reportlab's default (Helvetica) would otherwise be referenced, unembedded.
         self._buffer = io.BytesIO()
@@ -76,6 +77,8 @@ class PdfDoc:
         self._xobjects_ref = self.c._doc.Reference(self._xobjects, "KaartgenXObjects")
         self.c._setXObjects = self._set_xobjects
         self.share, self.keys = share, keys or {}
+        # With `lang`, a tagged PDF (render/tags.py): drawn in place only, never from shared forms.
+        self.tags = Tagger(self.c, title, lang) if lang is not None else None
         if share is not None:  # "library" or "part"
             self.c._doc.kaartgen_shared = True
             self.c._doc.kaartgen_part = share == "part"
@@ -113,6 +116,7 @@ class PdfDoc:
         for page in pages:
             c.setPageSize((page.width, page.height))
             if page.guides and fmt.cut_guides is not None:
+                self._decoration_begins()
                 c.saveState()
                 c.setStrokeColor(colour(fmt.cut_guides.colour))
                 c.setLineWidth(fmt.cut_guides.width)
@@ -121,7 +125,10 @@ class PdfDoc:
                 for g in page.guides:
                     c.line(g.x1, g.y1, g.x2, g.y2)
                 c.restoreState()
+                self._decoration_ends()
             for p in page.placements:
+                if self.tags is not None and id(p.side) in shared:
+                    raise AssertionError("a tagged PDF draws every side in place")
                 if id(p.side) in shared:
                     name = self._form(p.side, theme, fmt, colour)
                     c.saveState()
@@ -129,15 +136,19 @@ class PdfDoc:
                     c.doForm(name)
                     c.restoreState()
                 else:
-                    draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation)
-            draw_items(c, page.items, colour)
+                    draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation, self.tags)
+            if self.tags is not None and page.items:
+                self.tags.section(f"page {self.pages}")
+            draw_items(c, page.items, colour, self.tags)
             if page.crop_marks and fmt.crop_marks is not None:
+                self._decoration_begins()
                 c.saveState()
                 c.setStrokeColor(colour(fmt.crop_marks.colour))
                 c.setLineWidth(fmt.crop_marks.width)
                 for g in page.crop_marks:
                     c.line(g.x1, g.y1, g.x2, g.y2)
                 c.restoreState()
+                self._decoration_ends()
             if page.trim:
                 c.setTrimBox(page.trim)
                 c.setBleedBox(page.bleed)
@@ -148,10 +159,20 @@ class PdfDoc:
             if fmt.fields:
                 if not hasattr(c, "AcroForm"):
                     install(c, self.fonts.typing())
-                draw_fields(c, page, colour, theme if fmt.write_in == "box" else None)
+                draw_fields(c, page, colour, theme if fmt.write_in == "box" else None, self.tags)
             c.showPage()
             self._pack_last_page()
             self.pages += 1
+            if self.tags is not None:
+                self.tags.next_page()
+
+    def _decoration_begins(self) -> None:
+        if self.tags is not None:
+            self.c._code.append("/Artifact BMC")
+
+    def _decoration_ends(self) -> None:
+        if self.tags is not None:
+            self.c._code.append("EMC")
 
     def _set_output_intent(self, intent: OutputIntent) -> None:
         """The PDF/X output intent: the printing condition the CMYK values are meant for, named by
@@ -180,6 +201,8 @@ class PdfDoc:
             page.stream = None
 
     def finish(self) -> bytes:
+        if self.tags is not None:
+            self.tags.finish()
         self.c.save()
         return self._buffer.getvalue()
 
@@ -201,8 +224,9 @@ def render_library(sides: list[tuple[str, SideLayout]], font_names: list[str], t
 
 
 def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject: str, fonts: Fonts,
-               keywords: str = "") -> bytes:
-    """The PDF bytes for `pages`, every side drawn in place."""
-    doc = PdfDoc(title, subject, fonts, keywords)
+               keywords: str = "", lang: str | None = None) -> bytes:
+    """The PDF bytes for `pages`, every side drawn in place; tagged, in language `lang`, if the
+    format says so."""
+    doc = PdfDoc(title, subject, fonts, keywords, lang=lang if fmt.tagged else None)
     doc.add(pages, theme, fmt)
     return doc.finish()

@@ -1,0 +1,218 @@
+"""Tagged PDF (aiming at PDF/UA-1): marked content on the canvas and the structure tree behind it.
+
+reportlab writes no tags, but kaartgen knows every item it draws: layout gives each one a `Tag`
+(layout/items.py) — its role and how it nests — or none, for decoration. While a page is drawn,
+`Tagger.mark` wraps each item's operators in `/Role <</MCID n>> BDC … EMC` (or `/Artifact BMC … EMC`)
+and adds the item to the structure tree in drawing order, which layout keeps in reading order.
+`finish` then writes the tree, the parent tree, the widgets' links to their Form elements and the
+catalog entries (/Lang, /MarkInfo, DisplayDocTitle, XMP with the PDF/UA identifier) as reportlab
+objects, so the file is still written once, by reportlab, byte for byte the same every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream, PDFString
+from reportlab.pdfgen.canvas import Canvas
+
+from kaartgen.layout.items import Tag
+
+ARTIFACT = b"/Artifact BMC"
+
+
+@dataclass(eq=False)
+class Element:
+    """A structure element: its role, and its kids in order — elements, marked content
+    (page index, MCID) and widget annotations (page index, annotation name)."""
+
+    role: str
+    parent: Element | None
+    alt: str = ""
+    kids: list[Element | tuple[int, int] | tuple[int, str]] = field(default_factory=list)
+
+    def page(self) -> int | None:
+        """The page of the element's first content, for its /Pg."""
+        for kid in self.kids:
+            if isinstance(kid, tuple):
+                return kid[0]
+            page = kid.page()
+            if page is not None:
+                return page
+        return None
+
+
+class Tagger:
+    """Tags what one canvas draws. Sections open per card (`section`); items are marked as drawn."""
+
+    def __init__(self, canvas: Canvas, title: str, lang: str):
+        self.c = canvas
+        self.title, self.lang = title, lang
+        self.root = Element("Document", None)
+        self.base: list[Element] = [self.root]  # the document and, once one is open, the section
+        self.open: list[Element] = [self.root]  # the base, then the elements the last item left open
+        self.section_key: str | None = None
+        self.mcid = 0  # the next MCID on the current page
+        self.page = 0
+        self.on_page: list[list[Element]] = [[]]  # per page: the element of each MCID
+        self.forms: dict[tuple[str, str | None], Element] = {}  # Form elements waiting for their widget
+        self.widgets: list[tuple[str, Element]] = []  # (annotation name, Form element) in tab order
+
+    # -- while drawing ------------------------------------------------------------------------------
+
+    def section(self, key: str) -> None:
+        """Start a new Sect unless `key` (a card's id) is the one open: a card's sides share one."""
+        if key != self.section_key:
+            self.section_key = key
+            sect = Element("Sect", self.root)
+            self.root.kids.append(sect)
+            self.base = self.open = [self.root, sect]
+
+    def _element(self, tag: Tag) -> Element:
+        """The leaf element for an item with `tag`: the first `keep` roles continue what is open."""
+        base = self.base
+        chain = base[:]
+        for depth, role in enumerate(tag.path):
+            here = len(base) + depth
+            if depth < tag.keep and here < len(self.open) and self.open[here].role == role:
+                chain.append(self.open[here])
+                continue
+            parent = chain[-1]
+            element = Element(role, parent, tag.alt if depth == len(tag.path) - 1 else "")
+            parent.kids.append(element)
+            chain.append(element)
+        self.open = chain
+        return chain[-1]
+
+    @contextmanager
+    def mark(self, tag: Tag | None) -> Iterator[None]:
+        """Wrap what is drawn inside in marked content: tagged with `tag`, or an artifact."""
+        code = self.c._code
+        if tag is None:
+            code.append(ARTIFACT.decode())
+        else:
+            element = self._element(tag)
+            code.append(f"/{tag.path[-1]} <</MCID {self.mcid}>> BDC")
+            element.kids.append((self.page, self.mcid))
+            self.on_page[self.page].append(element)
+            self.mcid += 1
+        yield
+        code.append("EMC")
+
+    def artifact(self):
+        """Wrap what is drawn inside as decoration."""
+        return self.mark(None)
+
+    def form(self, tag: Tag, key: tuple[str, str | None]) -> None:
+        """A field's Form element, in reading order; `widget` links it to its annotation later."""
+        self.forms[key] = self._element(tag)
+
+    def widget(self, key: tuple[str, str | None]) -> None:
+        """Link the annotation just added to the canvas to the Form element of the field `key`."""
+        element = self.forms.pop(key)
+        name = self.c._annotationrefs[-1].name
+        element.kids.append((self.page, name))
+        self.widgets.append((name, element))
+
+    def next_page(self) -> None:
+        """Call after each showPage: MCIDs count per page."""
+        self.page += 1
+        self.mcid = 0
+        self.on_page.append([])
+
+    # -- at the end ----------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Write the structure tree and the catalog's accessibility entries into the document."""
+        doc = self.c._doc
+        pages = doc.Pages.pages
+        if self.forms:
+            raise AssertionError(f"fields without a widget: {sorted(self.forms)}")
+        refs: dict[int, PDFObjectReference] = {}
+        objects: dict[int, PDFDictionary] = {}
+
+        def ref(element: Element) -> PDFObjectReference:
+            key = id(element)
+            if key not in refs:
+                objects[key] = PDFDictionary({})
+                refs[key] = doc.Reference(objects[key], f"KgStruct{len(refs)}")
+            return refs[key]
+
+        def page_ref(index: int) -> PDFObjectReference:
+            return PDFObjectReference(f"Page{index + 1}")
+
+        tree_root = PDFDictionary({})
+        root_ref = doc.Reference(tree_root, "KgStructTreeRoot")
+
+        def build(element: Element, parent: PDFObjectReference) -> None:
+            me = ref(element)
+            d = objects[id(element)]
+            d["Type"] = PDFName("StructElem")
+            d["S"] = PDFName(element.role)
+            d["P"] = parent
+            home = element.page()
+            if home is not None:
+                d["Pg"] = page_ref(home)
+            if element.alt:
+                d["Alt"] = PDFString(element.alt)
+            kids = []
+            for kid in element.kids:
+                if isinstance(kid, Element):
+                    build(kid, me)
+                    kids.append(refs[id(kid)])
+                elif isinstance(kid[1], str):  # a widget annotation
+                    kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": PDFObjectReference(kid[1]),
+                                               "Pg": page_ref(kid[0])}))
+                elif kid[0] == home:
+                    kids.append(kid[1])
+                else:
+                    kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_ref(kid[0]), "MCID": kid[1]}))
+            d["K"] = PDFArray(kids)
+
+        ref(self.root)
+        build(self.root, root_ref)
+
+        nums: list = []
+        for index, page in enumerate(pages):
+            page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
+            page.StructParents = index
+            page.Tabs = PDFName("S")
+            elements = self.on_page[index] if index < len(self.on_page) else []
+            nums += [index, PDFArray([refs[id(e)] for e in elements])]
+        for n, (name, element) in enumerate(self.widgets):
+            key = len(pages) + n
+            doc.idToObject[name]["StructParent"] = key
+            nums += [key, refs[id(element)]]
+        tree_root.dict.update({"Type": PDFName("StructTreeRoot"), "K": PDFArray([refs[id(self.root)]]),
+                               "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
+                               "ParentTreeNextKey": len(pages) + len(self.widgets)})
+
+        catalog = doc._catalog
+        catalog.StructTreeRoot = root_ref
+        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        catalog.Lang = PDFString(self.lang)
+        catalog.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
+        catalog.Metadata = _xmp(self.title, self.lang, doc)
+
+
+def _xmp(title: str, lang: str, doc) -> PDFObjectReference:
+    """The XMP packet PDF/UA asks for: the title (the set's, never a client's) and the PDF/UA part."""
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="r"?>"""
+    stream = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                       packet.encode("utf-8"))
+    stream.filters = []
+    return doc.Reference(stream, "KgMetadata")
