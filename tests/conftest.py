@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from kaartgen.commands.main import main
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
@@ -27,6 +27,15 @@ def squash(text: str) -> str:
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def fill(pdf: Path, dest: Path, values: dict[str, str]) -> Path:
+    """`pdf` with its form fields set to `values`, as a viewer saves it, written to `dest`."""
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    writer.write(dest)
+    return dest
 
 
 def build_pack(out: Path, *args: str) -> Path:

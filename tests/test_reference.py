@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from kaartgen.engine.edition import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from tests.conftest import pdf_text, run, squash
+from tests.conftest import fill, pdf_text, run, squash
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +24,6 @@ def build(out: Path, *args: str) -> Path:
     result = run("build", "--out", str(out), *args)
     assert result.exit_code == 0, result.output
     return Path(result.output.split()[-1])
-
-
-def fill(pdf: Path, dest: Path, values: dict[str, str]) -> Path:
-    writer = PdfWriter(clone_from=PdfReader(pdf))
-    for page in writer.pages:
-        writer.update_page_form_field_values(page, values, auto_regenerate=False)
-    writer.write(dest)
-    return dest
 
 
 def test_the_reference_is_on_card_one_and_in_the_digital_pack_not_in_its_metadata(tmp_path):

@@ -7,17 +7,15 @@ whether white cards get a thin frame. Everything else comes from the layout.
 
 from __future__ import annotations
 
-import copy
-
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.fields import for_typing
 from kaartgen.render.tags import Tagger
+from kaartgen.render.tags import spaced as tagged_text
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
 
@@ -122,7 +120,7 @@ def _draw_text(c: Canvas, box: TextBox, spaced: bool = False) -> None:
     p = box.para
     lines = p.blPara
     if lines.kind != 0:
-        (_spaced(p) if spaced else p).drawOn(c, box.x, box.y)
+        (tagged_text(p) if spaced else p).drawOn(c, box.x, box.y)
         return
     style = p.style
     align = style.alignment  # 0 left, 1 centre, 2 right
@@ -147,23 +145,6 @@ def _draw_text(c: Canvas, box: TextBox, spaced: bool = False) -> None:
             t.textOut(text + end)
         baseline -= style.leading
     c.drawText(t)
-
-
-def _spaced(p: Paragraph) -> Paragraph:
-    """A copy of a laid-out multi-font paragraph whose lines, but the last, end in a space (the
-    paragraph itself stays as layout made it: other formats may draw it too)."""
-    q = copy.copy(p)
-    q.blPara = copy.copy(p.blPara)
-    lines = []
-    for line in p.blPara.lines[:-1]:
-        if line.words:
-            line = copy.copy(line)
-            last = line.words[-1].clone()
-            last.text = last.text + " "
-            line.words = [*line.words[:-1], last]
-        lines.append(line)
-    q.blPara.lines = lines + p.blPara.lines[-1:]
-    return q
 
 
 def _draw_item(c: Canvas, item: Item, colour, spaced: bool = False) -> None:

@@ -12,20 +12,30 @@ import io
 import math
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, TableStyle
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
 from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.fonts import Fonts
 from kaartgen.layout.imposition import impose
-from kaartgen.layout.items import CardLayout
+from kaartgen.layout.items import CardLayout, P, Tag
 from kaartgen.layout.typeset import Typesetter
-from kaartgen.model.content import CardSet, Descriptions
+from kaartgen.model.content import CardSet, Descriptions, Heading
 from kaartgen.model.text import render
 from kaartgen.model.theme import Theme
 from kaartgen.render.draw import draw_side_body
 from kaartgen.render.pdf import colour_lookup, render_pdf
+from kaartgen.render.tags import Tagged, TaggedTable, tagging_canvas
+
+# Structure of the tagged guide: a section for each heading (H2), its paragraphs, figures and table.
+_HEAD, _IN = Tag(("Sect", "H2")), Tag(("Sect", "P"), 1)
+
+
+def _cell(row: int, column: int) -> Tag:
+    """A table cell's tag: a new table at its first cell, a new row at each row's first."""
+    return Tag(("Sect", "Table", "TR", "TH" if row == 0 else "TD"),
+               1 if row == column == 0 else 2 if column == 0 else 3)
 
 
 class CycleDiagram(Flowable):
@@ -128,67 +138,78 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
     width = A4[0] - 2 * look.margin
     flow: list = []
 
-    def para(text: str, style: str, w: float = width, align: str | None = None) -> Paragraph:
-        return maker.ts.para(text, style, w, align=align)[0]
+    def para(text: str, style: str, w: float = width, align: str | None = None, tag: Tag = _IN) -> Tagged:
+        return Tagged(maker.ts.para(text, style, w, align=align)[0], tag)
 
     heading, body, label, option_style = look.heading_style, look.body_style, look.label_style, look.option_style
-    flow += [para(cs.info.title, look.set_title_style), para(g.title, look.title_style, align="left"),
-             Spacer(1, look.gap_figure), para(g.intro, body), Spacer(1, look.gap_section)]
+    flow += [para(cs.info.title, look.set_title_style, tag=P), para(g.title, look.title_style, align="left",
+                                                                      tag=Tag(("H1",))),
+             Spacer(1, look.gap_figure), para(g.intro, body, tag=P), Spacer(1, look.gap_section)]
     for section in g.sections:
-        block = [para(section.heading, heading), Spacer(1, look.gap_small)]
+        block = [para(section.heading, heading, tag=_HEAD), Spacer(1, look.gap_small)]
         for text in section.paragraphs:
             block += [para(text, body), Spacer(1, look.gap)]
         flow += [KeepTogether(block), Spacer(1, look.gap)]
 
     stagnations = [(s.phase, s.name) for s in cs.stagnations]
-    flow.append(KeepTogether([para(g.cycle.heading, heading), Spacer(1, look.gap_small), para(g.cycle.text, body),
-                              Spacer(1, look.gap_figure), CycleDiagram(maker.ts, g.cycle.phases, stagnations, width)]))
+    names = dict(stagnations)
+    cycle_alt = "; ".join([f"{phase}: {names[phase]}" if phase in names else phase for phase in g.cycle.phases]
+                          + [name for phase, name in stagnations if phase not in g.cycle.phases])
+    flow.append(KeepTogether([para(g.cycle.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
+                              para(g.cycle.text, body), Spacer(1, look.gap_figure),
+                              Tagged(CycleDiagram(maker.ts, g.cycle.phases, stagnations, width),
+                                     Tag(("Sect", "Figure"), 1, cycle_alt))]))
     flow.append(Spacer(1, look.gap_section))
 
     descriptions = next((b for c in cs.cards for _, b, _ in c.walk() if isinstance(b, Descriptions)), None)
     if descriptions:
         widths = [width * f for f in look.table.columns]
-        rows = [[para(h, label, w) for h, w in zip(g.table.columns, widths)]]
-        for option in descriptions.options:
+        rows = [[para(h, label, w, tag=_cell(0, c)) for c, (h, w) in enumerate(zip(g.table.columns, widths))]]
+        for r, option in enumerate(descriptions.options, 1):
             s = cs.stagnation(option.stagnation)
-            rows.append([para(f"{option.letter}  {option.text}", option_style, widths[0]),
-                         para(s.name, label, widths[1]), para(s.mechanism, option_style, widths[2]),
-                         para(s.action, option_style, widths[3])])
-        table = Table(rows, colWidths=widths, repeatRows=1)
+            texts = [f"{option.letter}  {option.text}", s.name, s.mechanism, s.action]
+            styles = [option_style, label, option_style, option_style]
+            rows.append([para(t, st, w, tag=_cell(r, c)) for c, (t, st, w) in enumerate(zip(texts, styles, widths))])
+        table = TaggedTable(rows, colWidths=widths, repeatRows=1)
         grid = look.table.grid
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), grid.width, colour_lookup(theme)(grid.colour)),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("TOPPADDING", (0, 0), (-1, -1), look.table.padding_top),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), look.table.padding_bottom)]))
-        flow.append(KeepTogether([para(g.table.heading, heading), Spacer(1, look.gap_small), para(g.table.text, body),
+        flow.append(KeepTogether([para(g.table.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
+                                  para(g.table.text, body),
                                   Spacer(1, look.gap_figure), table]))
         flow.append(Spacer(1, look.gap_section))
 
-    prompts = [para(g.prompts.heading, heading), Spacer(1, look.gap_small)]
+    prompts = [para(g.prompts.heading, heading, tag=_HEAD), Spacer(1, look.gap_small)]
     for number, card in enumerate(cs.cards, 1):
         title = card.name or render(card.title, maker.ts.values)
-        prompts += [para(f"{number}/{len(cs.cards)}  {title}", label), para(card.notes, body), Spacer(1, look.gap)]
+        prompts += [para(f"{number}/{len(cs.cards)}  {title}", label, tag=Tag(("Sect", "H3"), 1)),
+                    para(card.notes, body), Spacer(1, look.gap)]
     flow += prompts
 
     reflection = _reflection(maker, cs)
-    flow.append(KeepTogether([para(g.reflection.heading, heading), Spacer(1, look.gap_small),
+    shown = [render(b.text, maker.ts.values) for _, b, _ in cs.reflection.walk() if isinstance(b, Heading)]
+    flow.append(KeepTogether([para(g.reflection.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
                               para(g.reflection.text, body), Spacer(1, look.gap_figure),
-                              CardPicture(reflection.sides, theme, look.reflection_scale, look.reflection_gap)]))
+                              Tagged(CardPicture(reflection.sides, theme, look.reflection_scale, look.reflection_gap),
+                                     Tag(("Sect", "Figure"), 1, "; ".join([g.reflection.heading, *shown])))]))
     buffer = io.BytesIO()
     footer = theme.style(theme.footer.style)
 
     def page_number(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.name(footer.font, footer.weight), footer.size)
-        canvas.setFillColor(theme.colours[footer.colour].pdf)
-        canvas.drawRightString(A4[0] - look.margin, look.page_number_y, render(g.page, {"number": doc.page}))
-        canvas.restoreState()
+        with canvas.tags.artifact():
+            canvas.saveState()
+            canvas.setFont(fonts.name(footer.font, footer.weight), footer.size)
+            canvas.setFillColor(theme.colours[footer.colour].pdf)
+            canvas.drawRightString(A4[0] - look.margin, look.page_number_y, render(g.page, {"number": doc.page}))
+            canvas.restoreState()
 
     SimpleDocTemplate(buffer, pagesize=A4, leftMargin=look.margin, rightMargin=look.margin, topMargin=look.top,
                       bottomMargin=look.bottom, invariant=1, initialFontName=fonts.base,
                       title=g.title, author="", creator=f"kaartgen {__version__}",
                       keywords=f"kaartgen {cs.info.language}/{cs.info.variant} guide").build(
-        flow, onFirstPage=page_number, onLaterPages=page_number)
+        flow, onFirstPage=page_number, onLaterPages=page_number, canvasmaker=tagging_canvas(cs.info.language))
     return buffer.getvalue()
 
 

@@ -15,16 +15,20 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from kaartgen import __version__
 from kaartgen.layout.fonts import Fonts
+from kaartgen.layout.items import P, Tag
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.content import CardSet
 from kaartgen.model.text import format_date, render
 from kaartgen.model.theme import Theme
+from kaartgen.render.tags import Tagged, tagging_canvas
 
+_IN_CARD = Tag(("Sect", "P"), 1)  # a paragraph in the card's section (each card: a Sect under its H2)
 CHUNK = 1000  # characters of an answer laid out as one paragraph
 
 
 def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet) -> tuple[bytes, int]:
-    """One A4 page (more only if the answers are long): every card's answers under its title; and
+    """One A4 page (more only if the answers are long): every card's answers under its title, as a
+    tagged PDF (a section a card: its title H2, questions H3, answers P); and
     how many characters of the answers no font can draw. Those are shown as a visible placeholder,
     their code in brackets ("[U+1F600]"), so the summary is always made and nothing is silently lost."""
 
@@ -37,7 +41,7 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
 
     placeholders = 0
 
-    def para(text: str, style: str, indent: float = 0.0) -> None:
+    def para(text: str, style: str, indent: float = 0.0, tag: Tag = _IN_CARD) -> None:
         nonlocal placeholders
         missing = set(fonts.unprintable(text))
         if missing:
@@ -45,7 +49,7 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
             text = "".join(f"[U+{ord(c):04X}]" if c in missing else c for c in text)
         p, _ = ts.para(text, style, width - indent, bind=False)  # the client's words as written
         p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
-        flow.append(p)
+        flow.append(Tagged(p, tag))
 
     def answer(text: str) -> list[str]:
         """An answer as paragraphs: one a line the client wrote, long lines in chunks, so that a
@@ -63,15 +67,15 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
             out.append(line)
         return [line if line.strip() else "\u00a0" for line in out]
 
-    para(f"{cs.info.title}: {labels.title}", look.title_style)
+    para(f"{cs.info.title}: {labels.title}", look.title_style, tag=Tag(("H1",)))
     when = format_date(date.fromisoformat(summary["read"]), cs.info.dates)
     about = ([render(labels.reference, {"reference": summary["reference"]})] if summary.get("reference") else []) \
         + [render(labels.read_on, {"date": when})]
-    para("   ·   ".join(about), question_style)
+    para("   ·   ".join(about), question_style, tag=P)
     flow.append(Spacer(1, look.gap_title))
     for card in summary["cards"]:
         para(f"{card['number']}/{summary['total']}  {card['title']}" if summary["of"] == "pack" else card["title"],
-             look.card_style)
+             look.card_style, tag=Tag(("Sect", "H2")))
         for item in card["answers"]:
             if "ticked" in item:
                 para(f"{labels.ticked}: {', '.join(item['ticked']) or labels.empty}", answer_style, look.indent)
@@ -84,11 +88,11 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                         para(line, answer_style, look.note_indent)
             else:
                 if item["question"] and item["question"] != card["title"]:
-                    para(item["question"], question_style, look.indent)
+                    para(item["question"], question_style, look.indent, Tag(("Sect", "H3"), 1))
                 for line in answer(item["answer"]):
                     para(line, answer_style, look.answer_indent)
                 if item.get("stagnation"):
-                    para(f"{labels.stagnation}: {item['stagnation']}", question_style, look.indent)
+                    para(f"{labels.stagnation}: {item['stagnation']}", question_style, look.indent, Tag(("Sect", "H3"), 1))
                     para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", answer_style, look.answer_indent)
         flow.append(Spacer(1, look.gap_card))
     buffer = io.BytesIO()
@@ -96,5 +100,5 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                             topMargin=look.top, bottomMargin=look.bottom, invariant=1, initialFontName=fonts.base,
                             title=labels.title, author="", creator=f"kaartgen {__version__}",
                             keywords="kaartgen summary")
-    doc.build(flow)
+    doc.build(flow, canvasmaker=tagging_canvas(cs.info.language))
     return buffer.getvalue(), placeholders

@@ -11,6 +11,7 @@ objects, so the file is still written once, by reportlab, byte for byte the same
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream, PDFString
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from kaartgen.layout.items import Tag
 
@@ -216,3 +218,88 @@ def _xmp(title: str, lang: str, doc) -> PDFObjectReference:
                        packet.encode("utf-8"))
     stream.filters = []
     return doc.Reference(stream, "KgMetadata")
+
+
+def spaced(p: Paragraph) -> Paragraph:
+    """A copy of a laid-out paragraph whose lines, but the last, end in a space, so text read from
+    the structure keeps the words at a line break apart. The paragraph itself stays as layout made
+    it: other formats may draw it too."""
+    q = copy.copy(p)
+    q.blPara = copy.copy(p.blPara)
+    lines = []
+    for line in p.blPara.lines[:-1]:
+        if isinstance(line, tuple):  # one font: (extra space, words)
+            line = (line[0], [*line[1], ""])
+        elif line.words:  # several fonts: fragments
+            line = copy.copy(line)
+            last = line.words[-1].clone()
+            last.text = last.text + " "
+            line.words = [*line.words[:-1], last]
+        lines.append(line)
+    q.blPara.lines = lines + p.blPara.lines[-1:]
+    return q
+
+
+class Tagged(Flowable):
+    """A platypus flowable drawn as one structure element (`tag`), or as decoration (None). A
+    paragraph split over pages stays one element: its later parts continue it."""
+
+    def __init__(self, inner: Flowable, tag: Tag | None):
+        super().__init__()
+        self.inner, self.tag = inner, tag
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = self.inner.split(available_width, available_height)
+        later = None if self.tag is None else Tag(self.tag.path, len(self.tag.path), self.tag.alt)
+        return [Tagged(part, self.tag if i == 0 else later) for i, part in enumerate(parts)]
+
+    def getSpaceBefore(self) -> float:  # reportlab's names
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.inner.getSpaceAfter()
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        inner = spaced(self.inner) if isinstance(self.inner, Paragraph) and self.tag is not None else self.inner
+        with canvas.tags.mark(self.tag):
+            inner.drawOn(canvas, x, y, _sW)
+
+
+class TaggedTable(Table):
+    """A table whose backgrounds and rules are decoration; its cells are Tagged flowables."""
+
+    def _drawBkgrnd(self) -> None:
+        with self.canv.tags.artifact():
+            super()._drawBkgrnd()
+
+    def _drawLines(self) -> None:
+        with self.canv.tags.artifact():
+            super()._drawLines()
+
+
+def tagging_canvas(lang: str) -> type[Canvas]:
+    """A canvas class for platypus documents (`build(..., canvasmaker=...)`) that tags: flowables
+    wrapped in Tagged mark themselves; the structure is written when the document is saved, under
+    the document's title."""
+
+    class TaggingCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.tags = Tagger(self, "", lang)
+
+        def showPage(self) -> None:
+            super().showPage()
+            self.tags.next_page()
+
+        def save(self) -> None:
+            if len(self._code):
+                self.showPage()
+            self.tags.title = self._doc.info.title
+            self.tags.finish()
+            super().save()
+
+    return TaggingCanvas
