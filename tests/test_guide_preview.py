@@ -85,3 +85,15 @@ def test_large_print_previews_are_a5(tmp_path):
     assert first.name.startswith("nl-eenvoudig-a5-01-")
     width, height = Image.open(first).size
     assert abs(width - 148 / 25.4 * 110) <= 1 and abs(height - 210 / 25.4 * 110) <= 1  # A5 at 110 dpi
+
+
+def test_a_cycle_phase_no_stagnation_has_is_an_error_with_its_line(content_copy):
+    """The cycle places each stagnation at its phase by name: a phase in another language than the
+    stagnations' would leave every stagnation in the centre and the dots unlabelled."""
+    guide = content_copy / "en" / "standaard" / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("phases: [equilibrium,", "phases: [evenwicht,"),
+                     encoding="utf-8")
+    result = run("guide", "--language", "en", "--content", str(content_copy), "--out", str(content_copy / "o"))
+    assert result.exit_code == 2
+    assert "guide.yaml:60: guide.cycle.phases[0]: phase 'evenwicht' is no stagnation's phase" in result.output
+    assert "use one of: disruption, equilibrium, growth, process, reorientation" in result.output

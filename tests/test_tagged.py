@@ -23,7 +23,7 @@ from kaartgen.model.builtin import DEFAULT_CONTENT
 from kaartgen.model.content import Choice, Descriptions, DomainChoice, Heading, WriteIn
 from kaartgen.model.loading import load_card_set
 from kaartgen.model.text import render
-from tests.conftest import build_pack
+from tests.conftest import build_pack, fill, run
 
 NAME = "Zoë de Wit"
 TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
@@ -204,8 +204,9 @@ def claimed(element: DictionaryObject, page_ref) -> set[int]:
     return out
 
 
-def test_every_piece_of_text_is_tagged_once_or_an_artifact(pack):
-    _, path = pack
+def check_marked_content(path: Path) -> None:
+    """Every piece of page text is in exactly one marked-content sequence, tagged or an Artifact;
+    every path is in one; MCIDs count up per page and each is claimed by its parent-tree element."""
     reader = PdfReader(path)
     parents = parent_tree(reader)
     for index, page in enumerate(reader.pages):
@@ -237,22 +238,45 @@ def test_every_piece_of_text_is_tagged_once_or_an_artifact(pack):
             assert mcid in claimed(element.get_object(), page.indirect_reference), (index, mcid)
 
 
-def test_catalog_pages_widgets_and_fonts(pack):
-    lang, path = pack
+def test_every_piece_of_text_is_tagged_once_or_an_artifact(pack):
+    check_marked_content(pack[1])
+
+
+def check_document(path: Path, lang: str, title: str) -> PdfReader:
+    """The catalog and page entries of a tagged PDF, and its fonts: embedded, with ToUnicode."""
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
-    cs = card_set(lang)
     assert root["/Lang"] == lang
     assert bool(root["/MarkInfo"]["/Marked"]) is True
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
-    assert reader.metadata.title == cs.info.title
+    assert reader.metadata.title == title
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
-    assert f'<rdf:li xml:lang="x-default">{cs.info.title}</rdf:li>' in xmp
-    raw = path.read_bytes()
-    assert NAME.encode() not in raw and "Zoë".encode("utf-16-be") not in xmp.encode()
+    assert f'<rdf:li xml:lang="x-default">{title}</rdf:li>' in xmp
     assert all(p["/Tabs"] == "/S" for p in reader.pages)
     assert [int(p["/StructParents"]) for p in reader.pages] == list(range(len(reader.pages)))
+    fonts = {}
+    for page in reader.pages:
+        for name, font in page["/Resources"]["/Font"].items():
+            fonts[name] = font.get_object()
+    if "/AcroForm" in root:
+        for name, font in root["/AcroForm"]["/DR"]["/Font"].items():
+            fonts[name] = font.get_object()
+    assert fonts
+    for name, font in fonts.items():
+        descriptor = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        files = descriptor["/FontDescriptor"].get_object()
+        assert any(k in files for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} is not embedded"
+        assert "/ToUnicode" in font, f"{name} has no ToUnicode map"
+    return reader
+
+
+def test_catalog_pages_widgets_and_fonts(pack):
+    lang, path = pack
+    cs = card_set(lang)
+    reader = check_document(path, lang, cs.info.title)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert NAME.encode() not in path.read_bytes() and NAME.encode() not in xmp
     parents = parent_tree(reader)
     shown = shown_widgets(reader)
     assert len(shown) > 20
@@ -263,20 +287,62 @@ def test_catalog_pages_widgets_and_fonts(pack):
         assert [o["/Obj"].get_object() for o in objr] == [widget]
     figures = [str(e["/Alt"]) for e in elements(reader) if e["/S"] == "/Figure"]
     assert sorted(figures) == sorted(re.sub(r"\s+", " ", d.title).strip() for d in cs.domains)
-    fonts = {}
-    for page in reader.pages:
-        for name, font in page["/Resources"]["/Font"].items():
-            fonts[name] = font.get_object()
-    for name, font in root["/AcroForm"]["/DR"]["/Font"].items():
-        fonts[name] = font.get_object()
-    for name, font in fonts.items():
-        descriptor = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-        files = descriptor["/FontDescriptor"].get_object()
-        assert any(k in files for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} is not embedded"
-        assert "/ToUnicode" in font, f"{name} has no ToUnicode map"
 
 
 def test_tagged_pack_is_byte_identical_when_made_again(pack, tmp_path):
     lang, path = pack
     again = build_pack(tmp_path, "--format", "digital", "--language", lang, "--name", NAME)
     assert again.read_bytes() == path.read_bytes()
+
+
+# -- the summary and the guide -----------------------------------------------------------------------
+
+def test_summary_is_tagged_a_section_a_card_and_a_long_answer_stays_whole(tmp_path):
+    cs = card_set("nl")
+    pdf = build_pack(tmp_path / "pack", "--format", "digital", "--reference", "K-7")
+    lines = [f"regel {n}: wat ik vandaag deed en wat ik morgen wil proberen, in mijn eigen woorden" for n in range(90)]
+    filled = fill(pdf, tmp_path / "ingevuld.pdf", {"situatie.situatie": "\n".join(lines), "verder.doel": "Weer werken"})
+    result = run("read", str(filled), "--out", str(tmp_path / "s"))
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "s" / "samenvatting-K-7.pdf"
+    reader = check_document(path, "nl", cs.info.summary.title)
+    assert len(reader.pages) >= 2
+    assert b"regel 1:" not in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    check_marked_content(path)
+    tree = outline(path)[0]["kids"]
+    assert [n["role"] for n in tree[:2]] == ["H1", "P"]
+    sects = tree[2:]
+    assert {n["role"] for n in sects} == {"Sect"} and all(s["kids"][0]["role"] == "H2" for s in sects)
+    situation = next(s for s in sects if "Hoe is mijn huidige situatie?" in s["kids"][0]["text"])
+    assert [k["text"] for k in situation["kids"][1:1 + len(lines)]] == lines  # one P a line, across pages
+    goal = next(s for s in sects if s["kids"][0]["text"].endswith(cs.cards[-1].title))
+    roles = [(k["role"], k["text"]) for k in goal["kids"]]
+    assert ("P", "Weer werken") in roles and roles[roles.index(("P", "Weer werken")) - 1][0] == "H3"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_guide_is_tagged_headings_table_and_figures(lang, tmp_path):
+    cs = card_set(lang)
+    g = cs.guide
+    result = run("guide", "--language", lang, "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    guide, _, reflection = [Path(p) for p in result.output.split()]
+    reader = check_document(guide, lang, g.title)
+    check_marked_content(guide)
+    tree = outline(guide)[0]["kids"]
+    assert [(n["role"], n["text"]) for n in tree[:2]] == [("P", cs.info.title), ("H1", g.title)]
+    sects = [n for n in tree if n["role"] == "Sect"]
+    assert [s["kids"][0]["text"] for s in sects] == [s.heading for s in g.sections] + [
+        g.cycle.heading, g.table.heading, g.prompts.heading, g.reflection.heading]
+    table = next(n for s in sects for n in s["kids"] if n["role"] == "Table")
+    descriptions = next(b for c in cs.cards for _, b, _ in c.walk() if isinstance(b, Descriptions))
+    assert [[c["role"] for c in row["kids"]] for row in table["kids"]] == \
+        [["TH"] * 4] + [["TD"] * 4] * len(descriptions.options)
+    assert [c["text"] for c in table["kids"][0]["kids"]] == g.table.columns
+    figures = sorted(str(e["/Alt"]) for e in elements(reader) if e["/S"] == "/Figure")
+    cycle = next(f for f in figures if not f.startswith(g.reflection.heading))
+    assert len(figures) == 2
+    assert all(f"{s.phase}: {s.name}" in cycle for s in cs.stagnations if s.phase in g.cycle.phases), cycle
+    assert sum(s.phase not in g.cycle.phases for s in cs.stagnations) == 1  # one in the centre
+    check_document(reflection, lang, g.reflection.heading)
+    check_marked_content(reflection)

@@ -353,4 +353,11 @@ def check_references(cs: CardSet) -> list[Problem]:
                         problems.append((oloc + ("stagnation",),
                             f"stagnation '{option.stagnation}' is not in stagnations.yaml; "
                             f"use one of: {', '.join(sorted(known))}"))
+    if cs.guide is not None:  # the guide's cycle puts each stagnation at its phase, by name
+        phases = {s.phase for s in cs.stagnations}
+        for pi, phase in enumerate(cs.guide.cycle.phases):
+            if phase not in phases:
+                problems.append((("guide", "cycle", "phases", pi),
+                                 f"phase '{phase}' is no stagnation's phase in stagnations.yaml; "
+                                 f"use one of: {', '.join(sorted(phases))}"))
     return problems

@@ -174,6 +174,9 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
         grid = look.table.grid
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), grid.width, colour_lookup(theme)(grid.colour)),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   # cells hold paragraphs; this only keeps reportlab's default
+                                   # (Helvetica, never embedded) out of the file
+                                   ("FONTNAME", (0, 0), (-1, -1), fonts.base),
                                    ("TOPPADDING", (0, 0), (-1, -1), look.table.padding_top),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), look.table.padding_bottom)]))
         flow.append(KeepTogether([para(g.table.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
@@ -221,4 +224,5 @@ def reflection_pdf(cs: CardSet, theme: Theme, fonts: Fonts, fmt_name: str) -> by
     pages = impose([card] * copies, fmt, theme, fmt_name)
     return render_pdf(pages, theme, fmt, cs.guide.reflection.heading if cs.guide else card.id,
                       f"{cs.info.language}/{cs.info.variant} reflection", fonts,
-                      keywords=f"kaartgen {cs.info.language}/{cs.info.variant} reflection {fmt_name}")
+                      keywords=f"kaartgen {cs.info.language}/{cs.info.variant} reflection {fmt_name}",
+                      lang=cs.info.language)
