@@ -47,13 +47,16 @@ def outline(path: Path) -> list[dict]:
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo (Debian package poppler-utils) is not installed; .ci/run installs it")
     out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
-    root: dict = {"role": "", "kids": [], "text": "", "obj": None}
+    root: dict = {"role": "", "kids": [], "text": "", "obj": None, "attributes": []}
     stack = [(-1, root)]
     for line in out.splitlines():
         if not line.strip():
             continue
         depth = (len(line) - len(line.lstrip(" "))) // 2
         body = line.strip()
+        if body.startswith("/"):  # an attribute of the element above, e.g. "/Scope /Column"
+            stack[-1][1]["attributes"].append(body)
+            continue
         while stack[-1][0] >= depth:
             stack.pop()
         parent = stack[-1][1]
@@ -62,7 +65,7 @@ def outline(path: Path) -> list[dict]:
         elif body.startswith("Object "):
             parent["obj"] = int(body.split()[1])
         else:
-            node = {"role": body.split()[0], "kids": [], "text": "", "obj": None}
+            node = {"role": body.split()[0].rstrip(":"), "kids": [], "text": "", "obj": None, "attributes": []}
             parent["kids"].append(node)
             stack.append((depth, node))
     return root["kids"]
@@ -242,6 +245,29 @@ def test_every_piece_of_text_is_tagged_once_or_an_artifact(pack):
     check_marked_content(pack[1])
 
 
+RULES = {"UA-01-005", "UA-01-002", "UA-01-003", "UA-06-001", "UA-13-004", "UA-15-003", "UA-18-001", "UA-14-001",
+         "UA-07-001", "UA-07-002", "UA-28-004"}  # pdfua's checks that apply to kaartgen's files
+
+
+def pdfua_findings(path: Path) -> list[str]:
+    """What the free checker pdfua (PyPI; PDF/UA-1's machine-checkable subset) finds; every
+    rule kaartgen relies on must have run, not been skipped."""
+    pdfua = pytest.importorskip("pdfua", reason="pdfua is in the test extra: pip install -e '.[test]'")
+    report = pdfua.validate(str(path))
+    ran = {o.rule_id for o in report.outcomes if o.skipped_reason is None}
+    assert RULES <= ran, f"not run: {sorted(RULES - ran)}"
+    return [f"{f.rule_id}: {f.message}" for f in report.findings]
+
+
+def test_the_free_pdfua_checker_finds_nothing(pack):
+    assert pdfua_findings(pack[1]) == []
+
+
+def test_the_free_pdfua_checker_sees_the_office_pack_is_untagged(office_pdf):
+    """The printed formats stay untagged (see README); the checker must be able to tell."""
+    assert {f.split(":")[0] for f in pdfua_findings(office_pdf)} >= {"UA-01-005", "UA-01-002", "UA-06-001"}
+
+
 def check_document(path: Path, lang: str, title: str) -> PdfReader:
     """The catalog and page entries of a tagged PDF, and its fonts: embedded, with ToUnicode."""
     reader = PdfReader(path)
@@ -283,7 +309,8 @@ def test_catalog_pages_widgets_and_fonts(pack):
     for widget in shown:
         element = parents[int(widget["/StructParent"])].get_object()
         assert element["/S"] == "/Form"
-        objr = [k.get_object() for k in element["/K"] if isinstance(k.get_object(), dict)]
+        kids = element["/K"] if isinstance(element["/K"], list) else [element["/K"]]
+        objr = [k.get_object() for k in kids if isinstance(k.get_object(), dict)]
         assert [o["/Obj"].get_object() for o in objr] == [widget]
     figures = [str(e["/Alt"]) for e in elements(reader) if e["/S"] == "/Figure"]
     assert sorted(figures) == sorted(re.sub(r"\s+", " ", d.title).strip() for d in cs.domains)
@@ -309,6 +336,7 @@ def test_summary_is_tagged_a_section_a_card_and_a_long_answer_stays_whole(tmp_pa
     assert len(reader.pages) >= 2
     assert b"regel 1:" not in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     check_marked_content(path)
+    assert pdfua_findings(path) == []
     tree = outline(path)[0]["kids"]
     assert [n["role"] for n in tree[:2]] == ["H1", "P"]
     sects = tree[2:]
@@ -339,6 +367,7 @@ def test_guide_is_tagged_headings_table_and_figures(lang, tmp_path):
     assert [[c["role"] for c in row["kids"]] for row in table["kids"]] == \
         [["TH"] * 4] + [["TD"] * 4] * len(descriptions.options)
     assert [c["text"] for c in table["kids"][0]["kids"]] == g.table.columns
+    assert all(c["attributes"] == ["/Scope /Column"] for c in table["kids"][0]["kids"])
     figures = sorted(str(e["/Alt"]) for e in elements(reader) if e["/S"] == "/Figure")
     cycle = next(f for f in figures if not f.startswith(g.reflection.heading))
     assert len(figures) == 2
@@ -346,3 +375,4 @@ def test_guide_is_tagged_headings_table_and_figures(lang, tmp_path):
     assert sum(s.phase not in g.cycle.phases for s in cs.stagnations) == 1  # one in the centre
     check_document(reflection, lang, g.reflection.heading)
     check_marked_content(reflection)
+    assert pdfua_findings(guide) == [] and pdfua_findings(reflection) == []

@@ -160,6 +160,8 @@ class Tagger:
                 d["Pg"] = page_ref(home)
             if element.alt:
                 d["Alt"] = PDFString(element.alt)
+            if element.role == "TH":  # kaartgen's tables have one header row: each TH heads its column
+                d["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName("Column")})
             kids = []
             for kid in element.kids:
                 if isinstance(kid, Element):
@@ -172,7 +174,7 @@ class Tagger:
                     kids.append(kid[1])
                 else:
                     kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_ref(kid[0]), "MCID": kid[1]}))
-            d["K"] = PDFArray(kids)
+            d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)  # one kid needs no array
 
         ref(self.root)
         build(self.root, root_ref)
