@@ -376,3 +376,18 @@ def test_guide_is_tagged_headings_table_and_figures(lang, tmp_path):
     check_document(reflection, lang, g.reflection.heading)
     check_marked_content(reflection)
     assert pdfua_findings(guide) == [] and pdfua_findings(reflection) == []
+
+
+def test_a_print_format_may_be_tagged_by_its_template(templates_copy, tmp_path):
+    """Print formats are untagged by default (tagging costs them about 40 % in bytes and time,
+    README); a template owner may still switch it on, and then the write-in areas are lines
+    (decoration), not Form elements waiting for fields that print has not got."""
+    formats = templates_copy / "formats.yaml"
+    formats.write_text(formats.read_text(encoding="utf-8").replace("  office:\n", "  office:\n    tagged: true\n", 1),
+                       encoding="utf-8")
+    path = build_pack(tmp_path, "--templates", str(templates_copy), "--name", NAME)
+    check_document(path, "nl", card_set("nl").info.title)
+    check_marked_content(path)
+    assert pdfua_findings(path) == []
+    tree = outline(path)[0]["kids"]
+    assert len(tree) == 11 and not any(n["role"] == "Form" for s in tree for n in walk(s))

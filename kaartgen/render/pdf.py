@@ -113,6 +113,8 @@ class PdfDoc:
     def add(self, pages: list[Page], theme: Theme, fmt: Format, shared: frozenset[int] = frozenset()) -> None:
         c = self.c
         colour = colour_lookup(theme)
+        if self.tags is not None:
+            self.tags.fields = fmt.fields
         for page in pages:
             c.setPageSize((page.width, page.height))
             if page.guides and fmt.cut_guides is not None:

@@ -57,21 +57,26 @@ class Tagger:
         self.base: list[Element] = [self.root]  # the document and, once one is open, the section
         self.open: list[Element] = [self.root]  # the base, then the elements the last item left open
         self.section_key: str | None = None
+        self.sections: dict[str, Element] = {}
         self.mcid = 0  # the next MCID on the current page
         self.page = 0
         self.on_page: list[list[Element]] = [[]]  # per page: the element of each MCID
         self.forms: dict[tuple[str, str | None], Element] = {}  # Form elements waiting for their widget
         self.widgets: list[tuple[str, Element]] = []  # (annotation name, Form element) in tab order
+        self.fields = True  # whether fields get widgets (digital formats); in print they are nothing
 
     # -- while drawing ------------------------------------------------------------------------------
 
     def section(self, key: str) -> None:
-        """Start a new Sect unless `key` (a card's id) is the one open: a card's sides share one."""
+        """Continue in the Sect of `key` (a card's id), new at its first use: a card's sides share
+        one, even when imposition draws other cards between its front and its back (the structure
+        keeps the reading order, whatever the order on the sheet)."""
         if key != self.section_key:
             self.section_key = key
-            sect = Element("Sect", self.root)
-            self.root.kids.append(sect)
-            self.base = self.open = [self.root, sect]
+            if key not in self.sections:
+                self.sections[key] = Element("Sect", self.root)
+                self.root.kids.append(self.sections[key])
+            self.base = self.open = [self.root, self.sections[key]]
 
     def _element(self, tag: Tag) -> Element:
         """The leaf element for an item with `tag`: the first `keep` roles continue what is open."""
@@ -110,7 +115,8 @@ class Tagger:
 
     def form(self, tag: Tag, key: tuple[str, str | None]) -> None:
         """A field's Form element, in reading order; `widget` links it to its annotation later."""
-        self.forms[key] = self._element(tag)
+        if self.fields:
+            self.forms[key] = self._element(tag)
 
     def widget(self, key: tuple[str, str | None]) -> None:
         """Link the annotation just added to the canvas to the Form element of the field `key`."""
