@@ -7,6 +7,8 @@ whether white cards get a thin frame. Everything else comes from the layout.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
@@ -66,12 +68,10 @@ def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt
 def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour, tags: Tagger | None = None) -> None:
     """Draw `side` with its trim box's bottom-left corner at the origin: the panel (decoration),
     then the items."""
-    if tags is None:
-        _draw_panel(c, side, theme, fmt, colour)
-    else:
+    if tags is not None:
         tags.section(side.card or side.label)
-        with tags.artifact():
-            _draw_panel(c, side, theme, fmt, colour)
+    with tags.artifact() if tags is not None else nullcontext():
+        _draw_panel(c, side, theme, fmt, colour)
     draw_items(c, side.items if fmt.write_in == "lines" else for_typing(side.items, theme), colour, tags)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from contextlib import nullcontext
 
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase import pdfmetrics
@@ -118,16 +119,15 @@ class PdfDoc:
         for page in pages:
             c.setPageSize((page.width, page.height))
             if page.guides and fmt.cut_guides is not None:
-                self._decoration_begins()
-                c.saveState()
-                c.setStrokeColor(colour(fmt.cut_guides.colour))
-                c.setLineWidth(fmt.cut_guides.width)
-                if fmt.cut_guides.dash:
-                    c.setDash(list(fmt.cut_guides.dash))
-                for g in page.guides:
-                    c.line(g.x1, g.y1, g.x2, g.y2)
-                c.restoreState()
-                self._decoration_ends()
+                with self._decoration():
+                    c.saveState()
+                    c.setStrokeColor(colour(fmt.cut_guides.colour))
+                    c.setLineWidth(fmt.cut_guides.width)
+                    if fmt.cut_guides.dash:
+                        c.setDash(list(fmt.cut_guides.dash))
+                    for g in page.guides:
+                        c.line(g.x1, g.y1, g.x2, g.y2)
+                    c.restoreState()
             for p in page.placements:
                 if self.tags is not None and id(p.side) in shared:
                     raise AssertionError("a tagged PDF draws every side in place")
@@ -143,14 +143,13 @@ class PdfDoc:
                 self.tags.section(f"page {self.pages}")
             draw_items(c, page.items, colour, self.tags)
             if page.crop_marks and fmt.crop_marks is not None:
-                self._decoration_begins()
-                c.saveState()
-                c.setStrokeColor(colour(fmt.crop_marks.colour))
-                c.setLineWidth(fmt.crop_marks.width)
-                for g in page.crop_marks:
-                    c.line(g.x1, g.y1, g.x2, g.y2)
-                c.restoreState()
-                self._decoration_ends()
+                with self._decoration():
+                    c.saveState()
+                    c.setStrokeColor(colour(fmt.crop_marks.colour))
+                    c.setLineWidth(fmt.crop_marks.width)
+                    for g in page.crop_marks:
+                        c.line(g.x1, g.y1, g.x2, g.y2)
+                    c.restoreState()
             if page.trim:
                 c.setTrimBox(page.trim)
                 c.setBleedBox(page.bleed)
@@ -168,13 +167,9 @@ class PdfDoc:
             if self.tags is not None:
                 self.tags.next_page()
 
-    def _decoration_begins(self) -> None:
-        if self.tags is not None:
-            self.c._code.append("/Artifact BMC")
-
-    def _decoration_ends(self) -> None:
-        if self.tags is not None:
-            self.c._code.append("EMC")
+    def _decoration(self):
+        """Cut guides and crop marks: artifacts in a tagged PDF."""
+        return self.tags.artifact() if self.tags is not None else nullcontext()
 
     def _set_output_intent(self, intent: OutputIntent) -> None:
         """The PDF/X output intent: the printing condition the CMYK values are meant for, named by

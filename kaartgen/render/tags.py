@@ -23,7 +23,7 @@ from reportlab.platypus import Flowable, Paragraph, Table
 
 from kaartgen.layout.items import Tag
 
-ARTIFACT = b"/Artifact BMC"
+ARTIFACT = "/Artifact BMC"
 
 
 @dataclass(eq=False)
@@ -99,7 +99,7 @@ class Tagger:
         """Wrap what is drawn inside in marked content: tagged with `tag`, or an artifact."""
         code = self.c._code
         if tag is None:
-            code.append(ARTIFACT.decode())
+            code.append(ARTIFACT)
         else:
             element = self._element(tag)
             code.append(f"/{tag.path[-1]} <</MCID {self.mcid}>> BDC")
