@@ -23,7 +23,7 @@ from kaartgen.model.builtin import DEFAULT_CONTENT
 from kaartgen.model.content import Choice, Descriptions, DomainChoice, Heading, WriteIn
 from kaartgen.model.loading import load_card_set
 from kaartgen.model.text import render
-from tests.conftest import build_pack, fill, run
+from tests.conftest import NASTY_NAME, build_pack, fill, run
 
 NAME = "Zoë de Wit"
 TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
@@ -391,3 +391,17 @@ def test_a_print_format_may_be_tagged_by_its_template(templates_copy, tmp_path):
     assert pdfua_findings(path) == []
     tree = outline(path)[0]["kids"]
     assert len(tree) == 11 and not any(n["role"] == "Form" for s in tree for n in walk(s))
+
+
+@pytest.mark.parametrize("name", [NASTY_NAME, "Γιώργος Παπαδόπουλος", "Ольга Ĳzerman-Öztürk"])
+def test_a_name_in_any_script_reads_back_exactly_from_the_structure(name, tmp_path):
+    """Names set partly in the fallback font go through the multi-font path; the H1 a screen
+    reader meets must still be the name exactly as given, and nothing of it reaches the metadata."""
+    path = build_pack(tmp_path, "--format", "digital", "--name", name)
+    first = outline(path)[0]["kids"][0]["kids"][0]
+    assert (first["role"], first["text"]) == ("H1", f"beste {name},")
+    check_marked_content(path)
+    assert pdfua_findings(path) == []
+    reader = check_document(path, "nl", card_set("nl").info.title)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert name.split()[0] not in xmp and name.split()[0] not in str(reader.metadata)

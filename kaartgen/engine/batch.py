@@ -47,7 +47,16 @@ from kaartgen.engine.edition import Edition, Library
 from kaartgen.errors import KaartgenError, check_stop
 from kaartgen.layout.fonts import font_files
 from kaartgen.layout.imposition import Page
-from kaartgen.model.clients import SAFE_ID, Client, ClientList, RowError, read_clients, row_warnings, validated
+from kaartgen.model.clients import (
+    SAFE_ID,
+    Client,
+    ClientList,
+    RowError,
+    partition,
+    read_clients,
+    row_warnings,
+    validated,
+)
 from kaartgen.model.loading import available_sets
 from kaartgen.render.atomic import remove_temporary, write_atomic
 from kaartgen.render.pdf import PdfDoc
@@ -325,13 +334,7 @@ def check_list(path: Path, library: Library, sheet: str | None = None) -> tuple[
     """A client list read and validated, before anything is rendered: the good rows as clients,
     every problem of every bad row, and the columns kaartgen does not use."""
     listing, rows = _read(path, library, sheet)
-    clients: list[Client] = []
-    errors: list[RowError] = []
-    for item in rows:
-        if isinstance(item, Client):
-            clients.append(item)
-        else:
-            errors.extend(item)
+    clients, errors = partition(rows)
     return clients, errors, listing.ignored_columns
 
 

@@ -109,6 +109,11 @@ class Field:
     shape: str = "square"  # of a check box or radio button: what is printed under it ("square", "circle")
     tag: Tag | None = FORM
 
+    @property
+    def tagged(self) -> bool:
+        """Whether a tagged PDF gives the field a Form element (the hidden reference gets none)."""
+        return self.kind != "hidden" and self.tag is not None
+
 Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
 
 

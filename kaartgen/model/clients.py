@@ -353,9 +353,14 @@ def _is_reserved(cid: str, reserved: frozenset[str]) -> bool:
 def validate(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
              unprintable: Callable[[str], list[str]] | None = None) -> tuple[list[Client], list[RowError]]:
     """Clients from the good rows, and every problem of every bad row (see `validated`)."""
+    return partition(validated(rows, known_sets, reserved, unprintable))
+
+
+def partition(items: Iterable[Client | list[RowError]]) -> tuple[list[Client], list[RowError]]:
+    """What `validated` yields, as the clients and the errors."""
     clients: list[Client] = []
     errors: list[RowError] = []
-    for item in validated(rows, known_sets, reserved, unprintable):
+    for item in items:
         if isinstance(item, Client):
             clients.append(item)
         else:
@@ -408,8 +413,7 @@ def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str
             same = "is used twice" if first_id == cid else "differs only in upper/lower case from the id"
             fail("id", f"id {same} on row {first_row}; ids must be unique, also ignoring case")
         else:
-            low = cid.lower()
-            seen[cid if low == cid else low] = row.number if low == cid else (row.number, cid)
+            seen[cid.lower()] = row.number if cid == cid.lower() else (row.number, cid)
         for key in REQUIRED[1:]:
             if not raw.get(key) and key not in bad_text:
                 fail(key, f"{key} is empty; fill it in")

@@ -16,8 +16,7 @@ from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Ru
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.fields import for_typing
-from kaartgen.render.tags import Tagger
-from kaartgen.render.tags import spaced as tagged_text
+from kaartgen.render.tags import Tagger, spaced
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
 
@@ -105,22 +104,22 @@ def draw_items(c: Canvas, items: list[Item], colour, tags: Tagger | None = None)
         return
     for item in items:
         if isinstance(item, Field):
-            if item.kind != "hidden" and item.tag is not None:
+            if item.tagged:
                 tags.form(item.tag, (item.name, item.value))
         elif not isinstance(item, Fill):
             with tags.mark(item.tag):
-                _draw_item(c, item, colour, spaced=True)
+                _draw_item(c, item, colour, end_spaces=True)
 
 
-def _draw_text(c: Canvas, box: TextBox, spaced: bool = False) -> None:
+def _draw_text(c: Canvas, box: TextBox, end_spaces: bool = False) -> None:
     """A wrapped paragraph. Plain one-font paragraphs (nearly all) are drawn line by line in one
     text object, as reportlab's Paragraph would place them but several times faster; paragraphs
-    with fallback-font runs go through Paragraph itself. `spaced` (tagged PDFs) ends every line
+    with fallback-font runs go through Paragraph itself. `end_spaces` (tagged PDFs) ends every line
     but the last with its space, so text read from the structure keeps its words apart."""
     p = box.para
     lines = p.blPara
     if lines.kind != 0:
-        (tagged_text(p) if spaced else p).drawOn(c, box.x, box.y)
+        (spaced(p) if end_spaces else p).drawOn(c, box.x, box.y)
         return
     style = p.style
     align = style.alignment  # 0 left, 1 centre, 2 right
@@ -132,7 +131,7 @@ def _draw_text(c: Canvas, box: TextBox, spaced: bool = False) -> None:
     last = len(lines.lines) - 1
     for n, (extraspace, words) in enumerate(lines.lines):
         text = " ".join(words)
-        end = " " if spaced and n < last else ""
+        end = " " if end_spaces and n < last else ""
         spaces = len(words) - 1 + text.count("\u00a0")
         if extraspace < -1e-8 and spaces > 0:  # a line a hair too wide: squeezed, as Paragraph does
             t.setTextOrigin(box.x, baseline)
@@ -147,9 +146,9 @@ def _draw_text(c: Canvas, box: TextBox, spaced: bool = False) -> None:
     c.drawText(t)
 
 
-def _draw_item(c: Canvas, item: Item, colour, spaced: bool = False) -> None:
+def _draw_item(c: Canvas, item: Item, colour, end_spaces: bool = False) -> None:
     if isinstance(item, TextBox):
-        _draw_text(c, item, spaced)
+        _draw_text(c, item, end_spaces)
     elif isinstance(item, Rule):
         c.setStrokeColor(colour(item.colour))
         c.setLineWidth(item.width)

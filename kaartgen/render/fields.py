@@ -63,5 +63,5 @@ def draw_fields(c, page: Page, colour, typing: Theme | None = None, tags=None) -
                 form.radio(name=item.name, value=item.value, tooltip=item.label or item.name, x=x, y=y, size=r.w,
                            buttonStyle="circle" if item.shape == "circle" else "check", shape=item.shape, borderWidth=0, fillColor=TRANSPARENT,
                            textColor=ink, fieldFlags="noToggleToOff radio")
-            if tags is not None and item.kind != "hidden" and item.tag is not None:
+            if tags is not None and item.tagged:
                 tags.widget((item.name, item.value))
