@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
+from kaartgen import clock
 from kaartgen.commands.main import main
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 
 NASTY_NAME = "<b>Zoë</b> & {{ 7*7 }} İlknur Ĳsbrand"
+
+# The one clock of every test, in this process and in every process it starts: the suite passes on
+# any day. Dates that must lie ahead of it or in a weekend are computed from it, never from the calendar.
+TODAY = date(2026, 11, 23)  # a Monday
+os.environ[clock.VARIABLE] = TODAY.isoformat()
+
+
+def next_weekday(weekday: int, after: date = TODAY) -> date:
+    """The first date after `after` that falls on `weekday` (0 Monday … 6 Sunday)."""
+    return after + timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
 
 
 def run(*args: str):

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from pypdf import PdfReader, PdfWriter
 
 from kaartgen.engine.edition import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from tests.conftest import pdf_text, run, squash
+from tests.conftest import TODAY, next_weekday, pdf_text, run, squash
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
@@ -123,9 +124,11 @@ def test_a_professional_makes_a_pack_by_keyboard_only(page, server, tmp_path):
 def test_a_weekend_or_past_date_is_a_visible_warning_not_an_error(page, server):
     page.goto(server + "/")
     page.fill("#time", "10:30")
-    page.fill("#date", "2026-11-28")  # a Saturday
+    page.fill("#date", next_weekday(5).isoformat())  # the coming Saturday, by the server's clock
     assert page.locator("#date-warning").inner_text() == "Deze datum valt in het weekend."
-    page.fill("#date", "2020-01-06")
+    page.fill("#date", next_weekday(0).isoformat())  # the coming Monday: nothing to say
+    assert page.locator("#date-warning").inner_text() == ""
+    page.fill("#date", (TODAY - timedelta(days=1)).isoformat())
     assert page.locator("#date-warning").inner_text() == "Deze datum is al voorbij."
     page.fill("#name", "Bram 😀")
     page.locator("#live-error").wait_for(state="visible")

@@ -57,11 +57,12 @@ def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_ch
       kaartgen batch clients.xlsx --out mailing --update
       kaartgen batch --envelope-check --out mailing
     """
+    from kaartgen.clock import today
     from kaartgen.engine.batch import BatchOptions, envelope_check_pdf, run_batch
     from kaartgen.engine.listcheck import check_batch
 
     engine = library(content, templates)
-    day = letter_day(letter_date) if letter_date else date.today()
+    day = letter_day(letter_date) if letter_date else today()
     if envelope_check:
         if out is None:
             raise click.UsageError(f"--out is required: the folder for {ENVELOPE_CHECK}")

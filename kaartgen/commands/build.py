@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
@@ -67,11 +66,12 @@ def build(content, templates, language, variant, format_, name, professional, ro
       kaartgen build --name "Zoë de Wit" --professional "Jan Jansen" \\
                      --appointment 2026-12-03T10:30 --location "UWV Utrecht"
     """
+    from kaartgen.clock import today
     from kaartgen.model.text import date_warnings, personal_from
 
     personal = personal_from(name, professional, role, appointment, location, reference)
     if personal.appointment is not None:
-        for warning in date_warnings(personal.appointment, date.today(), "today"):
+        for warning in date_warnings(personal.appointment, today(), "today"):
             click.echo(f"warning: --appointment {warning}", err=True)
     edition = library(content, templates).edition(language, variant, large_print, format_, _offset(back_offset))
     data = edition.pack(personal, crop_marks)

@@ -25,7 +25,9 @@ def read(filled, as_json, out, content, templates) -> None:
     Example:
       kaartgen read ingevuld.pdf --out samenvattingen
     """
-    reading = library(content, templates).read(filled)
+    from kaartgen.clock import today
+
+    reading = library(content, templates).read(filled, today())
     stem = reading.stem
     text = json.dumps(reading.summary, ensure_ascii=False, indent=2)
     if reading.placeholders:

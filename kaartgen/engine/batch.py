@@ -78,12 +78,12 @@ class BatchOptions:
     out: Path
     content: Path
     templates: Path
+    letter_date: date
     format: str = "office"
     jobs: int = 1
     resume: bool = False
     update: bool = False
     insert_marks: bool = False
-    letter_date: date = field(default_factory=date.today)
     sheet: str | None = None  # of an Excel workbook; the first when None
 
 

@@ -392,10 +392,10 @@ class Library:
         edition = self.edition(language, variant, large_print, "cards")
         return previews(edition.generic, edition.pack(), f"{language}-{variant}-{edition.theme.card.name}")
 
-    def read(self, path: Path, data: bytes | None = None, read_on: date | None = None) -> Reading:
+    def read(self, path: Path, read_on: date, data: bytes | None = None) -> Reading:
         """A filled digital pack or saved answers: the summary as data and as PDF, and the file name
-        (without suffix) to save them under. With `data`, the file's bytes are read from memory and
-        `path` only names it in messages."""
+        (without suffix) to save them under; `read_on` is the date the summary gives. With `data`, the
+        file's bytes are read from memory and `path` only names it in messages."""
         from kaartgen.engine.read import read_answers, read_filled, summarise, summary_stem
         from kaartgen.model.answers import answer_names
         from kaartgen.render.summary import summary_pdf

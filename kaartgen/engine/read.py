@@ -148,8 +148,8 @@ def read_answers(data: bytes, path: Path) -> Filled:
     return _json_answers(data, path)
 
 
-def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None = None,
-              read_on: date | None = None, cards: list | None = None) -> dict[str, Any]:
+def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None, read_on: date,
+              cards: list | None = None) -> dict[str, Any]:
     """The professional's summary as plain data, card by card, block by block."""
     values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
     found = []
@@ -183,7 +183,7 @@ def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None 
             found.append({"card": card.id, "number": number, "title": render(card.name or card.title, values),
                           "answers": items})
     return {"kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
-            "source": source, "reference": reference, "read": (read_on or date.today()).isoformat(),
+            "source": source, "reference": reference, "read": read_on.isoformat(),
             "of": "pack" if cards is None else "reflection", "total": len(cs.cards if cards is None else cards),
             "cards": found}
 

@@ -18,7 +18,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -32,6 +32,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kaartgen import clock
 from kaartgen.engine.edition import Library
 from kaartgen.engine.pool import RenderPool
 from kaartgen.errors import FieldError, KaartgenError
@@ -71,8 +72,9 @@ class WebApp:
     """The routes, with the engine, the jobs, the texts and the page templates they share."""
 
     def __init__(self, library: Library, token: str | None, jobs_root: Path, keep_hours: float,
-                 workers: int | None = None):
+                 workers: int | None = None, today: Callable[[], date] = clock.today):
         self.library = library
+        self.today = today  # the one clock: date warnings, the letter's date, the reading date
         self.pool = RenderPool(library, workers or os.cpu_count() or 1)
         self.sets = library.sets()  # read once, like the sets themselves: not on every keystroke's preview
         self.token = token
@@ -103,7 +105,7 @@ class WebApp:
         sets = self.sets
         html = self.env.get_template(template).render(
             t=self.texts[lang], lang=lang, csrf=request.scope.get("state", {}).get("csrf", ""),
-            csrf_field=CSRF_FIELD, path=request.url.path, sets=sets,
+            csrf_field=CSRF_FIELD, path=request.url.path, sets=sets, today=self.today().isoformat(),
             languages=sorted({s.split("/")[0] for s in sets}),
             variants=sorted({s.split("/")[1] for s in sets}), **values)
         return HTMLResponse(html, status_code=status)
@@ -205,11 +207,11 @@ class WebApp:
 
     async def mailing_page(self, request: Request) -> Response:
         self.jobs.sweep()
-        return self.page(request, "mailing.html.j2", error=None, today=date.today().isoformat())
+        return self.page(request, "mailing.html.j2", error=None)
 
     async def mailing_upload(self, request: Request) -> Response:
         def refuse(status: int, message: str) -> Response:
-            return self.page(request, "mailing.html.j2", status, error=message, today=date.today().isoformat())
+            return self.page(request, "mailing.html.j2", status, error=message)
 
         try:
             form, filename, data = await self.uploaded(request, "clients")
@@ -218,7 +220,7 @@ class WebApp:
         suffix = Path(filename).suffix.lower()
         suffix = suffix if suffix in LIST_SUFFIXES else ".csv"
         try:
-            letter_date = date.fromisoformat(form.get("date") or date.today().isoformat())
+            letter_date = date.fromisoformat(form.get("date") or self.today().isoformat())
         except ValueError:
             return refuse(422, "date: write the date as YYYY-MM-DD")
         fmt = form.get("format") if form.get("format") in PRINT_FORMATS else "office"
@@ -258,8 +260,7 @@ class WebApp:
             form = None
         job = self._job(request)
         if form is None:
-            return self.page(request, "mailing.html.j2", 403, error=self.error_text(request, "csrf"),
-                             today=date.today().isoformat())
+            return self.page(request, "mailing.html.j2", 403, error=self.error_text(request, "csrf"))
         if job is None:
             return self.page(request, "gone.html.j2", 404)
         action = request.path_params["action"]
@@ -295,7 +296,7 @@ class WebApp:
             return refuse(exc.status, exc.message)
         suffix = ".pdf" if data[:5].startswith(b"%PDF") else ".json"
         try:
-            reading = await run_in_threadpool(self.library.read, Path(f"upload{suffix}"), data)
+            reading = await run_in_threadpool(self.library.read, Path(f"upload{suffix}"), self.today(), data)
         except KaartgenError as exc:
             return refuse(422, _plain(exc.message))
         key = secrets.token_urlsafe(16)
@@ -411,10 +412,11 @@ def _download(data: bytes, name: str) -> Response:
 
 
 def create_app(library: Library, token: str | None = None, jobs_root: Path | None = None,
-               keep_hours: float = 24, workers: int | None = None) -> Starlette:
-    """The ASGI app. `token` is required by every request when given; `jobs_root` holds mailings."""
+               keep_hours: float = 24, workers: int | None = None, today: Callable[[], date] = clock.today) -> Starlette:
+    """The ASGI app. `token` is required by every request when given; `jobs_root` holds mailings;
+    `today` is the clock (tests pass a fixed one)."""
     root = jobs_root or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}"
-    web = WebApp(library, token, root, keep_hours, workers)
+    web = WebApp(library, token, root, keep_hours, workers, today)
     routes = [
         Route("/", web.client_page),
         Route("/preview", web.preview, methods=["POST"]),

@@ -22,9 +22,9 @@ function setupClient() {
     const value = date.value;
     let text = "";
     if (value) {
+      // today is the server's date (its one clock), not this browser's
       const day = new Date(value + "T12:00:00");
-      const today = new Date();
-      today.setHours(0, 0, 0, 0);
+      const today = new Date(warning.dataset.today + "T00:00:00");
       if (day < today) text = warning.dataset.past;
       else if (day.getDay() === 0 || day.getDay() === 6) text = warning.dataset.weekend;
     }
