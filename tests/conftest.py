@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -90,3 +95,28 @@ def templates_copy(tmp_path) -> Path:
     dest = tmp_path / "templates"
     shutil.copytree(DEFAULT_TEMPLATES, dest)
     return dest
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, jobs: Path, *args: str) -> subprocess.Popen:
+    """`kaartgen serve` in a process of its own, answering on 127.0.0.1:port (waits until it does)."""
+    proc = subprocess.Popen([sys.executable, "-m", "kaartgen", "serve", "--port", str(port), "--jobs-dir", str(jobs),
+                             *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/static/app.css", timeout=2)
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise AssertionError(proc.stderr.read().decode())
+            time.sleep(0.1)

@@ -22,7 +22,7 @@ from pypdf import PdfReader, PdfWriter
 
 from kaartgen.engine.edition import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from tests.conftest import TODAY, next_weekday, pdf_text, run, squash
+from tests.conftest import TODAY, free_port, next_weekday, pdf_text, run, squash, start_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
@@ -32,12 +32,6 @@ if CHROMIUM is None:
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "<b>Zoë</b> & {{ 7*7 }} İlayda"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server(str):
@@ -50,19 +44,8 @@ class Server(str):
 def server(tmp_path_factory):
     port = free_port()
     jobs = tmp_path_factory.mktemp("serve") / "jobs"
-    proc = subprocess.Popen([sys.executable, "-m", "kaartgen", "serve", "--port", str(port), "--jobs-dir", str(jobs)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/static/app.css", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                raise AssertionError(proc.stderr.read().decode())
-            time.sleep(0.1)
-    address = Server(base)
+    proc = start_server(port, jobs)
+    address = Server(f"http://127.0.0.1:{port}")
     address.jobs = jobs
     yield address
     proc.terminate()

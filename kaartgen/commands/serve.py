@@ -1,9 +1,15 @@
-"""`kaartgen serve`: the web app for professionals and the mail room."""
+"""`kaartgen serve`: the web app for professionals and the mail room.
+
+The port is bound before anything else happens: a second server started on a port in use stops
+there, with one line, and never touches the first one's job folder.
+"""
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
+import socket
 import tempfile
 from pathlib import Path
 
@@ -13,6 +19,7 @@ from kaartgen.commands.common import content_option, library, reports_errors, te
 from kaartgen.errors import KaartgenError
 
 TOKEN_VARIABLE = "KAARTGEN_TOKEN"
+BACKLOG = 2048
 
 
 def _loopback(host: str) -> bool:
@@ -22,9 +29,34 @@ def _loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or a KaartgenError that says what to do."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                              flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror:
+        raise KaartgenError(f"--host {host} is not an address of this machine; use e.g. 127.0.0.1") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart need not wait for old connections
+        sock.bind(address)
+        sock.listen(BACKLOG)  # listening at once: a second server's bind now fails
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise KaartgenError(f"port {port} is in use; is kaartgen serve already running? use --port") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise KaartgenError(f"port {port} may not be used by this user; use --port with a number above 1023") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise KaartgenError(f"--host {host} is not an address of this machine; use e.g. 127.0.0.1") from None
+        raise
+    return sock
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port, printed at the start).")
 @click.option("--token", default=None, help=f"Access code every request must carry; required on an address other "
                                             f"than loopback.  [default: ${TOKEN_VARIABLE}]")
 @click.option("--keep-hours", type=click.FloatRange(0.01, 24 * 30), default=24, show_default=True,
@@ -38,20 +70,31 @@ def serve(host: str, port: int, token: str | None, keep_hours: float, jobs_dir: 
     """Start the web app and print the address to open in a browser.
 
     \b
+    Exit codes: 130 or 143 stopped by Ctrl-C or SIGTERM (running mailings stopped, job folders
+    removed); 2 the port is in use, the address or the token is refused, or the job folder belongs
+    to another running server.
+
+    \b
     Example:
       kaartgen serve
       KAARTGEN_TOKEN=… kaartgen serve --host 0.0.0.0   # behind the organisation's reverse proxy
     """
-    import uvicorn
-
-    from kaartgen.web.app import create_app
-
     token = token or os.environ.get(TOKEN_VARIABLE) or None
     if not _loopback(host) and not token:
         raise KaartgenError(f"--host {host} is reachable from other machines; give an access code with --token "
                             f"or ${TOKEN_VARIABLE}")
-    root = jobs_dir or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}" / str(port)
-    app = create_app(library(content, templates), token=token, jobs_root=root, keep_hours=keep_hours)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"kaartgen serve: open http://{shown}:{port}/ in a browser (Ctrl-C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+    sock = bind(host, port)
+    try:
+        import uvicorn
+
+        from kaartgen.web.app import create_app
+
+        port = sock.getsockname()[1]
+        root = jobs_dir or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}" / str(port)
+        app = create_app(library(content, templates), token=token, jobs_root=root, keep_hours=keep_hours)
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(f"kaartgen serve: open http://{shown}:{port}/ in a browser (Ctrl-C stops it)")
+        config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, backlog=BACKLOG)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -75,11 +75,11 @@ class WebApp:
                  workers: int | None = None, today: Callable[[], date] = clock.today):
         self.library = library
         self.today = today  # the one clock: date warnings, the letter's date, the reading date
+        self.jobs = Jobs(jobs_root, library, keep_hours, workers)  # first: refused when another server owns it
         self.pool = RenderPool(library, workers or os.cpu_count() or 1)
         self.sets = library.sets()  # read once, like the sets themselves: not on every keystroke's preview
         self.token = token
         self.keep_hours = keep_hours
-        self.jobs = Jobs(jobs_root, library, keep_hours, workers)
         web = library.templates / "web"
         if not (web / "ui.yaml").is_file():  # templates copied before the web app existed: use the built-in pages
             web = DEFAULT_TEMPLATES / "web"

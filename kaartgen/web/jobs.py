@@ -1,10 +1,10 @@
 """Mailing jobs of the web app: a client list checked, then made by the engine's batch in a
 process of its own, with progress and cancel.
 
-A job lives in a private folder (mode 0700) under the server's job root: the uploaded list, and
-the batch's output folder. The folder is removed when the clerk cancels or deletes the job, once
-every result has been downloaded, after the retention time, and (for jobs of an earlier server)
-when the server starts. Job ids are random and say nothing about the clients.
+A job lives in a private folder (mode 0700) under the server's job root (`JobRoot`, owned by one
+running server): the uploaded list, and the batch's output folder. The folder is removed when the
+clerk cancels or deletes the job, once every result has been downloaded, after the retention time,
+and (for jobs of an earlier server that is gone) when the server starts. Job ids are random and say nothing about the clients.
 
 The batch runs in a spawned process, so that a cancel is the batch's own SIGTERM path (temporary
 files removed, nothing half written) and the server's threads never meet the batch's fork.
@@ -35,18 +35,53 @@ RESULTS = (MERGED, ZIP, MANIFEST, ERRORS)  # what the clerk downloads, in this o
 _SPAWN = multiprocessing.get_context("spawn")
 
 
-def private_root(path: Path) -> Path:
-    """The job root: created 0700 if absent, refused if another user owns it or it is a link, and
-    emptied of an earlier server's jobs (their state died with that server)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.mkdir(mode=0o700, exist_ok=True)
-    info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise KaartgenError(f"the job folder {path} is not a folder of this user; choose another with --jobs-dir")
-    os.chmod(path, 0o700)
-    for stale in path.iterdir():
-        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
-    return path
+LOCK = ".kaartgen-serve.lock"  # in the job root: the pid of the server that owns it, locked while it runs
+
+
+class JobRoot:
+    """The folder a server keeps its mailing jobs in, owned by that server alone.
+
+    Created 0700, refused if another user owns it or it is a link. A lock file holds the owning
+    server's pid and an advisory lock that the system releases when that process ends, however it
+    ends: a second server on the same folder is refused while the first one lives, and only a
+    server that holds the lock removes what an earlier one left (its state died with it)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            raise KaartgenError(f"the job folder {path} is not a folder of this user; choose another with --jobs-dir")
+        os.chmod(path, 0o700)
+        self.path = path
+        self._fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one server a folder is then up to the operator
+            fcntl = None
+        if fcntl is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                owner = os.read(self._fd, 32).decode("ascii", "replace").strip() or "?"
+                os.close(self._fd)
+                raise KaartgenError(f"the job folder {path} belongs to another kaartgen serve that is running "
+                                    f"(process {owner}); stop that one, or choose another folder with --jobs-dir") from None
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, f"{os.getpid()}\n".encode())
+        for stale in path.iterdir():  # an earlier server's jobs: this server holds the lock, so that one is gone
+            if stale.name == LOCK:
+                continue
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
+
+    def release(self) -> None:
+        """The server stops: its lock file goes, and the folder too when it is empty."""
+        (self.path / LOCK).unlink(missing_ok=True)
+        os.close(self._fd)
+        try:
+            self.path.rmdir()  # another server may share its parent
+        except OSError:
+            pass
 
 
 def _stop(signum: int, frame) -> None:
@@ -153,7 +188,8 @@ class Jobs:
     """Every mailing job of one server, by id."""
 
     def __init__(self, root: Path, library: Library, keep_hours: float, workers: int | None = None):
-        self.root = private_root(root)
+        self._root = JobRoot(root)
+        self.root = self._root.path
         self.library = library
         self.keep = keep_hours * 3600
         self.workers = workers or os.cpu_count() or 1
@@ -260,7 +296,4 @@ class Jobs:
             jobs = list(self._jobs.values())
         for job in jobs:
             self.cancel(job)
-        try:
-            self.root.rmdir()  # the server's own job folder, empty now; another server may share its parent
-        except OSError:
-            pass
+        self._root.release()
