@@ -310,7 +310,7 @@ def test_no_client_value_reaches_a_log_line_or_url(client, caplog):
 def test_the_status_of_a_job_is_json_without_client_data(client):
     job = upload(client, "l.csv", LIST.encode()).headers["location"].rsplit("/", 1)[1]
     status = client.get(f"/mailing/{job}/status")
-    assert json.loads(status.text) == {"state": "checked", "done": 0, "total": 0}
+    assert json.loads(status.text) == {"state": "checked", "done": 2, "total": 2}  # the two good rows, laid out
     client.post(f"/mailing/{job}/delete", data={"csrf": csrf(client)})
 
 
@@ -350,3 +350,61 @@ def test_a_mailing_lists_weekend_and_past_dates_as_warnings(client):
     assert "<strong>2</strong> rijen worden gemaakt, maar kijk de datum na" in page.text
     assert "<td>D1</td><td>appointment</td><td>is on a Saturday; check the date</td>" in page.text
     assert "<td>D2</td><td>appointment</td><td>is before the date of the letter; check the date</td>" in page.text
+
+
+def test_the_pre_check_is_the_batch_check_a_name_too_long_for_the_letter_fails_there(client):
+    long_name = "Anna Maria Johanna Wilhelmina van der Zande-Ouwerkerk de Groot Hoogstra"
+    listing = f"id,name,street,postcode,city\nL1,{long_name},Weg 1,1001 AA,Zwolle\nL2,Bo,Weg 2,1002 AA,Zwolle\n"
+    page = client.get(upload(client, "l.csv", listing.encode()).headers["location"])
+    assert "<strong>1</strong> rijen worden gemaakt" in page.text and "<strong>1</strong> rijen lukken niet" in page.text
+    assert re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>(\w+)</td>", page.text) == [("2", "L1", "name")]
+    assert "Zande" not in page.text
+
+
+def test_the_pre_check_names_the_sheet_it_read_and_a_hidden_first_one(client):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Archief"
+    book.active.append(["id", "name", "street", "postcode", "city"])
+    book.active.sheet_state = "hidden"
+    ws = book.create_sheet("Klanten")
+    ws.append(["id", "name", "street", "postcode", "city"])
+    ws.append(["X1", "Zoë de Wit", "Dorpsstraat 1", "1234 AB", "Utrecht"])
+    book.active = 1
+    data = io.BytesIO()
+    book.save(data)
+    page = client.get(upload(client, "klanten.xlsx", data.getvalue()).headers["location"])
+    assert "Gelezen blad: <strong>Klanten</strong>. Niet gelezen: Archief (verborgen)." in page.text
+    assert "Het eerste blad, Archief, is verborgen en is niet gelezen." in page.text
+
+
+def test_a_workbook_that_asks_for_gigabytes_is_a_message_and_the_server_goes_on(client, jobs_root):
+    from tests.test_sheets import HEADER
+
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>' for v in HEADER)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="Blad1">'
+               f'<table:table-row>{cells}</table:table-row>'
+               '<table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="900"/>'
+               '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                   '<manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                   '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                   '</manifest:manifest>')
+    before = set(os.listdir(jobs_root))
+    started = time.monotonic()
+    page = upload(client, "bom.ods", data.getvalue())
+    assert time.monotonic() - started < 30
+    assert page.status_code == 422 and "save the sheet as CSV" in page.text
+    assert set(os.listdir(jobs_root)) == before
+    assert client.get("/").status_code == 200

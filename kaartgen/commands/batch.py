@@ -83,6 +83,10 @@ def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_ch
         letter_date=day, sheet=sheet,
     )
     result = run_batch(options)
+    from kaartgen.engine.listcheck import sheet_lines
+
+    for line in sheet_lines(result.sheets):
+        click.echo(line, err=True)
     if result.ignored_columns:
         click.echo(f"ignored columns (kaartgen does not use them): {', '.join(result.ignored_columns)}", err=True)
     for warning in result.warnings:

@@ -52,12 +52,12 @@ from kaartgen.model.clients import (
     Client,
     ClientList,
     RowError,
-    partition,
     read_clients,
     row_warnings,
     validated,
 )
 from kaartgen.model.loading import available_sets
+from kaartgen.model.sheets import MAX_ROWS, SECONDS, Sheets
 from kaartgen.render.atomic import remove_temporary, write_atomic
 from kaartgen.render.pdf import PdfDoc
 from kaartgen.render.pdfjoin import PdfJoiner, assemble
@@ -105,6 +105,7 @@ class BatchResult:
     counts: Counts = field(default_factory=Counts)
     again: bool = False  # --resume or --update: the counts are worth saying
     warnings: list[RowError] = field(default_factory=list)  # rows made that look wrong (dates)
+    sheets: Sheets | None = None  # of a workbook: the sheet read and the others
 
     @property
     def failed_rows(self) -> int:
@@ -324,18 +325,11 @@ def _csv(rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _read(path: Path, library: Library, sheet: str | None) -> tuple[ClientList, Iterator[Client | list[RowError]]]:
+def read_list(path: Path, library: Library, sheet: str | None = None, seconds: float = SECONDS,
+              max_rows: int = MAX_ROWS) -> tuple[ClientList, Iterator[Client | list[RowError]]]:
     """A client list opened (a missing column stops here), and its rows validated as they are read."""
-    listing = read_clients(path, sheet)
+    listing = read_clients(path, sheet, seconds, max_rows)
     return listing, validated(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
-
-
-def check_list(path: Path, library: Library, sheet: str | None = None) -> tuple[list[Client], list[RowError], list[str]]:
-    """A client list read and validated, before anything is rendered: the good rows as clients,
-    every problem of every bad row, and the columns kaartgen does not use."""
-    listing, rows = _read(path, library, sheet)
-    clients, errors = partition(rows)
-    return clients, errors, listing.ignored_columns
 
 
 PRINT_ONLY = ("digital", "html")  # a batch makes printed mail; fillable packs go to one client at a time
@@ -363,7 +357,7 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
     printed_format(options.format)
     global _maker
     _maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date)
-    listing, rows = _read(options.clients, maker.library, options.sheet)
+    listing, rows = read_list(options.clients, maker.library, options.sheet)
     errors: list[RowError] = []
     warnings: list[RowError] = []
     with _Spilled(options.out) as order:  # every row is read and checked before the folder is touched
@@ -384,7 +378,7 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
             finally:
                 remove_temporary(options.out, every=True)
     return BatchResult(counts.kept + counts.made, errors, listing.ignored_columns, identity["job"], counts,
-                       options.resume or options.update, warnings)
+                       options.resume or options.update, warnings, listing.sheets)
 
 
 class _locked:

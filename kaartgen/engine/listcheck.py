@@ -14,10 +14,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from kaartgen.engine.batch import PackMaker, Progress, check_list, printed_format
+from kaartgen.engine.batch import PackMaker, Progress, printed_format, read_list
 from kaartgen.engine.edition import Library
 from kaartgen.errors import FieldError, KaartgenError
-from kaartgen.model.clients import RowError, row_warnings
+from kaartgen.model.clients import RowError, partition, row_warnings
+from kaartgen.model.sheets import MAX_ROWS, SECONDS, Sheets
 
 ROWS_SHOWN = 12  # row numbers listed for one reason; the rest are counted
 
@@ -35,13 +36,14 @@ class CheckReport:
     last: datetime | None = None
     dated: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    sheets: Sheets | None = None  # of a workbook: the sheet read and the others
 
     @property
     def failing(self) -> int:
         return len({e.row for e in self.errors})
 
     def lines(self) -> list[str]:
-        out = [f"rows: {self.ok} ok, {self.failing} failing"]
+        out = sheet_lines(self.sheets) + [f"rows: {self.ok} ok, {self.failing} failing"]
         if self.errors:
             out.append("failing, by reason:")
             by_reason: dict[tuple[str, str], list[int]] = {}
@@ -67,18 +69,36 @@ class CheckReport:
         return out
 
 
+def sheet_lines(sheets: Sheets | None) -> list[str]:
+    """Which sheet of a workbook was read, the others, and a hidden first sheet that was not."""
+    if sheets is None or sheets.read is None:
+        return []
+    out = [f"sheet read: {sheets.read}"]
+    if sheets.others:
+        hidden = set(sheets.hidden)
+        out.append("other sheets (not read): " + ", ".join(f"{n} (hidden)" if n in hidden else n for n in sheets.others))
+    first = sheets.all[0][0] if sheets.all else None
+    if first in sheets.hidden and first != sheets.read:
+        out.append(f"the first sheet, {first}, is hidden and was not read; name it with --sheet if the clients are there")
+    return out
+
+
 def _general(reason: str) -> str:
     """A reason without the row it points at, so that rows with the same problem group together."""
     return reason.split(" on row ")[0] if " on row " in reason else reason
 
 
 def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet: str | None = None,
-                progress: Callable[[int], Progress] = Progress) -> CheckReport:
-    """Validate every row and lay out every good row's pack, without drawing or writing anything."""
+                progress: Callable[[int], Progress] = Progress, seconds: float = SECONDS,
+                max_rows: int = MAX_ROWS) -> CheckReport:
+    """Validate every row and lay out every good row's pack, without drawing or writing anything:
+    the one check before a mailing, for every front end. `seconds` bounds the reading of a
+    workbook; a list with more than `max_rows` rows is refused (TooManyRows) before any layout."""
     printed_format(fmt)
-    clients, errors, ignored = check_list(path, library, sheet)
+    listing, rows = read_list(path, library, sheet, seconds, max_rows)
+    clients, errors = partition(rows)
     maker = PackMaker(library, fmt, letter_date)
-    report = CheckReport(ignored_columns=ignored)
+    report = CheckReport(ignored_columns=listing.ignored_columns, sheets=listing.sheets)
     bar = progress(len(clients))
     for client in clients:
         try:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
+from kaartgen.model.sheets import MAX_FILE, MAX_ROWS, SECONDS, SPREADSHEETS, YAML, Raw, Sheets, read_isolated, TooManyRows
 from kaartgen.model.text import Personal, date_warnings, parse_date_time
-from kaartgen.model.yamlfile import load_yaml
 
 TWO_SPACES = "\u00a0\u00a0"  # PostNL: two spaces between postcode and town; no-break, so they are kept
 COLUMNS = ("id", "name", "street", "postcode", "city", "country", "professional", "role", "phone",
@@ -34,9 +34,6 @@ HOME_COUNTRIES = {"", "nl", "nederland", "netherlands", "the netherlands"}
 TRUE = {"1", "true", "yes", "ja", "j", "y", "x", "waar"}
 FALSE = {"", "0", "false", "no", "nee", "n", "onwaar"}
 MAX_FIELD = 300  # characters in one value; no name, address or place is longer
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # openpyxl (.xlsx, .xlsm), python-calamine (the others)
-DIGIT_PATTERN = re.compile(r"[0#][0# ()/-]*")  # a number format that only places digits
-MAX_FILE = 64 * 1024 * 1024  # bytes of a client list: far more than 100,000 clients need
 # Control characters, invisible format characters (bidi overrides, zero-width), private use and
 # unassigned code points: never typed on purpose, and never printed the way they were meant.
 HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -91,11 +88,13 @@ class Row:
 
 class ClientList:
     """The rows of a client list, read one at a time as they are validated, so that a list of
-    50,000 clients is never held as rows; and the columns kaartgen does not use, known after."""
+    50,000 clients is never held as rows; the columns kaartgen does not use, known after; and, for
+    a workbook, which sheet was read and which others it has."""
 
-    def __init__(self, header: list[str], rows: Iterator[Row]):
+    def __init__(self, header: list[str], rows: Iterator[Row], sheets: Sheets | None = None):
         self.header = header
         self._rows = rows
+        self.sheets = sheets
         self._filled: set[str] = set()  # columns without a name that hold a value somewhere
 
     @property
@@ -127,7 +126,7 @@ def _header(cells: Iterable[str], path: Path) -> list[str]:
     return names
 
 
-def _rows_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
+def _rows_csv(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[str], Iterator[Row]]:
     """Rows read from the file as they are used: a long list is never held whole in memory."""
     if path.stat().st_size > MAX_FILE:
         raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a client list; split it", path)
@@ -154,10 +153,16 @@ def _rows_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
     reader = csv.reader(f, delimiter=delimiter)
 
     def rows() -> Iterator[Row]:
+        counted = 0
         with f:
             try:
                 # Row numbers are the spreadsheet's: the header is row 1, and a blank line is a row too.
                 for number, cells in enumerate(reader, 2):
+                    if not any(cell.strip() for cell in cells):
+                        continue
+                    counted += 1
+                    if counted > max_rows:
+                        raise TooManyRows(max_rows, path, number)
                     values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
                     extra = sum(1 for cell in cells[len(header):] if cell.strip())
                     yield Row(number, values, extra)
@@ -171,163 +176,41 @@ def _rows_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
     return header, rows()
 
 
-def _rows_yaml(path: Path) -> tuple[list[str], Iterator[Row]]:
-    yf = load_yaml(path, max_bytes=MAX_FILE, plain=True)
-    data = yf.data
-    key: tuple = ()
-    if isinstance(data, dict) and "clients" in data:
-        data, key = data["clients"], ("clients",)
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise KaartgenError("expected a list of clients (mappings with the client columns)", path, 1)
-    header: list[str] = []
-    rows = []
-    for index, record in enumerate(data):
-        values: dict[str, str] = {}
-        nested = 0
-        for k, v in record.items():
-            name = unicodedata.normalize("NFC", str(k)).strip().lower()
-            if name not in header:
-                header.append(name)
-            if isinstance(v, (list, dict)):
-                nested += 1  # a value that is not text: reported as a row problem
-                continue
-            values[name] = v
-        rows.append(Row(yf.line_of(key + (index,)) or 1, values, nested))
-    _header(header, path)
-    return header, iter(rows)
-
-
-def _cell(value: object, number_format: str = "General") -> str:
-    """A spreadsheet cell as the text Excel shows: 5 not 5.0, a phone number formatted 0000000000
-    with its leading zero, a date and time as 2026-12-03 10:30, a tick as yes or no."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) else value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        if float(value).is_integer():
-            return _digits(int(value), number_format)
-        return f"{value:.15g}"
-    return "" if value is None else str(value)
-
-
-def _digits(number: int, number_format: str) -> str:
-    """A whole number in a digit pattern such as `0000000000` or `0000 00`: Excel's way of keeping
-    leading zeros (phone numbers, postcodes). Other formats show the number as it is."""
-    code = number_format.split(";")[0].replace('"', "").replace("\\", "")
-    if number < 0 or not DIGIT_PATTERN.fullmatch(code) or "0" not in code:
-        return str(number)
-    digits = str(number).zfill(code.count("0"))
-    out, rest = [], list(digits)
-    for char in reversed(code):
-        if char in "0#":
-            out.append(rest.pop() if rest else "")
-        else:
-            out.append(char if rest else "")
-    return "".join(rest) + "".join(reversed(out)).strip()
-
-
-def _spreadsheet_size(path: Path) -> None:
-    if path.stat().st_size > MAX_FILE:
-        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a client list; split it", path)
-
-
-def _unreadable_book(path: Path) -> KaartgenError:
-    return KaartgenError("is not a readable Excel workbook; save it again from Excel, or as 'CSV UTF-8'", path)
-
-
-def _no_sheet(path: Path, sheet: str, names: list[str]) -> KaartgenError:
-    return KaartgenError(f"has no sheet '{sheet}'; its sheets are: {', '.join(names)}; choose one with --sheet", path)
-
-
-def _sheet_rows(path: Path, cells: Iterator[tuple[int, list[str]]]) -> tuple[list[str], Iterator[Row]]:
-    """Header and rows of a sheet given as (spreadsheet row number, cell texts), empty rows above
-    the header skipped; row numbers stay the spreadsheet's."""
-    for number, first in cells:
-        if any(c.strip() for c in first):
-            break
+def _from_raw(path: Path, raw: Raw) -> ClientList:
+    """Header and rows of a workbook's sheet or a YAML list, as read by the bounded reader."""
+    if raw.header is not None:  # YAML: the keys of the mappings
+        header = _header(raw.header, path)
+        rows = raw.rows
     else:
-        raise KaartgenError("the client list is empty, or its first line is; it needs a header row and a row "
-                            "per client", path)
-    header = _header(first, path)
+        rows = raw.rows
+        first = next(rows, None)
+        if first is None:
+            raise KaartgenError("the client list is empty, or its first line is; it needs a header row and a row "
+                                "per client", path)
+        header = _header(first[1], path)
 
-    def rows() -> Iterator[Row]:
-        for number, row in cells:
-            values = {name: row[i] if i < len(row) else "" for i, name in enumerate(header)}
-            yield Row(number, values, sum(1 for cell in row[len(header):] if cell.strip()))
+    def values() -> Iterator[Row]:
+        for number, cells, beyond in rows:
+            found = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
+            yield Row(number, found, beyond + sum(1 for cell in cells[len(header):] if cell.strip()))
 
-    return header, rows()
-
-
-def _rows_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]:
-    """An Excel workbook (.xlsx, .xlsm) read with openpyxl, which knows each cell's number format,
-    so a cell shows as the text Excel shows. The first sheet, or the one named."""
-    _spreadsheet_size(path)
-    import warnings
-
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about styles and extensions it skips
-            warnings.simplefilter("ignore")
-            book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure to open a damaged or foreign file is the same answer
-        raise _unreadable_book(path) from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise _no_sheet(path, sheet, book.sheetnames)
-    ws = book[sheet] if sheet is not None else book.worksheets[0]
-
-    def cells() -> Iterator[tuple[int, list[str]]]:
-        try:
-            for number, row in enumerate(ws.iter_rows(), 1):
-                yield number, [_cell(c.value, getattr(c, "number_format", "General")) for c in row]
-        except Exception:  # noqa: BLE001
-            raise _unreadable_book(path) from None
-        finally:
-            book.close()
-
-    return _sheet_rows(path, cells())
+    return ClientList(header, values(), raw.sheets if raw.header is None else None)
 
 
-def _rows_calamine(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]:
-    """Older and other workbooks (.xls, .ods), read with python-calamine (no Excel needed)."""
-    _spreadsheet_size(path)
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-    except Exception:  # noqa: BLE001
-        raise _unreadable_book(path) from None
-    if sheet is not None and sheet not in names:
-        raise _no_sheet(path, sheet, names)
-    try:
-        ws = book.get_sheet_by_name(sheet) if sheet is not None else book.get_sheet_by_index(0)
-        start = ws.start[0] if ws.start else 0  # rows above the first used one are not read
-        rows = ws.iter_rows()
-    except Exception:  # noqa: BLE001
-        raise _unreadable_book(path) from None
-    return _sheet_rows(path, ((number, [_cell(c) for c in row]) for number, row in enumerate(rows, start + 1)))
-
-
-def read_clients(path: Path, sheet: str | None = None) -> ClientList:
+def read_clients(path: Path, sheet: str | None = None, seconds: float = SECONDS,
+                 max_rows: int = MAX_ROWS) -> ClientList:
     """The rows of a client list as text (read as they are used), and the columns not used.
-    CSV (as Excel saves it), Excel workbooks (.xlsx, .xlsm, .xls, .ods: the first sheet or
-    `sheet`) or YAML."""
+    CSV (as Excel saves it), Excel workbooks (.xlsx, .xlsm, .xls, .ods: the first visible sheet
+    or `sheet`) or YAML; workbooks and YAML are read by a bounded process (model/sheets.py) that
+    may take at most `seconds`. A list with more than `max_rows` rows is refused."""
     if not path.is_file():
         raise KaartgenError("client list not found; check the path", path)
     suffix = path.suffix.lower()
     if sheet is not None and suffix not in SPREADSHEETS:
         raise KaartgenError("--sheet is for Excel workbooks; this client list has no sheets", path)
-    if suffix in (".yaml", ".yml"):
-        return ClientList(*_rows_yaml(path))
-    if suffix in (".xlsx", ".xlsm"):
-        return ClientList(*_rows_xlsx(path, sheet))
-    if suffix in SPREADSHEETS:
-        return ClientList(*_rows_calamine(path, sheet))
-    return ClientList(*_rows_csv(path))
+    if suffix in SPREADSHEETS or suffix in YAML:
+        return _from_raw(path, read_isolated(path, sheet, seconds, max_rows))
+    return ClientList(*_rows_csv(path, max_rows))
 
 
 def _hidden(value: str) -> str | None:
@@ -384,7 +267,10 @@ def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str
     languages = {s.split("/")[0] for s in known_sets}
     for row in rows:
         raw = {k: unicodedata.normalize("NFC", v.strip()) for k, v in row.values.items()}
-        if not any(raw.values()) and not row.extra_cells:
+        if not any(raw.values()):
+            if row.extra_cells:  # nothing under the header, something far right: a stray value
+                yield [RowError(row.number, "", "row", "the row holds values only beyond the last column of the "
+                                                      "header (a stray cell?); delete them, or give the column a header")]
             continue
         cid = raw.get("id", "")
         problems: list[tuple[str, str]] = []

@@ -39,11 +39,12 @@ from kaartgen.errors import FieldError, KaartgenError
 from kaartgen.model.builtin import DEFAULT_TEMPLATES
 from kaartgen.model.clients import SPREADSHEETS
 from kaartgen.model.text import personal_from
-from kaartgen.web.jobs import RESULTS, Job, Jobs
+from kaartgen.web.jobs import RESULTS, Busy, Job, Jobs
 from kaartgen.web.security import CSRF_FIELD, TOKEN_COOKIE, Guard, csrf_ok, same
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded list or answers file
 MAX_ROWS = 20_000  # rows of one mailing
+SETTLE_SECONDS = 3  # the upload waits this long for the check; a longer one shows its progress
 MAX_FORM = 16 * 1024  # bytes of a form without a file
 LIST_SUFFIXES = (".csv", ".txt", ".yaml", ".yml") + SPREADSHEETS
 PACK_FORMATS = ("office", "digital", "html")
@@ -225,12 +226,15 @@ class WebApp:
             return refuse(422, "date: write the date as YYYY-MM-DD")
         fmt = form.get("format") if form.get("format") in PRINT_FORMATS else "office"
         try:
-            job = await run_in_threadpool(self.jobs.create, suffix, data, letter_date, fmt)
-        except KaartgenError as exc:
-            return refuse(422, _plain(exc.message))  # the message without the private folder's path
-        if job.ok + len({e.row for e in job.errors}) > MAX_ROWS:
-            self.jobs.cancel(job)
-            return refuse(413, self.error_text(request, "too_many_rows", rows=MAX_ROWS))
+            job = await run_in_threadpool(self.jobs.create, suffix, data, letter_date, fmt, MAX_ROWS)
+        except Busy as exc:
+            return refuse(503, self.error_text(request, f"busy_{exc.reason}", **exc.values))
+        await run_in_threadpool(job.settled.wait, SETTLE_SECONDS)  # a short list: its check is shown at once
+        if job.state == "refused":
+            self.jobs.forget(job)
+            if job.too_many:
+                return refuse(413, self.error_text(request, "too_many_rows", rows=MAX_ROWS))
+            return refuse(422, _plain(job.message))  # the message without the private folder's path
         return RedirectResponse(f"/mailing/{job.id}", status_code=303)
 
     def _job(self, request: Request) -> Job | None:
@@ -267,7 +271,11 @@ class WebApp:
         if action not in ("start", "cancel", "delete"):
             return self.page(request, "gone.html.j2", 404)
         if action == "start":
-            await run_in_threadpool(self.jobs.start, job)
+            try:
+                await run_in_threadpool(self.jobs.start, job)
+            except Busy as exc:
+                return self.page(request, "mailing.html.j2", 503,
+                                 error=self.error_text(request, f"busy_{exc.reason}", **exc.values))
             return RedirectResponse(f"/mailing/{job.id}", status_code=303)
         await run_in_threadpool(self.jobs.cancel, job)  # cancel and delete: nothing is kept
         return RedirectResponse("/mailing", status_code=303)

@@ -25,14 +25,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kaartgen.engine.batch import ERRORS, MANIFEST, MERGED, BatchOptions, check_list, run_batch
+from kaartgen.engine.batch import ERRORS, MANIFEST, MERGED, BatchOptions, run_batch
 from kaartgen.engine.edition import Library
+from kaartgen.engine.listcheck import CheckReport
 from kaartgen.errors import KaartgenError, Stopped, request_stop
-from kaartgen.model.clients import RowError, row_warnings
+from kaartgen.model.clients import RowError
 
 ZIP = "packs.zip"
 RESULTS = (MERGED, ZIP, MANIFEST, ERRORS)  # what the clerk downloads, in this order
 _SPAWN = multiprocessing.get_context("spawn")
+READ_SECONDS = 30  # an uploaded workbook is read within this time, or refused
+MEMORY = 3 * 1024 ** 3  # bytes a job's process (check or mailing) may use
+MAX_BUSY = 2  # jobs checking or running at once
+MAX_JOBS = 50  # jobs kept at once (each until it is deleted, fetched or too old)
+MAX_DISK = 20 * 1024 ** 3  # bytes all jobs' files may take together
+MIN_FREE = 1024 ** 3  # bytes the disk must keep free besides
 
 
 LOCK = ".kaartgen-serve.lock"  # in the job root: the pid of the server that owns it, locked while it runs
@@ -120,22 +127,59 @@ def _die_with_parent() -> None:
         pass  # elsewhere the server's shutdown stops its mailings
 
 
-def _run(options: BatchOptions, done, total, outcome) -> None:
-    """The batch, in its own process; `outcome` receives (packs, failed rows) or an error message."""
+def _bounded() -> None:
+    """A job's process may use at most MEMORY bytes: a hostile list ends it, not the server."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _child() -> None:
     signal.signal(signal.SIGTERM, _stop)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C on the server stops the server, which stops this
+    _bounded()
+
+
+def _check(path: Path, content: Path, templates: Path, fmt: str, letter_date: date, max_rows: int,
+           done, total, outcome) -> None:
+    """The pre-check, in its own process (see check_batch); `outcome` receives the report or a message."""
+    _child()
+    from kaartgen.engine.listcheck import check_batch
+    from kaartgen.model.sheets import TooManyRows
+
+    try:
+        report = check_batch(path, Library(content, templates), fmt, letter_date, progress=_Shared(done, total),
+                             seconds=READ_SECONDS, max_rows=max_rows)
+        outcome.send(("checked", report))
+    except Stopped:
+        outcome.send(("cancelled", None))
+    except TooManyRows as exc:
+        outcome.send(("too_many", exc.limit))
+    except KaartgenError as exc:  # messages never hold client values
+        outcome.send(("refused", exc.message))
+    except MemoryError:
+        outcome.send(("refused", f"took more than {MEMORY // (1024 * 1024)} MB of memory to check; save it again, "
+                                 "or as CSV"))
+
+
+def _run(options: BatchOptions, done, total, outcome) -> None:
+    """The batch, in its own process; `outcome` receives (packs, failed rows) or an error message."""
+    _child()
     try:
         result = run_batch(options, _Shared(done, total))
         _zip(options.out, [options.out / f"{p}" for p in sorted(os.listdir(options.out)) if p.endswith(".pdf")
                            and p != MERGED and not p.startswith(".")])
-        outcome.send(("done", result.packs, result.failed_rows))
+        outcome.send(("done", (result.packs, result.failed_rows)))
     except Stopped:
-        outcome.send(("cancelled", 0, 0))
+        outcome.send(("cancelled", None))
     except KaartgenError as exc:  # messages never hold client values
-        outcome.send(("failed", str(exc), 0))
+        outcome.send(("failed", str(exc)))
     except OSError as exc:
-        outcome.send(("failed", exc.strerror or type(exc).__name__, 0))
+        outcome.send(("failed", exc.strerror or type(exc).__name__))
 
 
 def _zip(out: Path, packs: list[Path]) -> None:
@@ -151,21 +195,23 @@ def _zip(out: Path, packs: list[Path]) -> None:
 
 @dataclass
 class Job:
+    """One mailing: checking (its own process) → checked → running (its own process) → done,
+    or refused, cancelled or failed on the way."""
+
     id: str
     folder: Path
     clients: Path
     letter_date: date
     format: str
-    ok: int
-    errors: list[RowError]
-    ignored: list[str]
-    warnings: list[RowError] = field(default_factory=list)  # rows made that look wrong (dates)
+    report: CheckReport | None = None  # what the check found
     created: float = field(default_factory=time.time)
-    state: str = "checked"  # checked, running, done, cancelled, failed
-    message: str = ""
+    state: str = "checking"  # checking, checked, refused, running, done, cancelled, failed
+    message: str = ""  # why the list was refused, or the mailing failed
+    too_many: int = 0  # the row limit, when the list was refused for being longer
     packs: int = 0
     failed_rows: int = 0
     downloaded: set[str] = field(default_factory=set)
+    settled: threading.Event = field(default_factory=threading.Event)  # the check is over
     process: multiprocessing.Process | None = None
     _done: object = None
     _total: object = None
@@ -174,6 +220,26 @@ class Job:
     @property
     def out(self) -> Path:
         return self.folder / "out"
+
+    @property
+    def ok(self) -> int:
+        return self.report.ok if self.report else 0
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self.report.errors if self.report else []
+
+    @property
+    def warnings(self) -> list[RowError]:
+        return self.report.warnings if self.report else []
+
+    @property
+    def ignored(self) -> list[str]:
+        return self.report.ignored_columns if self.report else []
+
+    @property
+    def busy(self) -> bool:
+        return self.state in ("checking", "running")
 
     def progress(self) -> tuple[int, int]:
         if self._done is None:
@@ -184,8 +250,28 @@ class Job:
         return self.out / name if self.state == "done" and name in RESULTS and (self.out / name).is_file() else None
 
 
+class Busy(KaartgenError):
+    """The server runs as many mailings as it takes at once, or their files fill the space it allows."""
+
+    def __init__(self, reason: str, **values: object):
+        super().__init__(reason)
+        self.reason, self.values = reason, values
+
+
+def _size(folder: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
 class Jobs:
-    """Every mailing job of one server, by id."""
+    """Every mailing job of one server, by id; at most `MAX_BUSY` checking or running at once, at
+    most `MAX_JOBS` kept, and their files within `MAX_DISK` bytes."""
 
     def __init__(self, root: Path, library: Library, keep_hours: float, workers: int | None = None):
         self._root = JobRoot(root)
@@ -196,26 +282,47 @@ class Jobs:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def create(self, suffix: str, data: bytes, letter_date: date, format: str) -> Job:
-        """Store an uploaded list in a new private job folder and check it; raises KaartgenError for a
-        list that cannot be read at all (the folder is then removed)."""
+    def _room(self, incoming: int) -> None:
+        """Refuse a new job when the server is full (Busy names why)."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        if sum(job.busy for job in jobs) >= MAX_BUSY:
+            raise Busy("busy", limit=MAX_BUSY)
+        if len(jobs) >= MAX_JOBS:
+            raise Busy("jobs", limit=MAX_JOBS)
+        if sum(_size(job.folder) for job in jobs) + incoming > MAX_DISK or shutil.disk_usage(self.root).free < incoming + MIN_FREE:
+            raise Busy("disk", gb=MAX_DISK // 1024 ** 3)
+
+    def create(self, suffix: str, data: bytes, letter_date: date, format: str, max_rows: int) -> Job:
+        """Store an uploaded list in a new private job folder and start checking it, in a process of
+        its own; raises Busy when the server has no room for another job."""
+        self.sweep()
+        self._room(len(data))
         job_id = secrets.token_urlsafe(12)
         folder = self.root / job_id
         folder.mkdir(mode=0o700)
         path = folder / f"clients{suffix}"
+        job = Job(job_id, folder, path, letter_date, format)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            clients, errors, ignored = check_list(path, self.library)
-            warnings = row_warnings(clients, letter_date)
+            self._spawn(job, _check, (path, self.library.content, self.library.templates, format, letter_date,
+                                      max_rows))
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        job = Job(job_id, folder, path, letter_date, format, len(clients), errors, ignored, warnings)
         with self._lock:
             self._jobs[job_id] = job
         return job
+
+    def _spawn(self, job: Job, target, args: tuple) -> None:
+        job._done, job._total = _SPAWN.Value("q", 0), _SPAWN.Value("q", 0)
+        job._outcome, sender = _SPAWN.Pipe(duplex=False)
+        job.process = _SPAWN.Process(target=target, args=(*args, job._done, job._total, sender))
+        job.process.start()
+        sender.close()
+        threading.Thread(target=self._wait, args=(job, job.process, job._outcome), daemon=True).start()
 
     def get(self, job_id: str) -> Job | None:
         self.sweep()
@@ -226,48 +333,56 @@ class Jobs:
         with self._lock:
             if job.state != "checked":
                 return
+            busy = sum(j.busy for j in self._jobs.values())
+            if busy >= MAX_BUSY:
+                raise Busy("busy", limit=MAX_BUSY)
             job.state = "running"
         options = BatchOptions(clients=job.clients, out=job.out, content=self.library.content,
                                templates=self.library.templates, format=job.format, jobs=self.workers,
                                letter_date=job.letter_date)
-        job._done, job._total = _SPAWN.Value("q", 0), _SPAWN.Value("q", 0)
-        job._outcome, sender = _SPAWN.Pipe(duplex=False)
-        job.process = _SPAWN.Process(target=_run, args=(options, job._done, job._total, sender))
-        job.process.start()
-        sender.close()
-        threading.Thread(target=self._wait, args=(job,), daemon=True).start()
+        self._spawn(job, _run, (options,))
 
-    def _wait(self, job: Job) -> None:
+    def _wait(self, job: Job, process, outcome) -> None:
         try:
-            state, a, b = job._outcome.recv()
-        except EOFError:  # the process died without a word (killed)
-            state, a, b = "failed", "the mailing process ended unexpectedly", 0
-        job.process.join()
+            state, value = outcome.recv()
+        except (EOFError, OSError):  # the process died without a word (killed, or out of memory)
+            state, value = ("refused", "could not be checked: the check ended unexpectedly; save the list again, "
+                                       "or as CSV") if job.state == "checking" else \
+                           ("failed", "the mailing process ended unexpectedly")
+        process.join()
+        outcome.close()
         with self._lock:
             if job.state == "cancelled":
                 return
-            job.state = state
-            if state == "done":
-                job.packs, job.failed_rows = a, b
-            elif state == "failed":
-                job.message = str(a)
-        if state == "failed":
+            job.state = "refused" if state == "too_many" else state
+            if state == "checked":
+                job.report = value
+            elif state == "done":
+                job.packs, job.failed_rows = value
+            elif state == "too_many":
+                job.too_many = value
+            elif state in ("failed", "refused"):
+                job.message = str(value)
+        if state in ("failed", "refused", "too_many"):
             shutil.rmtree(job.folder, ignore_errors=True)  # the message stays for the page; the files go
-        elif state != "done":
+        elif state == "cancelled":
             self._remove(job)
+        job.settled.set()
 
     def cancel(self, job: Job) -> None:
-        """Stop a running job (the batch removes its temporary files) and remove everything it made."""
+        """Stop a checking or running job (the batch removes its temporary files) and remove
+        everything it made."""
         with self._lock:
-            running = job.state == "running"
+            busy = job.busy
             job.state = "cancelled"
-        if running and job.process is not None and job.process.is_alive():
+        if busy and job.process is not None and job.process.is_alive():
             job.process.terminate()
             job.process.join(timeout=30)
             if job.process.is_alive():
                 job.process.kill()
                 job.process.join()
         self._remove(job)
+        job.settled.set()
 
     def downloaded(self, job: Job, name: str) -> None:
         """Note a download; once every result has been fetched, the job is removed."""
@@ -276,6 +391,10 @@ class Jobs:
             finished = job.downloaded >= set(RESULTS)
         if finished:
             self._remove(job)
+
+    def forget(self, job: Job) -> None:
+        """A refused job, once its message is shown: nothing of it stays."""
+        self._remove(job)
 
     def _remove(self, job: Job) -> None:
         with self._lock:

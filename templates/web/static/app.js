@@ -95,7 +95,7 @@ function setupJob() {
       return;
     }
     if (leaving) return;
-    if (status.state !== "running") {
+    if (status.state !== "running" && status.state !== "checking") {
       window.location.reload();
       return;
     }
