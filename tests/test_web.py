@@ -408,3 +408,21 @@ def test_a_workbook_that_asks_for_gigabytes_is_a_message_and_the_server_goes_on(
     assert page.status_code == 422 and "save the sheet as CSV" in page.text
     assert set(os.listdir(jobs_root)) == before
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("answers, message", [
+    ({"situatie.situatie": "a\ud800b"}, "situatie.situatie"),
+    ({"situatie.situatie": "a\n" * 500_000}, "nog 999601 tekens niet getoond"),
+])
+def test_hostile_answers_are_a_message_or_a_cut_summary_never_a_500(client, answers, message):
+    data = json.dumps({"kaartgen": "answers", "set": "nl/standaard", "answers": answers}).encode()
+    page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("a.json", data, "application/json")})
+    assert page.status_code in (200, 422) and message in page.text
+    assert client.get("/static/app.css").status_code == 200
+
+
+def test_an_answers_file_naming_another_folder_is_refused_without_a_path(client):
+    data = json.dumps({"kaartgen": "answers", "set": "../kaartgen", "answers": {"situatie.situatie": "x"}}).encode()
+    page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("a.json", data, "application/json")})
+    assert page.status_code == 422 and "card set this kaartgen does not have" in page.text
+    assert "/work" not in page.text and "/tmp" not in page.text

@@ -28,8 +28,17 @@ def read(filled, as_json, out, content, templates) -> None:
     from kaartgen.clock import today
 
     reading = library(content, templates).read(filled, today())
+    from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
+
     stem = reading.stem
     text = json.dumps(reading.summary, ensure_ascii=False, indent=2)
+    if reading.summary["cut"]:
+        click.echo(f"note: {reading.summary['cut']} answer(s) are longer than the summary shows ({SHOWN_CHARACTERS:,} "
+                   f"characters or {SHOWN_LINES} lines) and are cut there, with a mark; the client's file holds them "
+                   "whole", err=True)
+    if reading.summary["problems"]:
+        click.echo(f"note: {reading.summary['problems']} answer(s) are not text or not a choice of the card (a damaged "
+                   "or changed file?); the summary shows them as empty, with a mark", err=True)
     if reading.placeholders:
         click.echo(f"note: {reading.placeholders} character(s) of the answers are in no font; the PDF shows their "
                    "code, e.g. [U+1F600], and the JSON the characters themselves", err=True)

@@ -396,17 +396,22 @@ class Library:
         """A filled digital pack or saved answers: the summary as data and as PDF, and the file name
         (without suffix) to save them under; `read_on` is the date the summary gives. With `data`, the
         file's bytes are read from memory and `path` only names it in messages."""
-        from kaartgen.engine.read import read_answers, read_filled, summarise, summary_stem
+        from kaartgen.engine.read import check_text, read_answers, read_filled, summarise, summary_stem
         from kaartgen.model.answers import answer_names
         from kaartgen.render.summary import summary_pdf
 
         filled = read_filled(path) if data is None else read_answers(data, path)
+        if filled.set_name not in self.sets():  # matched exactly: a file never chooses a folder to load
+            raise KaartgenError("is a pack of a card set this kaartgen does not have; read it with the kaartgen "
+                                "and content it was made with", path)
         cs = self.card_set(filled.language, filled.variant).model
         cards = [cs.reflection] if filled.reflection and cs.reflection is not None else None
         if not answer_names(cs, cards) & set(filled.answers):
             raise KaartgenError("holds no kaartgen answers (is it a printed pack, the guide, or another form?); "
                                 "kaartgen reads the fillable pack (build --format digital) or the answers saved "
                                 "from the web-page pack", path)
-        summary = summarise(cs, filled.answers, path.name, filled.reference, read_on, cards)
+        check_text(filled, cs, cards, path)
+        source = path.name.encode("utf-8", "replace").decode("utf-8")  # a file name in no encoding
+        summary = summarise(cs, filled, source, read_on, cards)
         pdf, placeholders = summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)
         return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders)

@@ -47,7 +47,8 @@ SUMMARY_VARIABLES = {key: frozenset(names) for key, names in {
     "title": (), "empty": (), "chosen": (), "stagnation": (), "mechanism": (), "action": (), "ticked": (),
     "notes": ("number",), "save": (), "saved": (), "at_most": ("max",), "too_many": ("count", "max"),
     "resume": (), "autosave": (), "resumed": (), "not_resumed": (), "reference": ("reference",),
-    "read_on": ("date",), "answers_file": (), "summary_file": ()}.items()}
+    "read_on": ("date",), "answers_file": (), "summary_file": (), "cut": ("count",), "not_text": (),
+    "unknown_choice": ()}.items()}
 
 
 REFERENCE = "nl/standaard"  # every other set must have its cards, domains and answers

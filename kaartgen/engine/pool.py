@@ -1,28 +1,42 @@
-"""Single packs and previews made in worker processes, so that a server answers several people at
-once on every CPU (one Python process draws one page at a time).
+"""Packs, previews and answer readings made in worker processes, each bounded in time and memory, so
+that a server answers several people at once on every CPU and no upload can stall or sink it.
 
-Each worker holds its own Library, loaded once and warmed up when the pool starts, and calls the
-same Edition methods as the CLI, so a pack made here is byte-identical to `kaartgen build`. The
-workers come from a fork server that has already imported the engine: they start in a fraction of
-a second and inherit nothing of the web server's threads. Errors come back as plain values and are
-raised again in the caller, with the field they concern.
+Each worker holds its own Library, loaded once and warmed up when it starts, and calls the same
+engine methods as the CLI, so a pack made here is byte-identical to `kaartgen build`. Workers come
+from a fork server that has already imported the engine: they start in a fraction of a second and
+inherit nothing of the web server's threads. A worker may use at most `MEMORY` bytes; a task that
+takes longer than its time limit has its worker killed and replaced, and the caller gets TimedOut.
+Errors come back as plain values and are raised again in the caller, with the field they concern.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kaartgen.engine.edition import Library
 from kaartgen.errors import FieldError, KaartgenError
 from kaartgen.model.text import Personal
 
-_library: Library | None = None
+MEMORY = 2 * 1024 ** 3  # bytes a worker may use
+SECONDS = 30  # a task's time limit (a pack takes well under a second)
+WAIT = 60  # seconds a task waits for a free worker
+
+
+class TimedOut(KaartgenError):
+    """A task that took longer than its limit; its worker was replaced."""
+
+
+class Unavailable(KaartgenError):
+    """No worker became free in time, or a worker died on the task (out of memory)."""
 
 
 def _watch(server: int) -> None:
@@ -37,53 +51,128 @@ def _watch(server: int) -> None:
             pass
 
 
-def _start(content: Path, templates: Path, server: int) -> None:
-    global _library
+def _do(library: Library, kind: str, args: tuple) -> Any:
+    if kind == "read":
+        name, data, read_on = args
+        return library.read(Path(name), read_on, data)
+    language, variant, large, fmt, personal = args
+    edition = library.edition(language, variant, large, fmt)
+    made = edition.pack(personal) if kind == "pack" else edition.preview(personal)
+    return made, edition.file_name(personal)
+
+
+def _serve(conn, content: Path, templates: Path, server: int, memory: int) -> None:
+    """A worker: answer tasks from `conn` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops the pool
     threading.Thread(target=_watch, args=(server,), daemon=True).start()
-    _library = Library(content, templates)
-    _library.edition().generic  # fonts registered, the default set laid out: the first request is warm
-
-
-def _make(kind: str, language: str, variant: str, large: bool, fmt: str, personal: Personal) -> tuple:
     try:
-        edition = _library.edition(language, variant, large, fmt)
-        data = edition.pack(personal) if kind == "pack" else edition.preview(personal)
-        return "ok", data, edition.file_name(personal)
-    except FieldError as exc:
-        return "field", exc.field, exc.message
-    except KaartgenError as exc:
-        return "error", str(exc), None
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ImportError, ValueError, OSError):
+        pass
+    library = Library(content, templates)
+    try:
+        library.edition().generic  # fonts registered, the default set laid out: the first request is warm
+    except KaartgenError:
+        pass  # content with a problem: each task reports it
+    while True:
+        try:
+            kind, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome: tuple = ("ok", _do(library, kind, args))
+        except FieldError as exc:
+            outcome = ("field", exc.field, exc.message)
+        except KaartgenError as exc:
+            outcome = ("error", exc.message)
+        except MemoryError:
+            outcome = ("memory",)
+        conn.send(outcome)
 
 
-def _result(outcome: tuple) -> tuple[bytes, str]:
-    status, a, b = outcome
-    if status == "field":
-        raise FieldError(a, b)
-    if status == "error":
-        raise KaartgenError(a)
-    return a, b
+@dataclass(eq=False)  # compared and hashed by identity
+class _Worker:
+    process: multiprocessing.Process
+    conn: Any
 
 
 class RenderPool:
-    """`workers` processes that make packs and previews for `library`'s content and templates."""
+    """`workers` processes that make packs, previews and summaries for `library`'s content and templates."""
 
-    def __init__(self, library: Library, workers: int):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["kaartgen.engine.edition"])
-        self._executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
-                                             initargs=(library.content, library.templates, os.getpid()))
-        for _ in range(workers):  # start every worker now, not on the first professional's request
-            self._executor.submit(int)
+    def __init__(self, library: Library, workers: int, memory: int = MEMORY):
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["kaartgen.engine.edition"])
+        self._args = (library.content, library.templates, os.getpid(), memory)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(workers):  # every worker starts now, not on the first professional's request
+            self._idle.put(self._start())
 
-    def submit(self, kind: str, language: str, variant: str, large: bool, fmt: str, personal: Personal) -> Future:
-        """A pack ("pack") or card-1 preview ("preview"); the future's result is an outcome for `result`."""
-        return self._executor.submit(_make, kind, language, variant, large, fmt, personal)
+    def _start(self) -> _Worker:
+        mine, theirs = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(theirs, *self._args), daemon=True)
+        process.start()
+        theirs.close()
+        worker = _Worker(process, mine)
+        with self._lock:
+            self._all.add(worker)
+        return worker
 
-    @staticmethod
-    def result(outcome: tuple) -> tuple[bytes, str]:
-        """(bytes, file name), or the FieldError / KaartgenError the worker met."""
-        return _result(outcome)
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+
+    def call(self, kind: str, *args: Any, seconds: float = SECONDS) -> Any:
+        """Run one task ("pack", "preview" or "read") in a worker and return what it made; raises the
+        FieldError or KaartgenError it met, TimedOut, or Unavailable. Blocks: call it from a thread."""
+        try:
+            worker = self._idle.get(timeout=WAIT)
+        except queue.Empty:
+            raise Unavailable("busy") from None
+        try:
+            worker.conn.send((kind, args))
+            ready = worker.conn.poll(seconds)
+            outcome = worker.conn.recv() if ready else None
+        except (EOFError, OSError):
+            outcome = ("died",)
+        if outcome is None or outcome[0] in ("died", "memory"):
+            self._retire(worker)  # killed or spent: a fresh one takes its place
+            if not self._closed:
+                self._idle.put(self._start())
+            if outcome is None:
+                raise TimedOut("timeout")
+            raise Unavailable("memory")
+        self._idle.put(worker)
+        status, *rest = outcome
+        if status == "field":
+            raise FieldError(*rest)
+        if status == "error":
+            raise KaartgenError(rest[0])
+        return rest[0]
+
+    def pack(self, kind: str, language: str, variant: str, large: bool, fmt: str, personal: Personal) -> tuple[bytes, str]:
+        """A pack ("pack") or card-1 preview ("preview"): (bytes, file name)."""
+        return self.call(kind, language, variant, large, fmt, personal)
+
+    def read(self, name: str, data: bytes, read_on: date, seconds: float = SECONDS):
+        """The engine's Reading of an uploaded answers file, made in a worker."""
+        return self.call("read", name, data, read_on, seconds=seconds)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            worker.conn.close()  # the worker's recv ends: it returns
+        for worker in workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()

@@ -11,14 +11,15 @@ from __future__ import annotations
 import io
 import json
 import logging
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
-from kaartgen.model.answers import REFERENCE_FIELD, answer_name, note_name, questions, schema, tick_name
+from kaartgen.model.answers import REFERENCE_FIELD, answer_name, answer_names, note_name, questions, schema, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.model.text import REFERENCE, Personal, card_values, render
 from kaartgen.model.yamlfile import read_limited
@@ -33,11 +34,22 @@ class Filled:
     answers: Answers
     reference: str | None = None
     reflection: bool = False  # the professional's reflectiekaart, not a client's pack
+    not_text: set[str] = field(default_factory=set)  # fields whose value in the PDF is no text (a forged file)
+
+    @property
+    def set_name(self) -> str:
+        return f"{self.language}/{self.variant}"
 
 
 MAX_FILE = 32 * 1024 * 1024  # a filled pack is well under 1 MB; anything near this is not one
 MAX_FIELDS = schema()["properties"]["answers"]["maxProperties"]  # a pack has about 60 fields
-MAX_ANSWER = schema()["properties"]["answers"]["additionalProperties"]["anyOf"][0]["maxLength"]  # characters
+SHOWN_CHARACTERS = 10_000  # of one answer in the summary; the rest is cut, with a mark that says so
+SHOWN_LINES = 200  # lines of one answer in the summary
+
+
+def _encrypted(path: Path) -> KaartgenError:
+    return KaartgenError("is encrypted; ask the client to save it again without a password, or to send the "
+                         "saved answers (JSON)", path)
 
 
 def _unreadable(path: Path) -> KaartgenError:
@@ -45,8 +57,10 @@ def _unreadable(path: Path) -> KaartgenError:
                          "filled pack (PDF) or the saved answers (JSON) again", path)
 
 
-def _pdf_fields(reader) -> Answers:
-    """Field name -> value, walking /Fields and /Kids with a bound and a guard against loops."""
+def _pdf_fields(reader, not_text: set[str]) -> Answers:
+    """Field name -> value, walking /Fields and /Kids with a bound and a guard against loops. A
+    value that is no text (a stream, a dictionary: only a forged file has one) is left empty and
+    its field named in `not_text`."""
     root = reader.trailer["/Root"]
     form = root.get("/AcroForm")
     form = form.get_object() if form is not None else None
@@ -72,20 +86,26 @@ def _pdf_fields(reader) -> Answers:
         if not name or kind is None:
             continue
         value = field.get("/V")
+        value = value.get_object() if value is not None else None
         if kind != "/Btn":
+            if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                not_text.add(name)
+                value = None
             # A viewer ends a typed line with CR (Acrobat) or CR LF (PDFium): one line break either way
             answers[name] = "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
+        elif value is not None and not isinstance(value, str):  # a name, or text that some writers use
+            not_text.add(name)
+            answers[name] = ""
         elif int(field.get("/Ff", 0)) & (1 << 15):  # a radio group: the chosen option's name
             answers[name] = str(value)[1:] if value not in (None, "/Off") else ""
         else:  # a check box
             answers[name] = value is not None and str(value) != "/Off"
-        if isinstance(answers[name], str) and len(answers[name]) > MAX_ANSWER:
-            raise ValueError("answer too long")
     return answers
 
 
 def _pdf_answers(data: bytes, path: Path) -> Filled:
     from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
 
     quiet = logging.getLogger("pypdf")  # its warnings about a damaged file are not for the professional
     quiet.propagate = False
@@ -95,21 +115,24 @@ def _pdf_answers(data: bytes, path: Path) -> Filled:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise KaartgenError("is encrypted; ask for a copy without a password", path)
+            raise _encrypted(path)
         keywords = str((reader.metadata or {}).get("/Keywords", ""))
         words = keywords.split()
         if len(words) < 2 or words[0] != "kaartgen" or "/" not in words[1]:
             raise KaartgenError("is not a kaartgen pack (its keywords do not say kaartgen); nothing to read", path)
-        answers = _pdf_fields(reader)
+        not_text: set[str] = set()
+        answers = _pdf_fields(reader, not_text)
         reference = answers.pop(REFERENCE_FIELD, None) or None
         if reference is not None and not REFERENCE.fullmatch(str(reference)):
             reference = None  # not one kaartgen wrote
     except KaartgenError:
         raise
+    except FileNotDecryptedError:
+        raise _encrypted(path) from None
     except (Exception, RecursionError):  # noqa: BLE001 - any failure to parse a hostile file is the same answer
         raise _unreadable(path) from None
     language, variant = words[1].split("/", 1)
-    return Filled(language, variant, answers, reference, reflection=words[2:3] == ["reflection"])
+    return Filled(language, variant, answers, reference, reflection=words[2:3] == ["reflection"], not_text=not_text)
 
 
 def _json_answers(raw: bytes, path: Path) -> Filled:
@@ -127,8 +150,12 @@ def _json_answers(raw: bytes, path: Path) -> Filled:
         if len(where) == 1:
             raise KaartgenError("has no answers kaartgen can read; save the answers again", path)
         raise KaartgenError("holds an answer that is not text or a tick; save the answers again", path)
+    reference = data.get("reference")
+    if reference is not None and not REFERENCE.fullmatch(reference):  # the schema's $ lets a final newline through
+        raise KaartgenError("is not a kaartgen answers file (its reference is not one kaartgen writes); save the "
+                            "answers again", path)
     language, variant = data["set"].split("/", 1)
-    return Filled(language, variant, dict(data["answers"]), data.get("reference"))
+    return Filled(language, variant, dict(data["answers"]), reference)
 
 
 def read_filled(path: Path) -> Filled:
@@ -148,10 +175,62 @@ def read_answers(data: bytes, path: Path) -> Filled:
     return _json_answers(data, path)
 
 
-def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None, read_on: date,
-              cards: list | None = None) -> dict[str, Any]:
-    """The professional's summary as plain data, card by card, block by block."""
+def shown(text: str) -> tuple[str, int]:
+    """An answer as the summary shows it: whole, or its first SHOWN_LINES lines and SHOWN_CHARACTERS
+    characters, and how many characters were left out. Reading stays linear in the answer's length
+    and the summary's size bounded, however much a file holds; nothing is refused."""
+    if len(text) <= SHOWN_CHARACTERS and text.count("\n") < SHOWN_LINES:
+        return text, 0
+    head = text[:SHOWN_CHARACTERS]
+    lines = head.split("\n", SHOWN_LINES)
+    head = "\n".join(lines[:SHOWN_LINES])
+    return head, len(text) - len(head)
+
+
+def check_text(filled: Filled, cs: CardSet, cards: list | None, path: Path) -> None:
+    """Every answer kaartgen reads is text it can write again: a lone UTF-16 surrogate (which no
+    viewer types, and no file can hold as UTF-8) is refused, naming the field, before anything is made."""
+    for name in sorted(answer_names(cs, cards) & set(filled.answers)):
+        value = filled.answers[name]
+        if isinstance(value, str) and any(unicodedata.category(c) == "Cs" for c in value):
+            raise KaartgenError(f"the answer {name} holds a broken character (half of a UTF-16 pair) that no "
+                                "keyboard types; ask the client to save the answers again", path)
+
+
+def summarise(cs: CardSet, filled: Filled, source: str, read_on: date, cards: list | None = None) -> dict[str, Any]:
+    """The professional's summary as plain data, card by card, block by block.
+
+    A long answer is shown cut (`shown`), with "cut" counting the characters left out; a value
+    that is not what its field holds (a tick where text belongs, a choice the card does not have:
+    only a forged or damaged file has one) is shown as empty with a "problem" that says so."""
     values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
+    labels = cs.info.summary
+    answers = filled.answers
+    cut = problems = 0
+
+    def text(name: str) -> tuple[str, int, str | None]:
+        nonlocal cut, problems
+        value = answers.get(name, "")
+        if isinstance(value, bool) or name in filled.not_text:
+            problems += 1
+            return "", 0, labels.not_text
+        answer, hidden = shown(value or "")
+        cut += hidden > 0
+        return answer, hidden, None
+
+    def choice(name: str, known: list[str]) -> tuple[str | None, str | None]:
+        nonlocal problems
+        value = answers.get(name, "")
+        if value in ("", None):
+            return None, None
+        if not isinstance(value, str) or name in filled.not_text:
+            problems += 1
+            return None, labels.not_text
+        if value not in known:
+            problems += 1
+            return None, labels.unknown_choice
+        return value, None
+
     found = []
     for number, card in enumerate(cs.cards if cards is None else cards, 1):
         items = []
@@ -159,33 +238,48 @@ def summarise(cs: CardSet, answers: Answers, source: str, reference: str | None,
         for index, (_, block, under) in enumerate(card.walk()):
             name = answer_name(card, block) if hasattr(block, "id") else ""
             heading = render(asks.get(index, under), values)
+            item: dict[str, Any] = {"field": name, "question": heading}
+            problem = None
             if isinstance(block, WriteIn):
-                items.append({"field": name, "question": heading, "answer": str(answers.get(name, "") or "")})
+                item["answer"], hidden, problem = text(name)
+                if hidden:
+                    item["cut"] = hidden
             elif isinstance(block, Choice):
-                chosen = next((o.label for o in block.options if o.id == answers.get(name)), "")
-                items.append({"field": name, "question": heading, "answer": chosen})
+                value, problem = choice(name, [o.id for o in block.options])
+                item["answer"] = next((o.label for o in block.options if o.id == value), "")
             elif isinstance(block, Descriptions):
-                option = next((o for o in block.options if o.letter == answers.get(name)), None)
-                item = {"field": name, "question": heading, "answer": ""}
+                value, problem = choice(name, [o.letter for o in block.options])
+                option = next((o for o in block.options if o.letter == value), None)
+                item["answer"] = ""
                 if option:
                     s = cs.stagnation(option.stagnation)
                     item.update(answer=f"{option.letter}: {option.text}", stagnation=s.name,
                                 mechanism=s.mechanism, action=s.action)
-                items.append(item)
             elif isinstance(block, DomainChoice):
-                ticked = [d.label for d in cs.domains if answers.get(tick_name(name, d.id)) is True]
-                notes = [str(answers.get(note_name(name, n), "") or "") for n in range(1, block.max + 1)]
-                item = {"field": name, "question": heading, "ticked": ticked, "notes": notes}
-                if len(ticked) > block.max:  # the card asks for at most `max`: the professional should know
-                    item["too_many"] = render(cs.info.summary.too_many, {"max": block.max, "count": len(ticked)})
-                items.append(item)
+                ticks = [(d, answers.get(tick_name(name, d.id), False)) for d in cs.domains]
+                if any(not isinstance(v, bool) for _, v in ticks):
+                    problem = labels.not_text
+                    problems += 1
+                item["ticked"] = [d.label for d, v in ticks if v is True]
+                notes = [text(note_name(name, n)) for n in range(1, block.max + 1)]
+                item["notes"] = [answer for answer, _, _ in notes]
+                if any(hidden for _, hidden, _ in notes):
+                    item["notes_cut"] = [hidden for _, hidden, _ in notes]
+                problem = problem or next((p for _, _, p in notes if p), None)
+                if len(item["ticked"]) > block.max:  # the card asks for at most `max`: the professional should know
+                    item["too_many"] = render(labels.too_many, {"max": block.max, "count": len(item["ticked"])})
+            else:
+                continue
+            if problem:
+                item["problem"] = problem
+            items.append(item)
         if items:  # the introduction letter asks nothing
             found.append({"card": card.id, "number": number, "title": render(card.name or card.title, values),
                           "answers": items})
     return {"kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
-            "source": source, "reference": reference, "read": read_on.isoformat(),
+            "source": source, "reference": filled.reference, "read": read_on.isoformat(),
             "of": "pack" if cards is None else "reflection", "total": len(cs.cards if cards is None else cards),
-            "cards": found}
+            "cut": cut, "problems": problems, "cards": found}
 
 
 def summary_stem(cs: CardSet, summary: dict[str, Any], source: Path) -> str:

@@ -84,6 +84,9 @@ class SummaryLabels(Strict):
     autosave: str = "Your answers are kept on this device while you type. Nothing is sent."
     resumed: str = "Your saved answers are back in the page."
     not_resumed: str = "This file does not hold answers of this pack."
+    cut: str = "[… {{ count }} more characters not shown; the client's file holds the whole answer]"
+    not_text: str = "(this file holds something here that is not text)"
+    unknown_choice: str = "(this file holds a choice the card does not have)"
     answers_file: str = "answers"  # saved answers: <answers_file>-<reference>.json
     summary_file: str = "summary"  # the summary: <summary_file>-<reference>.pdf
 

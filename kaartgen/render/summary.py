@@ -86,14 +86,22 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                     para(f"{n}. {first}", answer_style, look.answer_indent)
                     for line in rest:
                         para(line, answer_style, look.note_indent)
+                    hidden = item.get("notes_cut", [0] * n)[n - 1]
+                    if hidden:
+                        para(render(labels.cut, {"count": hidden}), question_style, look.note_indent)
             else:
                 if item["question"] and item["question"] != card["title"]:
                     para(item["question"], question_style, look.indent, Tag(("Sect", "H3"), 1))
-                for line in answer(item["answer"]):
-                    para(line, answer_style, look.answer_indent)
+                if not item.get("problem"):
+                    for line in answer(item["answer"]):
+                        para(line, answer_style, look.answer_indent)
+                if item.get("cut"):
+                    para(render(labels.cut, {"count": item["cut"]}), question_style, look.answer_indent)
                 if item.get("stagnation"):
                     para(f"{labels.stagnation}: {item['stagnation']}", question_style, look.indent, Tag(("Sect", "H3"), 1))
                     para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", answer_style, look.answer_indent)
+            if item.get("problem"):
+                para(f"! {item['problem']}", question_style, look.answer_indent)
         flow.append(Spacer(1, look.gap_card))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=look.margin, rightMargin=look.margin,

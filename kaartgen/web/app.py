@@ -34,7 +34,9 @@ from starlette.staticfiles import StaticFiles
 
 from kaartgen import clock
 from kaartgen.engine.edition import Library
-from kaartgen.engine.pool import RenderPool
+from kaartgen.engine.pool import SECONDS as POOL_SECONDS
+from kaartgen.engine.pool import RenderPool, TimedOut, Unavailable
+from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
 from kaartgen.errors import FieldError, KaartgenError
 from kaartgen.model.builtin import DEFAULT_TEMPLATES
 from kaartgen.model.clients import SPREADSHEETS
@@ -51,6 +53,7 @@ PACK_FORMATS = ("office", "digital", "html")
 PRINT_FORMATS = ("office", "cards", "shop")
 LANG_COOKIE = "kaartgen_lang"
 SUMMARY_MINUTES = 30  # an answers summary's PDF stays in memory this long
+MAX_SUMMARIES = 200  # summaries kept in memory at once
 MEDIA = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".png": "image/png",
          ".zip": "application/zip", ".csv": "text/csv; charset=utf-8"}
 # Uploads stay in memory up to the limit: an answers file is read from memory, never from disk.
@@ -164,8 +167,15 @@ class WebApp:
 
     async def _make(self, kind: str, language: str, variant: str, large: bool, fmt: str, personal) -> tuple[bytes, str]:
         """A pack or preview from the render pool: (bytes, file name)."""
-        outcome = await asyncio.wrap_future(self.pool.submit(kind, language, variant, large, fmt, personal))
-        return self.pool.result(outcome)
+        return await run_in_threadpool(self.pool.pack, kind, language, variant, large, fmt, personal)
+
+    def pool_text(self, request: Request, exc: KaartgenError) -> str | None:
+        """The page's words for a task the pool could not finish (too long, too big, too busy)."""
+        if isinstance(exc, TimedOut):
+            return self.error_text(request, "timeout", seconds=POOL_SECONDS)
+        if isinstance(exc, Unavailable):
+            return self.error_text(request, "memory" if exc.message == "memory" else "busy_workers")
+        return None
 
     async def client_page(self, request: Request) -> Response:
         return self.page(request, "client.html.j2", values={}, error=None)
@@ -183,7 +193,7 @@ class WebApp:
         except FieldError as exc:
             return JSONResponse({"field": _field(exc.field), "message": _plain(exc.message)}, 422)
         except KaartgenError as exc:
-            return JSONResponse({"field": None, "message": _plain(str(exc))}, 422)
+            return JSONResponse({"field": None, "message": self.pool_text(request, exc) or _plain(str(exc))}, 422)
         return Response(png, media_type="image/png")
 
     async def pack(self, request: Request) -> Response:
@@ -201,7 +211,8 @@ class WebApp:
         except FieldError as exc:
             return self.page(request, "client.html.j2", 422, values=values, error=(_field(exc.field), _plain(exc.message)))
         except KaartgenError as exc:
-            return self.page(request, "client.html.j2", 422, values=values, error=(None, _plain(str(exc))))
+            message = self.pool_text(request, exc) or _plain(str(exc))
+            return self.page(request, "client.html.j2", 422, values=values, error=(None, message))
         return _download(data, name)
 
     # -- mailing ------------------------------------------------------------------------------------
@@ -304,16 +315,19 @@ class WebApp:
             return refuse(exc.status, exc.message)
         suffix = ".pdf" if data[:5].startswith(b"%PDF") else ".json"
         try:
-            reading = await run_in_threadpool(self.library.read, Path(f"upload{suffix}"), self.today(), data)
+            reading = await run_in_threadpool(self.pool.read, f"upload{suffix}", data, self.today())
         except KaartgenError as exc:
-            return refuse(422, _plain(exc.message))
+            return refuse(422, self.pool_text(request, exc) or _plain(exc.message))
         key = secrets.token_urlsafe(16)
         with self._summaries_lock:
             now = time.time()
             for old in [k for k, (at, _, _) in self._summaries.items() if now - at > SUMMARY_MINUTES * 60]:
                 del self._summaries[old]
+            while len(self._summaries) >= MAX_SUMMARIES:  # the oldest goes: memory stays bounded
+                del self._summaries[next(iter(self._summaries))]
             self._summaries[key] = (now, reading.pdf, f"{reading.stem}.pdf")
-        return self.page(request, "answers.html.j2", error=None, summary=reading.summary, pdf_key=key)
+        return self.page(request, "answers.html.j2", error=None, summary=reading.summary, pdf_key=key,
+                         shown_characters=f"{SHOWN_CHARACTERS:,}".replace(",", "."), shown_lines=SHOWN_LINES)
 
     async def answers_pdf(self, request: Request) -> Response:
         with self._summaries_lock:
