@@ -226,7 +226,7 @@ def _journal(out: Path) -> dict[str, bytes]:
             with open(path, encoding="utf-8", newline="") as f:
                 for row in csv.DictReader(f):
                     cid = row.get("id") or ""
-                    if SAFE_ID.match(cid) and row.get("sha256"):  # never a path: the ids name files that may be removed
+                    if SAFE_ID.fullmatch(cid) and row.get("sha256"):  # never a path: the ids name files that may be removed
                         done[cid] = _digests(row["sha256"], row.get("inputs") or "")
     return done
 
@@ -319,9 +319,24 @@ class Progress:
             self.stream.write("\n")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell a spreadsheet would run as a formula (OWASP)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that Excel and LibreOffice show as text: one that starts like a formula gets a
+    leading apostrophe, as OWASP's advice on CSV injection has it, and a carriage return becomes a
+    line break (which the writer quotes; a bare CR it would not). Numbers pass as they are."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _csv(rows: list[list[object]]) -> bytes:
+    """Rows as CSV (UTF-8), every cell safe to open in a spreadsheet."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows([spreadsheet_safe(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

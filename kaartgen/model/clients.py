@@ -26,10 +26,12 @@ COLUMNS = ("id", "name", "street", "postcode", "city", "country", "professional"
            "appointment", "location", "language", "variant", "large_print")
 REQUIRED = ("id", "name", "street", "postcode", "city")
 PRINTED = ("name", "street", "postcode", "city", "country", "professional", "role", "phone", "location")
-SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# An id names the client's file: letters, digits, - and _, never a leading - (a file `-rf.pdf` reads as an
+# option to many commands, and a cell `-2-3` as a formula to spreadsheets). Used with fullmatch.
+SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 # Names Windows reserves for devices, whatever the extension: a file `CON.pdf` cannot be made there.
 WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)})
-DUTCH_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
+DUTCH_POSTCODE = re.compile(r"\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*")  # used with fullmatch
 HOME_COUNTRIES = {"", "nl", "nederland", "netherlands", "the netherlands"}
 TRUE = {"1", "true", "yes", "ja", "j", "y", "x", "waar"}
 FALSE = {"", "0", "false", "no", "nee", "n", "onwaar"}
@@ -289,8 +291,8 @@ def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str
                     bad_text.add(field)
         if not cid:
             fail("id", "id is empty; every client needs a unique id")
-        elif "id" not in bad_text and not SAFE_ID.match(cid):
-            fail("id", "id may only contain letters, digits, - and _ (at most 64)")
+        elif "id" not in bad_text and not SAFE_ID.fullmatch(cid):
+            fail("id", "id may only contain letters, digits, - and _ (at most 64), and may not begin with -")
         elif _is_reserved(cid, reserved):
             fail("id", "id is a name kaartgen or Windows uses for its own files; choose another id")
         elif cid.lower() in seen:
@@ -306,7 +308,7 @@ def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str
         country = raw.get("country", "")
         postcode = raw.get("postcode", "")
         if postcode and "postcode" not in bad_text and country.lower() in HOME_COUNTRIES:
-            match = DUTCH_POSTCODE.match(postcode)
+            match = DUTCH_POSTCODE.fullmatch(postcode)
             if match:
                 postcode = f"{match.group(1)} {match.group(2).upper()}"
             else:
@@ -333,7 +335,7 @@ def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str
         if large not in TRUE | FALSE and "large_print" not in bad_text:
             fail("large_print", "write yes or no (or ja/nee, 1/0)")
         if problems:
-            shown = cid if SAFE_ID.match(cid) and not _is_reserved(cid, reserved) else ""
+            shown = cid if SAFE_ID.fullmatch(cid) and not _is_reserved(cid, reserved) else ""
             yield [RowError(row.number, shown, field, reason) for field, reason in problems]
             continue
         shared = sys.intern  # values many clients share are stored once: memory stays flat with the list

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 _PER_UNIT = {"pt": 1.0, "mm": 72.0 / 25.4, "cm": 720.0 / 25.4, "in": 72.0}
-_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*$")
+_LENGTH = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*")  # used with fullmatch
 
 
 def parse_length(value: object) -> float:
     """Return points for a length such as "105mm"; a bare number is refused so no unit is guessed."""
     if isinstance(value, str):
-        match = _LENGTH.match(value)
+        match = _LENGTH.fullmatch(value)
         if match:
             return float(match.group(1)) * _PER_UNIT[match.group(2)]
     raise ValueError(f"{value!r} is not a length; write a number with a unit, e.g. \"105mm\" or \"11pt\"")
