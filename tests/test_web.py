@@ -23,6 +23,7 @@ from kaartgen.web.app import MAX_UPLOAD, create_app
 from tests.conftest import pdf_text, run, squash
 
 NAME = "<b>Zoë</b> & {{ 7*7 }} İlayda"
+BASE = "http://127.0.0.1:8000"  # a Host name the server answers to
 LIST = (
     "id,name,street,postcode,city,appointment\n"
     "W1,Anna de Vries,Kerkstraat 12,3511 LK,Utrecht,2026-12-03T10:30\n"
@@ -44,7 +45,7 @@ def jobs_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(library, jobs_root):
-    with TestClient(create_app(library, jobs_root=jobs_root, workers=1)) as c:
+    with TestClient(create_app(library, jobs_root=jobs_root, workers=1), base_url=BASE) as c:
         yield c
 
 
@@ -66,10 +67,11 @@ def test_every_page_answers_in_dutch_with_safe_headers(client):
 
 
 def test_the_interface_switches_to_english_and_back(client):
-    page = client.get("/taal/en?next=/mailing", follow_redirects=True)
+    page = client.post("/taal/en", data={"csrf": csrf(client), "next": "/mailing"}, follow_redirects=True)
     assert '<html lang="en">' in page.text and "Mailing for many clients" in page.text
-    assert client.get("/taal/nl?next=https://elsewhere.example/", follow_redirects=False).headers["location"] == "/"
-    client.get("/taal/nl")
+    away = client.post("/taal/nl", data={"csrf": csrf(client), "next": "https://elsewhere.example/"}, follow_redirects=False)
+    assert away.headers["location"] == "/"
+    assert client.get("/taal/en").status_code == 405  # a GET changes nothing
     assert "Mailing voor veel cliënten" in client.get("/mailing").text
 
 
@@ -125,22 +127,24 @@ def test_a_post_without_the_csrf_field_is_refused(client):
 
 
 def test_with_a_token_every_request_without_it_is_401(library, tmp_path):
-    app = create_app(library, token="s3cret-code", jobs_root=tmp_path / "jobs")
-    with TestClient(app) as c:
+    app = create_app(library, token="s3cret-code-for-tests", jobs_root=tmp_path / "jobs")
+    with TestClient(app, base_url=BASE) as c:
         assert c.get("/").status_code == 401 and 'name="token"' in c.get("/").text
         assert c.get("/kaarten/nl/standaard/kaartgen-guide-nl-standaard.pdf").status_code == 401
         assert c.get("/static/app.css").status_code == 200  # the login page's style
-        assert c.get("/", headers={"authorization": "Bearer s3cret-code"}).status_code == 200
+        assert c.get("/", headers={"authorization": "Bearer s3cret-code-for-tests"}).status_code == 200
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
         assert c.post("/login", data={"csrf": token, "token": "wrong"}).status_code == 401
-        login = c.post("/login", data={"csrf": token, "token": "s3cret-code"}, follow_redirects=False)
+        login = c.post("/login", data={"csrf": token, "token": "s3cret-code-for-tests"}, follow_redirects=False)
         assert login.status_code == 303 and "HttpOnly" in login.headers["set-cookie"]
         assert c.get("/").status_code == 200
 
 
-def test_serve_refuses_an_open_address_without_a_token():
+def test_serve_refuses_an_open_address_without_a_token_or_host_names():
     result = run("serve", "--host", "0.0.0.0")
     assert result.exit_code == 2 and "--token" in result.output
+    named = run("serve", "--host", "0.0.0.0", "--token", "a-long-enough-access-code")
+    assert named.exit_code == 2 and "--allowed-host" in named.output
 
 
 def test_an_oversized_upload_is_one_message_in_the_page(client):
@@ -239,7 +243,10 @@ def test_a_mailing_shows_bad_rows_first_then_gives_what_kaartgen_batch_gives(cli
     assert packs.namelist() == ["W1.pdf", "W4.pdf"]
     for name in packs.namelist():
         assert packs.read(name) == (tmp_path / "cli" / name).read_bytes()
-    assert not folder.exists()  # every result downloaded: nothing personal stays on the server
+    assert folder.exists()  # downloading changes nothing: the files stay for a printer jam
+    assert client.get(f"/mailing/{job}/files/print-run.pdf").content == files["print-run.pdf"].content
+    client.post(f"/mailing/{job}/delete", data={"csrf": csrf(client)})
+    assert not folder.exists()  # deleted: nothing personal stays on the server
     assert client.get(f"/mailing/{job}").status_code == 404
 
 
@@ -292,7 +299,7 @@ def test_stale_jobs_go_when_the_server_starts_and_old_jobs_after_the_retention_t
     (root / "old-job" / "clients.csv").write_text("id,name\n1,Anna\n")
     app = create_app(library, jobs_root=root, keep_hours=0.0001)  # a third of a second
     assert [p.name for p in root.iterdir()] == [".kaartgen-serve.lock"]
-    with TestClient(app) as c:
+    with TestClient(app, base_url=BASE) as c:
         job = upload(c, "l.csv", LIST.encode()).headers["location"].rsplit("/", 1)[1]
         assert (root / job).is_dir()
         time.sleep(0.5)
@@ -327,7 +334,7 @@ def test_a_list_over_the_row_limit_is_refused_and_leaves_no_job(client, jobs_roo
 def test_a_bug_is_a_page_without_a_traceback(library, tmp_path, monkeypatch):
     app = create_app(library, jobs_root=tmp_path / "jobs")
     monkeypatch.setattr(app.state.web, "_lint_report", lambda: 1 / 0)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, raise_server_exceptions=False, base_url=BASE) as c:
         page = c.get("/kaarten")
     assert page.status_code == 500 and "Er ging iets mis" in page.text and "ZeroDivision" not in page.text
 

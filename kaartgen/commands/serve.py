@@ -20,6 +20,7 @@ from kaartgen.errors import KaartgenError
 
 TOKEN_VARIABLE = "KAARTGEN_TOKEN"
 BACKLOG = 2048
+WILDCARDS = ("0.0.0.0", "::")  # every address: the Host names must be given
 
 
 def _loopback(host: str) -> bool:
@@ -63,13 +64,21 @@ def bind(host: str, port: int) -> socket.socket:
               help="Hours a mailing's files are kept when they are not all downloaded.")
 @click.option("--jobs-dir", type=click.Path(path_type=Path), default=None,
               help="Private folder for mailing jobs.  [default: in the system's temporary folder]")
+@click.option("--allowed-host", "allowed", multiple=True, metavar="NAME",
+              help="A host name browsers use to reach the server (a reverse proxy's), besides 127.0.0.1, "
+                   "localhost and --host; repeat for more.")
 @content_option
 @templates_option
 @reports_errors()
-def serve(host: str, port: int, token: str | None, keep_hours: float, jobs_dir: Path | None, content, templates) -> None:
+def serve(host: str, port: int, token: str | None, keep_hours: float, jobs_dir: Path | None, allowed: tuple[str, ...],
+          content, templates) -> None:
     """Start the web app and print the address to open in a browser.
 
     \b
+    It answers only requests for 127.0.0.1, localhost, --host and each --allowed-host (so a web
+    page elsewhere cannot drive it), and refuses forms posted from another site.
+
+    
     Exit codes: 130 or 143 stopped by Ctrl-C or SIGTERM (running mailings stopped, job folders
     removed); 2 the port is in use, the address or the token is refused, or the job folder belongs
     to another running server.
@@ -77,12 +86,15 @@ def serve(host: str, port: int, token: str | None, keep_hours: float, jobs_dir: 
     \b
     Example:
       kaartgen serve
-      KAARTGEN_TOKEN=… kaartgen serve --host 0.0.0.0   # behind the organisation's reverse proxy
+      KAARTGEN_TOKEN=… kaartgen serve --host 10.0.0.5 --allowed-host kaartgen.example.nl
     """
     token = token or os.environ.get(TOKEN_VARIABLE) or None
     if not _loopback(host) and not token:
         raise KaartgenError(f"--host {host} is reachable from other machines; give an access code with --token "
                             f"or ${TOKEN_VARIABLE}")
+    if host in WILDCARDS and not allowed:
+        raise KaartgenError(f"--host {host} answers on every address of this machine; name the host names browsers "
+                            "will use with --allowed-host (e.g. --allowed-host kaartgen.example.nl)")
     sock = bind(host, port)
     try:
         import uvicorn
@@ -91,7 +103,8 @@ def serve(host: str, port: int, token: str | None, keep_hours: float, jobs_dir: 
 
         port = sock.getsockname()[1]
         root = jobs_dir or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}" / str(port)
-        app = create_app(library(content, templates), token=token, jobs_root=root, keep_hours=keep_hours)
+        app = create_app(library(content, templates), token=token, jobs_root=root, keep_hours=keep_hours,
+                         host=host, hosts=allowed)
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"kaartgen serve: open http://{shown}:{port}/ in a browser (Ctrl-C stops it)")
         config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, backlog=BACKLOG)

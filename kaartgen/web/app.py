@@ -23,7 +23,6 @@ from typing import Any, Callable
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
@@ -42,7 +41,18 @@ from kaartgen.model.builtin import DEFAULT_TEMPLATES
 from kaartgen.model.clients import SPREADSHEETS
 from kaartgen.model.text import personal_from
 from kaartgen.web.jobs import RESULTS, Busy, Job, Jobs
-from kaartgen.web.security import CSRF_FIELD, TOKEN_COOKIE, Guard, csrf_ok, same
+from kaartgen.web.security import (
+    CSRF_FIELD,
+    MIN_TOKEN,
+    TOKEN_COOKIE,
+    Attempts,
+    Guard,
+    Signer,
+    address,
+    allowed_hosts,
+    csrf_ok,
+    same,
+)
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded list or answers file
 MAX_ROWS = 20_000  # rows of one mailing
@@ -97,6 +107,7 @@ class WebApp:
         self._lint_lock = threading.Lock()  # taken in worker threads: held while lint runs, seconds
         self._files_lock = threading.Lock()  # the same, while a set's previews and documents are made
         self._lint: Any = None
+        self.attempts = Attempts()  # failed logins by client address
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -259,7 +270,8 @@ class WebApp:
         failed = sorted(job.errors, key=lambda e: (e.row, e.field))
         return self.page(request, "job.html.j2", job=job, failed=failed, done=done, total=total,
                          failed_rows=len({e.row for e in job.errors}), results=RESULTS,
-                         keep_hours=self.keep_hours)
+                         until=time.strftime("%d-%m-%Y %H:%M" if self.lang(request) == "nl" else "%Y-%m-%d %H:%M",
+                                             time.localtime(job.created + self.keep_hours * 3600)))
 
     async def job_status(self, request: Request) -> Response:
         job = self._job(request)
@@ -297,8 +309,7 @@ class WebApp:
         path = job.result(name) if job is not None else None
         if path is None:
             return self.page(request, "gone.html.j2", 404)
-        return FileResponse(path, media_type=MEDIA[path.suffix], filename=name,
-                            background=BackgroundTask(self.jobs.downloaded, job, name))
+        return FileResponse(path, media_type=MEDIA[path.suffix], filename=name)
 
     # -- answers ------------------------------------------------------------------------------------
 
@@ -384,11 +395,16 @@ class WebApp:
     # -- language and login ---------------------------------------------------------------------------
 
     async def language(self, request: Request) -> Response:
-        lang = request.path_params["lang"]
-        back = request.query_params.get("next", "/")
-        back = back if back.startswith("/") and not back.startswith("//") else "/"
+        """The interface language, chosen with a form (a POST: a link can change nothing)."""
+        try:
+            form = await self.form(request)
+        except TooLarge:
+            form = None
+        back = (form.get("next") if form is not None else None) or "/"
+        back = back if isinstance(back, str) and back.startswith("/") and not back.startswith("//") else "/"
         response = RedirectResponse(back, status_code=303)
-        if lang in self.texts:
+        lang = request.path_params["lang"]
+        if form is not None and lang in self.texts:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="strict")
         return response
 
@@ -400,11 +416,16 @@ class WebApp:
     async def login(self, request: Request) -> Response:
         if request.method == "GET":
             return self.page(request, "login.html.j2", 401 if self.token else 200, wrong=False)
+        wait = self.attempts.wait(address(request.scope))
+        if wait:
+            return Guard.too_many(wait)
         try:
             form = await self.form(request)
         except TooLarge:
             form = None
         if form is None or not same(form.get("token"), self.token):
+            if form is not None:
+                self.attempts.failed(address(request.scope))
             return self.page(request, "login.html.j2", 401, wrong=form is not None)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(TOKEN_COOKIE, form.get("token"), httponly=True, samesite="strict")
@@ -434,9 +455,13 @@ def _download(data: bytes, name: str) -> Response:
 
 
 def create_app(library: Library, token: str | None = None, jobs_root: Path | None = None,
-               keep_hours: float = 24, workers: int | None = None, today: Callable[[], date] = clock.today) -> Starlette:
+               keep_hours: float = 24, workers: int | None = None, today: Callable[[], date] = clock.today,
+               host: str = "127.0.0.1", hosts: tuple[str, ...] = ()) -> Starlette:
     """The ASGI app. `token` is required by every request when given; `jobs_root` holds mailings;
-    `today` is the clock (tests pass a fixed one)."""
+    `today` is the clock (tests pass a fixed one); requests must name `host`, a loopback name or
+    one of `hosts` in their Host header."""
+    if token is not None and len(token) < MIN_TOKEN:
+        raise KaartgenError(f"the access code (token) must be at least {MIN_TOKEN} characters long")
     root = jobs_root or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}"
     web = WebApp(library, token, root, keep_hours, workers, today)
     routes = [
@@ -455,7 +480,7 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
         Route("/kaarten", web.cards_page),
         Route("/kaarten/{language}/{variant}", web.set_index),
         Route("/kaarten/{language}/{variant}/{name}", web.set_file),
-        Route("/taal/{lang}", web.language),
+        Route("/taal/{lang}", web.language, methods=["POST"]),
         Route("/login", web.login, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=web.static), name="static"),
     ]
@@ -467,5 +492,6 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
 
     app = Starlette(routes=routes, exception_handlers={404: web.not_found, 500: web.internal}, lifespan=lifespan)
     app.state.web = web
-    app.add_middleware(Guard, token=token, login_page=web.login_page)
+    app.add_middleware(Guard, token=token, login_page=web.login_page, hosts=allowed_hosts(host, hosts),
+                       signer=Signer(), attempts=web.attempts)
     return app

@@ -3,8 +3,9 @@ process of its own, with progress and cancel.
 
 A job lives in a private folder (mode 0700) under the server's job root (`JobRoot`, owned by one
 running server): the uploaded list, and the batch's output folder. The folder is removed when the
-clerk cancels or deletes the job, once every result has been downloaded, after the retention time,
-and (for jobs of an earlier server that is gone) when the server starts. Job ids are random and say nothing about the clients.
+clerk cancels or deletes the job, after the retention time, and (for jobs of an earlier server that
+is gone) when the server starts; a download changes nothing, so a file can be fetched again after a
+printer jam. Job ids are random and say nothing about the clients.
 
 The batch runs in a spawned process, so that a cancel is the batch's own SIGTERM path (temporary
 files removed, nothing half written) and the server's threads never meet the batch's fork.
@@ -210,7 +211,6 @@ class Job:
     too_many: int = 0  # the row limit, when the list was refused for being longer
     packs: int = 0
     failed_rows: int = 0
-    downloaded: set[str] = field(default_factory=set)
     settled: threading.Event = field(default_factory=threading.Event)  # the check is over
     process: multiprocessing.Process | None = None
     _done: object = None
@@ -383,14 +383,6 @@ class Jobs:
                 job.process.join()
         self._remove(job)
         job.settled.set()
-
-    def downloaded(self, job: Job, name: str) -> None:
-        """Note a download; once every result has been fetched, the job is removed."""
-        with self._lock:
-            job.downloaded.add(name)
-            finished = job.downloaded >= set(RESULTS)
-        if finished:
-            self._remove(job)
 
     def forget(self, job: Job) -> None:
         """A refused job, once its message is shown: nothing of it stays."""
