@@ -84,7 +84,7 @@ def build(content, templates, language, variant, format_, name, professional, ro
         name, sheet = edition.calibration()
         write_atomic(out / name, sheet)
         written.append(out / name)
-    write_atomic(written[0], data)
+    write_atomic(written[0], data, private=personal.is_personal)  # a client's name: this user only
     if ticket is not None:
         stem, facts, sheet = ticket
         write_atomic(out / f"{stem}.json", (json.dumps(facts, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))

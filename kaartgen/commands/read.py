@@ -42,8 +42,9 @@ def read(filled, as_json, out, content, templates) -> None:
     if reading.placeholders:
         click.echo(f"note: {reading.placeholders} character(s) of the answers are in no font; the PDF shows their "
                    "code, e.g. [U+1F600], and the JSON the characters themselves", err=True)
-    write_atomic(out / f"{stem}.pdf", reading.pdf)
-    write_atomic(out / f"{stem}.json", text.encode("utf-8"))
+    data = text.encode("utf-8")  # before anything is written: a file is whole, with its partner, or not at all
+    write_atomic(out / f"{stem}.pdf", reading.pdf, private=True)  # the client's answers
+    write_atomic(out / f"{stem}.json", data, private=True)
     if as_json:
         click.echo(text)
     else:

@@ -58,7 +58,7 @@ from kaartgen.model.clients import (
 )
 from kaartgen.model.loading import available_sets
 from kaartgen.model.sheets import MAX_ROWS, SECONDS, Sheets
-from kaartgen.render.atomic import remove_temporary, write_atomic
+from kaartgen.render.atomic import private_folder, remove_temporary, write_atomic
 from kaartgen.render.pdf import PdfDoc
 from kaartgen.render.pdfjoin import PdfJoiner, assemble
 
@@ -205,9 +205,9 @@ def _claim(out: Path, identity: dict[str, str], resume: bool, update: bool = Fal
         if not (resume or update):
             raise KaartgenError(f"{out} already holds this batch ({job}); add --resume to complete it, "
                                 "or choose an empty folder")
-    out.mkdir(parents=True, exist_ok=True)
+    private_folder(out)  # the packs hold names and addresses
     remove_temporary(out, every=True)  # left by a run that was killed mid-write
-    write_atomic(marker, (json.dumps(identity, indent=1, sort_keys=True) + "\n").encode())
+    write_atomic(marker, (json.dumps(identity, indent=1, sort_keys=True) + "\n").encode(), private=True)
 
 
 def _sha(data: bytes) -> str:
@@ -390,6 +390,10 @@ def run_batch(options: BatchOptions, progress: Callable[[int], Progress] = Progr
             _claim(options.out, identity, options.resume, options.update)
             try:
                 counts = _produce(options, maker, order, errors, progress, setup_digest(identity))
+            except OSError as exc:
+                if exc.filename is None:  # a write that does not say where: the output folder
+                    exc.filename = str(options.out / MERGED)
+                raise
             finally:
                 remove_temporary(options.out, every=True)
     return BatchResult(counts.kept + counts.made, errors, listing.ignored_columns, identity["job"], counts,
@@ -448,7 +452,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: _Spilled, errors: l
             edition.mark_spots()  # a template without a mark position stops the job before any pack
     _release_memory()  # what reading the list left behind, before the workers inherit it
     bar = progress(len(order))
-    journal = open(out / JOURNAL, "a", encoding="utf-8")
+    journal = open(os.open(out / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8")
     if journal.tell() == 0:
         journal.write("id,sha256,inputs\n")
     ahead = max(1, options.jobs) * IN_FLIGHT
@@ -471,7 +475,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: _Spilled, errors: l
     rows = tempfile.TemporaryFile(dir=out)  # the manifest's rows, in mailing order; no name, gone on any exit
     try:
         results = pool.imap(_make, tasks()) if pool is not None else map(_make, tasks())
-        with open(merged_tmp, "wb") as run_file:
+        with open(os.open(merged_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as run_file:
             run = PdfJoiner(run_file, info, spill=out)
             in_run: dict[tuple, dict[str, int]] = {}  # an edition's shared objects, once in the print run
             sequence = pages = 0
@@ -492,7 +496,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: _Spilled, errors: l
                 if earlier == _digests(digest, inputs) and path.is_file() and _sha(path.read_bytes()) == digest:
                     counts.kept += 1
                 else:
-                    write_atomic(path, pack)
+                    write_atomic(path, pack, private=True)
                     journal.write(f"{cid},{digest},{inputs}\n")
                     journal.flush()
                     os.fsync(journal.fileno())
@@ -523,13 +527,14 @@ def _produce(options: BatchOptions, maker: PackMaker, order: _Spilled, errors: l
 
         errors.extend(failed)
         errors.sort(key=lambda e: e.row)
-        write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]))
+        write_atomic(out / ERRORS, _csv([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]),
+                     private=True)
         if produced:
             os.replace(merged_tmp, out / MERGED)
         else:
             merged_tmp.unlink(missing_ok=True)
             (out / MERGED).unlink(missing_ok=True)
-        write_atomic(out / MANIFEST, manifest())
+        write_atomic(out / MANIFEST, manifest(), private=True)
     except BaseException:
         stopping.set()  # the pool's feeder may wait for a slot: let it see the stop
         for _ in range(ahead + 1):

@@ -17,18 +17,29 @@ def _temporary_prefix(path: Path) -> str:
     return f".{path.name}.{os.getpid()}."
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+def private_folder(folder: Path) -> None:
+    """`folder` and the parents it needs, new ones readable by this user only (0700): they will hold
+    names and addresses. A folder that exists keeps its mode."""
+    if not folder.is_dir():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes], private: bool = False) -> None:
     """Write `data` (bytes, or chunks of it) to `path` so that readers see either the old file or
-    the complete new one.
+    the complete new one. A `private` file (one with a client's name, address or answers) can be
+    read by this user only (0600), in a new folder of its own (0700).
 
     The temporary file is named `.<name>.<pid>.<random>.tmp`, so a later run can tell the leftovers
     of a killed process (`remove_temporary`) from the files of one still writing."""
+    if private:
+        private_folder(path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
     umask = os.umask(0)
     os.umask(umask)
     try:
-        os.fchmod(fd, 0o666 & ~umask)  # as an ordinary new file; mkstemp would make it private
+        os.fchmod(fd, 0o600 if private else 0o666 & ~umask)  # mkstemp makes it private; else as a new file
         with os.fdopen(fd, "wb") as f:
             for chunk in [data] if isinstance(data, bytes) else data:
                 f.write(chunk)
