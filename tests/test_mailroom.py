@@ -269,3 +269,61 @@ def test_shop_pdf_is_front_back_pairs_with_labels_and_a_job_ticket(tmp_path):
     assert "Drukopdracht" in text and "22: 11-werk-achter" in text and "2: 1-introductie-achter (leeg)" in text
     images = sum(1 for p in sheet for o in p.get_objects(max_depth=3) if o.type == 3)
     assert images == 22
+
+
+def test_update_is_refused_when_the_content_changed_together_with_the_list(tmp_path, content_copy):
+    out = tmp_path / "out"
+    first = write(tmp_path / "c.csv", "A1,Ann,Weg 1,1001 AA,Zwolle")
+    assert batch(first, out, "--content", str(content_copy)).exit_code == 0
+    second = write(tmp_path / "c.csv", "A1,Ann,Weg 1,1001 AA,Zwolle", "B2,Bo,Weg 2,1002 AA,Zwolle")
+    letter = content_copy / "nl" / "standaard" / "letter.yaml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Beste", "Geachte", 1), encoding="utf-8")
+    result = batch(second, out, "--content", str(content_copy), "--update")
+    assert result.exit_code == 2
+    assert "the client list and the content (--content) changed" in result.stderr
+    assert "--update takes a changed client list only" in result.stderr
+    assert not (out / "B2.pdf").exists()
+
+
+def test_inserter_marks_number_the_packs_as_the_manifest_does_past_a_row_failing_at_layout(tmp_path):
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    clients = write(tmp_path / "c.csv", "A1,Ann,Weg 1,1001 AA,Zwolle", f"B2,{'Jan ' * 74}Jan,Weg 2,1002 AA,Zwolle",
+                    "C3,Cor,Weg 3,1003 AA,Zwolle", "D4,Dirk,Weg 4,1004 AA,Zwolle")
+    out = tmp_path / "out"
+    result = batch(clients, out, "--insert-marks")
+    assert result.exit_code == 1 and "row 3 (B2): name:" in result.stderr  # fails at layout, not at reading
+    pdf = pdfium.PdfDocument(out / "print-run.pdf")
+    found = {}
+    for i in range(0, len(pdf), 2):  # the front of every sheet carries its mark
+        for code in zxingcpp.read_barcodes(pdf[i].render(scale=4).to_pil()):
+            sequence, sheet = re.match(r"KG \w+ P(\d{5}) S(\d+)/\d+", code.text).groups()
+            found.setdefault(int(sequence), []).append((i + 1, int(sheet)))
+    for row in manifest(out):
+        pages = found[int(row["sequence"])]
+        assert [p for p, _ in pages] == list(range(int(row["first_page"]), int(row["last_page"]) + 1, 2)), row
+        assert [s for _, s in pages] == list(range(1, int(row["sheets"]) + 1)), row
+    assert sorted(found) == [1, 2, 3] and [m["id"] for m in manifest(out)] == ["A1", "C3", "D4"]
+
+
+def test_nothing_but_the_address_may_lie_in_the_zone_around_the_window(tmp_path, templates_copy):
+    letter = templates_copy / "letter.yaml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("margin: 15mm", "margin: 25mm"), encoding="utf-8")
+    result = run("lint", "--templates", str(templates_copy))
+    assert result.exit_code != 0
+    line = next(i for i, text in enumerate(letter.read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip().startswith("date:"))
+    assert f"letter.yaml:{line}: letter.date: lies within 25 mm of the envelope window" in result.output
+    built = run("build", "--templates", str(templates_copy), "--out", str(tmp_path / "b"))
+    assert built.exit_code == 2 and "letter.date: lies within 25 mm" in built.output
+
+
+def test_a_name_that_would_wrap_in_the_window_is_a_row_error_naming_the_window(tmp_path):
+    name = "Anna Maria Johanna Wilhelmina van Oldenbarnevelt"  # fits card 1, not one line of the window
+    clients = write(tmp_path / "c.csv", f"A1,{name},Weg 1,1001 AA,Zwolle", "B2,Bo,Weg 2,1002 AA,Zwolle")
+    result = batch(clients, tmp_path / "out")
+    assert result.exit_code == 1
+    assert ("row 2 (A1): name: name does not fit on one line of the envelope window (81 mm wide); shorten it, e.g. "
+            "initials for the first names") in result.stderr
+    assert name not in result.stderr and (tmp_path / "out" / "B2.pdf").is_file()

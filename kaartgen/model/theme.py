@@ -246,6 +246,36 @@ class LetterLook(Strict):
     fold_marks: FoldMarks
     insert_mark: Point
 
+    def keep_out(self) -> list[tuple[tuple, str]]:
+        """Everything the letter prints besides the address block, kept out of the zone of
+        `window.margin` around the window (a folded letter slides that far in its envelope).
+
+        A text block fills its column downward from its top, so one whose column reaches into the
+        zone horizontally must start below it; the fold marks and the inserter mark lie wholly
+        outside it. Where a text ends depends on the content, so this holds for any text."""
+        w = self.window
+        left, right = w.left - w.margin, w.left + w.width + w.margin
+        top, bottom = w.top - w.margin, w.top + w.height + w.margin
+        mm = 72 / 25.4
+        why = (f"lies within {w.margin / mm:.0f} mm of the envelope window (letter.window.margin), where a folded "
+               "letter can slide into view; move it right of {right:.0f} mm or below {bottom:.0f} mm, or make the "
+               "margin smaller only if your envelopes hold the letter tighter")
+        problems = []
+        blocks = [("sender", self.sender.left, self.sender.top), ("date", self.date.left, self.date.top),
+                  ("subject", self.subject.left, self.subject.top), ("body_top", None, self.body_top)]
+        for key, x, y in blocks:
+            x = self.left if x is None else x
+            if x < right and y < bottom:
+                problems.append((("letter", key), why.format(right=right / mm, bottom=bottom / mm)))
+        marks = self.fold_marks
+        for at in marks.at:
+            if marks.x < right and marks.x + marks.length > left and top < at < bottom:
+                problems.append((("letter", "fold_marks"), why.format(right=right / mm, bottom=bottom / mm)))
+                break
+        if left < self.insert_mark.x < right and top < self.insert_mark.y < bottom:
+            problems.append((("letter", "insert_mark"), why.format(right=right / mm, bottom=bottom / mm)))
+        return problems
+
 
 class CropMarks(Strict):
     offset: Length  # from the bleed edge
@@ -417,6 +447,7 @@ class Theme(Strict):
             need(self.styles, name, loc, "style")
         for loc, name in self._colour_refs():
             need(self.colours, name, loc, "colour")
+        problems += self.letter.keep_out()
         return problems
 
     def _style_refs(self) -> list[tuple[tuple, str]]:
