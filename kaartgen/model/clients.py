@@ -221,11 +221,11 @@ def _hidden(value: str) -> str | None:
 
 def value_problems(value: str, unprintable: Callable[[str], list[str]] | None) -> list[str]:
     """What is wrong with one client value, in words for the professional, without quoting it."""
+    if len(value) > MAX_FIELD:
+        return [f"is longer than {MAX_FIELD} characters; shorten it"]
     char = _hidden(value)
     if char is not None:
         return [f"contains a control or invisible character (U+{ord(char):04X}); retype the value"]
-    if len(value) > MAX_FIELD:
-        return [f"is longer than {MAX_FIELD} characters; shorten it"]
     return [f"has a character kaartgen cannot print, U+{ord(c):04X} ({unicodedata.name(c, 'unnamed').lower()}); "
             "write it in Latin, Greek or Cyrillic letters, or leave it out"
             for c in (unprintable(value) if unprintable else [])[:3]]
@@ -268,7 +268,8 @@ def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str
     moments: dict[str, datetime] = {}  # one object for each appointment time written
     languages = {s.split("/")[0] for s in known_sets}
     for row in rows:
-        raw = {k: unicodedata.normalize("NFC", v.strip()) for k, v in row.values.items()}
+        # a value far over the limit is refused below as it is: not worth normalising (a 60 MB cell)
+        raw = {k: v if len(v) > 4 * MAX_FIELD else unicodedata.normalize("NFC", v.strip()) for k, v in row.values.items()}
         if not any(raw.values()):
             if row.extra_cells:  # nothing under the header, something far right: a stray value
                 yield [RowError(row.number, "", "row", "the row holds values only beyond the last column of the "
