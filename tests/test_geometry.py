@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from kaartgen.errors import KaartgenError
 from kaartgen.layout.cards import CardMaker
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import Field
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES

@@ -6,7 +6,7 @@ import pytest
 
 from kaartgen.engine.edition import LARGE_PRINT, lay_out
 from kaartgen.engine.lint import widows
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.layout.items import TextBox
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.model.loading import available_sets, load_card_set, load_theme

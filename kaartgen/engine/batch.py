@@ -45,7 +45,7 @@ from typing import Callable, Iterator
 from kaartgen import __version__
 from kaartgen.engine.edition import Edition, Library
 from kaartgen.errors import KaartgenError, check_stop
-from kaartgen.layout.fonts import font_files
+from kaartgen.fonts import font_files
 from kaartgen.layout.imposition import Page
 from kaartgen.model.clients import (
     SAFE_ID,

@@ -24,7 +24,7 @@ from typing import Any
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.layout.calibration import calibration_pages
 from kaartgen.layout.cards import CardMaker
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.layout.imposition import Page, impose
 from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
@@ -196,7 +196,7 @@ class Edition:
     def pack(self, personal: Personal = Personal(), crop_marks: bool = False) -> bytes:
         """The whole pack as one PDF, or as one web page (format html), as bytes."""
         if self.fmt is None:
-            from kaartgen.render.html import render_html
+            from kaartgen.documents.html import render_html
 
             self.check_personal(personal)
             return render_html(self.card_set, self.theme, self.loaded_theme.folder, personal).encode("utf-8")
@@ -216,7 +216,7 @@ class Edition:
         """The print shop's job ticket of `pdf`, this edition's generic pack in a print-shop format:
         its file stem, its data (for the JSON file) and its PDF."""
         from kaartgen.engine.ticket import shop_ticket
-        from kaartgen.render.ticket import ticket_pdf
+        from kaartgen.documents.ticket import ticket_pdf
 
         info = self.card_set.info
         if info.ticket is None:
@@ -376,7 +376,7 @@ class Library:
 
     def guide(self, language: str, variant: str) -> list[tuple[str, bytes]]:
         """The professional's guide and the reflectiekaart (office and fillable): names and PDFs."""
-        from kaartgen.render.guide import guide_pdf, reflection_pdf
+        from kaartgen.documents.guide import guide_pdf, reflection_pdf
 
         theme = self.theme(False).model
         cs = self.card_set(language, variant).model
@@ -398,7 +398,7 @@ class Library:
         file's bytes are read from memory and `path` only names it in messages."""
         from kaartgen.engine.read import check_text, read_answers, read_filled, summarise, summary_stem
         from kaartgen.model.answers import answer_names
-        from kaartgen.render.summary import summary_pdf
+        from kaartgen.documents.summary import summary_pdf
 
         filled = read_filled(path) if data is None else read_answers(data, path)
         if filled.set_name not in self.sets():  # matched exactly: a file never chooses a folder to load

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kaartgen.errors import FieldError, FitError
 from kaartgen.layout.blocks import Blocks
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, Tag, TextBox
 from kaartgen.layout.stack import Piece, stack
 from kaartgen.layout.typeset import Typesetter

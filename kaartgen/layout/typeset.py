@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.model.content import Domain
 from kaartgen.model.text import render
 from kaartgen.model.theme import DOMAIN_TEXT, Theme

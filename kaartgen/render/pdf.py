@@ -25,7 +25,7 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import SideLayout
 from kaartgen.model.theme import Format, OutputIntent, Theme

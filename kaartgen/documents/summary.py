@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from kaartgen import __version__
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.layout.items import P, Tag
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.content import CardSet

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from kaartgen import __version__
-from kaartgen.layout.fonts import _font_path
+from kaartgen.fonts.files import font_path
 from kaartgen.model.answers import answer_name, marker, note_name, questions, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, Heading, Text, WriteIn
 from kaartgen.model.text import Personal, card_values, render
@@ -44,7 +44,7 @@ def _svg(theme: Theme, name: str | None, colour: str) -> str:
 
 
 def _font(theme: Theme, weight: str) -> str:
-    return base64.b64encode(_font_path(getattr(theme.fonts["sans"], weight)).read_bytes()).decode("ascii")
+    return base64.b64encode(font_path(getattr(theme.fonts["sans"], weight)).read_bytes()).decode("ascii")
 
 
 def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
 from kaartgen.layout.cards import CardMaker
-from kaartgen.layout.fonts import Fonts
+from kaartgen.fonts import Fonts
 from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import CardLayout, P, Tag
 from kaartgen.layout.typeset import Typesetter
