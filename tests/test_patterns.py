@@ -12,7 +12,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from kaartgen.engine.batch import FORMULA_START, _csv, spreadsheet_safe
+from kaartgen.render.csvout import FORMULA_START, spreadsheet_safe
+from kaartgen.render.csvout import csv_bytes as _csv
 from kaartgen.model.answers import schema
 from kaartgen.model.clients import DUTCH_POSTCODE, SAFE_ID
 from kaartgen.model.content import Option, SetInfo

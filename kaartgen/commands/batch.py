@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,31 @@ from kaartgen.errors import KaartgenError
 from kaartgen.render.atomic import write_atomic
 
 ENVELOPE_CHECK = "envelope-check.pdf"
+
+
+class TerminalBar:
+    """Progress as a bar on a terminal (counts only, never client data); nothing elsewhere."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.on = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.shown = False
+        self._lock = threading.Lock()  # a batch's results arrive on another thread
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on or total <= 0:
+            return
+        with self._lock:
+            filled = int(self.WIDTH * done / total)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
 
 
 def letter_day(value: str) -> date:
@@ -72,7 +98,9 @@ def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_ch
     if clients is None:
         raise click.UsageError("give the client list: kaartgen batch CLIENTS --out FOLDER")
     if check:
-        report = check_batch(clients, engine, format_, day, sheet)
+        bar = TerminalBar()
+        report = check_batch(clients, engine, format_, day, sheet, progress=bar)
+        bar.close()
         click.echo("\n".join(report.lines()))
         sys.exit(1 if report.errors else 0)
     if out is None:
@@ -82,7 +110,11 @@ def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_ch
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
         letter_date=day, sheet=sheet,
     )
-    result = run_batch(options)
+    bar = TerminalBar()
+    try:
+        result = run_batch(options, bar)
+    finally:
+        bar.close()
     from kaartgen.engine.listcheck import sheet_lines
 
     for line in sheet_lines(result.sheets):

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
+from kaartgen.fonts import Fonts
 from kaartgen.layout.calibration import calibration_pages
 from kaartgen.layout.cards import CardMaker
-from kaartgen.fonts import Fonts
 from kaartgen.layout.imposition import Page, impose
 from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
@@ -215,8 +215,8 @@ class Edition:
     def ticket(self, pdf: bytes, crop_marks: bool = False) -> tuple[str, dict, bytes]:
         """The print shop's job ticket of `pdf`, this edition's generic pack in a print-shop format:
         its file stem, its data (for the JSON file) and its PDF."""
-        from kaartgen.engine.ticket import shop_ticket
         from kaartgen.documents.ticket import ticket_pdf
+        from kaartgen.engine.ticket import shop_ticket
 
         info = self.card_set.info
         if info.ticket is None:
@@ -396,9 +396,9 @@ class Library:
         """A filled digital pack or saved answers: the summary as data and as PDF, and the file name
         (without suffix) to save them under; `read_on` is the date the summary gives. With `data`, the
         file's bytes are read from memory and `path` only names it in messages."""
+        from kaartgen.documents.summary import summary_pdf
         from kaartgen.engine.read import check_text, read_answers, read_filled, summarise, summary_stem
         from kaartgen.model.answers import answer_names
-        from kaartgen.documents.summary import summary_pdf
 
         filled = read_filled(path) if data is None else read_answers(data, path)
         if filled.set_name not in self.sets():  # matched exactly: a file never chooses a folder to load

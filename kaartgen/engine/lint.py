@@ -15,12 +15,13 @@ from typing import Iterator
 
 from jinja2 import TemplateSyntaxError
 
+from kaartgen.documents.guide import guide_pdf, reflection_pdf
 from kaartgen.engine.contrast import contrast
 from kaartgen.engine.edition import LARGE_PRINT, lay_out
 from kaartgen.engine.readability import CardScore, card_scores
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
-from kaartgen.layout.cards import CardMaker
 from kaartgen.fonts import Fonts
+from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import CardLayout, TextBox
 from kaartgen.layout.letter import letter_page, letter_values
@@ -40,7 +41,6 @@ from kaartgen.model.text import (
 )
 from kaartgen.model.theme import DOMAIN, DOMAIN_TEXT, Theme
 from kaartgen.model.units import to_mm
-from kaartgen.documents.guide import guide_pdf, reflection_pdf
 
 NONE: frozenset[str] = frozenset()
 SUMMARY_VARIABLES = {key: frozenset(names) for key, names in {

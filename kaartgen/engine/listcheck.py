@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
-from kaartgen.engine.batch import PackMaker, Progress, printed_format, read_list
+from kaartgen.engine.batch import Progress, no_progress, printed_format, read_list
+from kaartgen.engine.workers import PackMaker
 from kaartgen.engine.edition import Library
 from kaartgen.errors import FieldError, KaartgenError
 from kaartgen.model.clients import RowError, partition, row_warnings
@@ -89,7 +89,7 @@ def _general(reason: str) -> str:
 
 
 def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet: str | None = None,
-                progress: Callable[[int], Progress] = Progress, seconds: float = SECONDS,
+                progress: Progress = no_progress, seconds: float = SECONDS,
                 max_rows: int = MAX_ROWS) -> CheckReport:
     """Validate every row and lay out every good row's pack, without drawing or writing anything:
     the one check before a mailing, for every front end. `seconds` bounds the reading of a
@@ -99,16 +99,16 @@ def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet
     clients, errors = partition(rows)
     maker = PackMaker(library, fmt, letter_date)
     report = CheckReport(ignored_columns=listing.ignored_columns, sheets=listing.sheets)
-    bar = progress(len(clients))
-    for client in clients:
+    progress(0, len(clients))
+    for done, client in enumerate(clients, 1):
         try:
             maker.pages(client)
         except KaartgenError as exc:
             errors.append(RowError(client.row, client.id, exc.field if isinstance(exc, FieldError) else "content",
                                    exc.message))
-            bar.step()
             continue
-        bar.step()
+        finally:
+            progress(done, len(clients))
         report.ok += 1
         report.sets[f"{client.language}/{client.variant}"] += 1
         report.large_print += client.large_print
@@ -117,7 +117,6 @@ def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet
             report.dated += 1
             report.first = min(report.first or client.appointment, client.appointment)
             report.last = max(report.last or client.appointment, client.appointment)
-    bar.close()
     report.errors = sorted(errors, key=lambda e: e.row)
     report.warnings.sort(key=lambda w: w.row)
     return report

@@ -9,7 +9,6 @@ names come from the engine, and errors name the field, not the value.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets

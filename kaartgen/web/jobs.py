@@ -99,21 +99,14 @@ def _stop(signum: int, frame) -> None:
 
 
 class _Shared:
-    """Progress kept in shared memory, for the server to read while the batch runs."""
+    """Progress kept in shared memory, for the server to read while the check or the batch runs."""
 
     def __init__(self, done, total):
         self.done_value, self.total_value = done, total
 
-    def __call__(self, total: int) -> "_Shared":
+    def __call__(self, done: int, total: int) -> None:
         self.total_value.value = total
-        return self
-
-    def step(self, n: int = 1) -> None:
-        with self.done_value.get_lock():
-            self.done_value.value += n
-
-    def close(self) -> None:
-        pass
+        self.done_value.value = done
 
 
 def _die_with_parent() -> None:
