@@ -23,4 +23,4 @@ def today() -> date:
     try:
         return date.fromisoformat(fixed)
     except ValueError:
-        raise KaartgenError(f"${VARIABLE} is not a date; write it as YYYY-MM-DD, or unset it") from None
+        raise KaartgenError("clock.variable", variable=VARIABLE) from None

@@ -1,25 +1,68 @@
-"""One error type for everything a user can fix, so the CLI can print it as one line and exit 2.
+"""One error type for everything a user can fix: a message code with its parameters, never a
+sentence, so each front end shows it in its user's language and names the field its own way.
 
-Every message says where (file and line when known) and what to do, because the people who see
-these errors are content owners and mail-room staff, not Python developers.
+The wording of every code is in the catalogue (templates/messages/catalogue.yaml, Dutch and
+English; see messages.py). An error says where (`file` and `line` when known; `loc`, the place in
+the content model, until the one function that knows the files turns it into file and line; `key`,
+the dotted key path shown after them) and which value it is about (`field`: an engine name such as
+name, appointment or postcode, which the CLI shows as an option or a column and the web app as a
+form label). The people who see these errors are content owners, professionals and mail-room staff.
 """
 
 from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
+
+
+def _rebuild(cls: type, state: dict[str, Any]) -> "KaartgenError":
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("code", ""))
+    error.__dict__.update(state)
+    return error
 
 
 class KaartgenError(Exception):
     """A problem in the input (content, templates, options or client data) that the user can fix."""
 
-    def __init__(self, message: str, file: Path | str | None = None, line: int | None = None,
-                 loc: tuple | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, *, file: Path | str | None = None, line: int | None = None,
+                 loc: tuple | None = None, key: str | None = None, field: str | None = None, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
         self.file = Path(file) if file is not None else None
         self.line = line
         self.loc = loc  # where in the content model, resolved to file:line by the caller that knows the files
+        self.key = key  # the dotted key path in the file, e.g. cards[1].sides[0].blocks[2]
+        self.field = field  # the value it is about, by its engine name
+
+    def __reduce__(self):  # pickled whole (workers send errors back), whatever a subclass's __init__ takes
+        return _rebuild, (type(self), self.__dict__)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang` ("nl" or "en"), without place or field: each front end adds those."""
+        from kaartgen.messages import render
+
+        return render(self.code, self.params, lang)
+
+    @property
+    def message(self) -> str:
+        """The message in English (logs, tests, callers that have no user)."""
+        return self.text("en")
+
+    def place(self) -> str:
+        """file:line and the key path, as the start of a line: '' when the error has no place."""
+        parts = []
+        if self.file is not None:
+            parts.append(f"{self.file}:{self.line}" if self.line else f"{self.file}")
+        if self.key:
+            parts.append(self.key)
+        return ": ".join(parts)
+
+    def located_text(self, lang: str = "en") -> str:
+        where = self.place()
+        return f"{where}: {self.text(lang)}" if where else self.text(lang)
 
     def at(self, loc: tuple | None) -> "KaartgenError":
         """This error located at `loc` in the content model, unless it already names a place.
@@ -33,21 +76,21 @@ class KaartgenError(Exception):
         return located
 
     def __str__(self) -> str:
-        if self.file is None:
-            return self.message
-        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        return f"{where}: {self.message}"
+        return self.located_text("en")
 
 
 class KaartgenErrors(KaartgenError):
     """Several problems found in one pass (lint, validation), reported together."""
 
     def __init__(self, errors: list[KaartgenError]):
+        super().__init__("errors")
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
 
-    def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+    def located_text(self, lang: str = "en") -> str:
+        return "\n".join(e.located_text(lang) for e in self.errors)
+
+    def text(self, lang: str = "en") -> str:
+        return "\n".join(e.located_text(lang) for e in self.errors)
 
 
 class FitError(KaartgenError):
@@ -55,32 +98,30 @@ class FitError(KaartgenError):
 
 
 class FieldError(KaartgenError):
-    """A client value that cannot be printed; `field` names the column (or option) to fix."""
+    """A client value (an option, a column, a form field) that cannot be printed; `field` names it."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, field: str, code: str, **params: Any):
+        super().__init__(code, field=field, **params)
 
 
 class MissingGlyph(KaartgenError):
     """A character that neither the style's font nor the fallback font can draw."""
 
     def __init__(self, char: str, loc: tuple | None = None):
+        if len(char) != 1:  # made again from its text, as reportlab re-raises what passes through it
+            super().__init__(char, loc=loc)
+            self.char = ""
+            return
+        super().__init__("glyph.missing", loc=loc, char=repr(char), point=f"U+{ord(char):04X}")
         self.char = char
-        super().__init__(
-            f"character {char!r} (U+{ord(char):04X}) is in no font of the templates; "
-            "replace it, or add a font that has it to templates/fonts.yaml",
-            loc=loc,
-        )
 
 
 class AbsentValue(KaartgenError):
     """A text prints an optional value without `{% if %}` around it."""
 
     def __init__(self, name: str):
+        super().__init__("text.absent_value", name=name)
         self.name = name
-        super().__init__(f"prints {{{{ {name} }}}}, which is optional and may be empty; "
-                         f"put it inside {{% if {name} %}} … {{% endif %}}")
 
 
 class TextNotAllowed(KaartgenError):

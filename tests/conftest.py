@@ -26,6 +26,10 @@ NASTY_NAME = "<b>Zoë</b> & {{ 7*7 }} İlknur Ĳsbrand"
 # any day. Dates that must lie ahead of it or in a weekend are computed from it, never from the calendar.
 TODAY = date(2026, 11, 23)  # a Monday
 os.environ[clock.VARIABLE] = TODAY.isoformat()
+# The CLI's messages in English, whatever the machine's locale, unless a test asks for Dutch.
+for _name in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 def next_weekday(weekday: int, after: date = TODAY) -> date:
@@ -33,9 +37,13 @@ def next_weekday(weekday: int, after: date = TODAY) -> date:
     return after + timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
 
 
-def run(*args: str):
-    """Run the CLI in-process; returns click's Result (exit_code, output, stderr)."""
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+def run(*args: str, env: dict[str, str] | None = None):
+    """Run the CLI in-process; returns click's Result (exit_code, output, stderr). With `env`, those
+    variables set for the run (e.g. LANG=nl_NL.UTF-8 for Dutch messages)."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
+
+
+DUTCH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "nl_NL.UTF-8"}  # the CLI's messages in Dutch
 
 
 def squash(text: str) -> str:

@@ -127,7 +127,7 @@ def test_other_jobs_folder_is_refused(messy, tmp_path):
     result = batch(other, out, "--resume")
     assert result.exit_code == 2 and "the client list changed" in result.output
     result = batch(base / "clients.csv", out)
-    assert result.exit_code == 2 and "--resume" in result.output
+    assert result.exit_code == 2 and "resume it to complete it" in result.output
 
 
 def test_insert_marks_decode_to_job_sequence_and_sheet(tmp_path):

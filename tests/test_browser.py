@@ -111,11 +111,14 @@ def test_a_weekend_or_past_date_is_a_visible_warning_not_an_error(page, server):
     assert page.locator("#date-warning").inner_text() == "Deze datum valt in het weekend."
     page.fill("#date", next_weekday(0).isoformat())  # the coming Monday: nothing to say
     assert page.locator("#date-warning").inner_text() == ""
-    page.fill("#date", (TODAY - timedelta(days=1)).isoformat())
+    page.fill("#date", (TODAY - timedelta(days=3)).isoformat())  # last Friday
     assert page.locator("#date-warning").inner_text() == "Deze datum is al voorbij."
+    page.fill("#date", (TODAY - timedelta(days=1)).isoformat())  # yesterday, a Sunday: both
+    assert page.locator("#date-warning").inner_text() == "Deze datum is al voorbij. Deze datum valt in het weekend."
     page.fill("#name", "Bram 😀")
-    page.locator("#live-error").wait_for(state="visible")
-    assert "U+1F600" in page.locator("#live-error").inner_text()
+    page.locator("#name-error").wait_for(state="visible")  # beside its field, once
+    assert "U+1F600" in page.locator("#name-error").inner_text()
+    assert page.locator("#live-error").is_hidden()
     assert page.get_attribute("#name", "aria-invalid") == "true"
 
 
@@ -128,7 +131,7 @@ def test_a_clerk_runs_a_mailing_and_gets_what_kaartgen_batch_gives(page, server,
     page.fill("#date", "2026-11-23")
     page.set_input_files("#clients", str(clients))
     page.get_by_role("button", name="Controleren").click()
-    assert page.locator("tbody tr").all_inner_texts() == ["5\tM900\tname\tname is empty; fill it in"]
+    assert page.locator("tbody tr").all_inner_texts() == ["5\tM900\tname\tis leeg; vul het in"]
     page.get_by_role("button", name="Toch starten").click()
     page.get_by_role("heading", name="De mailing is klaar").wait_for(timeout=120_000)
     with page.expect_download() as info:

@@ -17,7 +17,7 @@ from kaartgen.render.csvout import csv_bytes as _csv
 from kaartgen.model.answers import schema
 from kaartgen.model.clients import DUTCH_POSTCODE, SAFE_ID
 from kaartgen.model.content import Option, SetInfo
-from kaartgen.model.text import REFERENCE, check_reference
+from kaartgen.model.options import REFERENCE, check_reference
 from kaartgen.model.theme import CardGeometry
 from kaartgen.model.units import parse_length
 from kaartgen.errors import FieldError

@@ -40,6 +40,6 @@ def test_bad_appointment_is_one_clear_error(tmp_path):
 def test_a_name_too_long_for_the_card_is_an_error_not_a_clipped_card(tmp_path):
     result = run("build", "--out", str(tmp_path), "--name", "Ann " * 60)
     assert result.exit_code == 2
-    assert "--name is too long" in result.output and "shorten it" in result.output
+    assert "--name: is too long" in result.output and "shorten it" in result.output
     assert "cards.yaml" not in result.output and "lines" not in result.output  # about the client, not the content
     assert list(tmp_path.iterdir()) == []

@@ -38,7 +38,7 @@ def test_the_reference_is_on_card_one_and_in_the_digital_pack_not_in_its_metadat
 
 def test_a_reference_that_could_be_a_name_is_refused(tmp_path):
     result = run("build", "--out", str(tmp_path), "--reference", "Zoë de Wit")
-    assert result.exit_code == 2 and "--reference may hold letters, digits" in result.stderr
+    assert result.exit_code == 2 and "--reference: may hold letters, digits" in result.stderr
     assert not list(tmp_path.iterdir())
 
 
@@ -148,7 +148,7 @@ def test_an_office_pack_or_the_guide_is_exit_2_saying_which_file_is_read(tmp_pat
     for name in ("kaartgen-nl-standaard-a6-office.pdf", "kaartgen-guide-nl-standaard.pdf"):
         result = run("read", str(tmp_path / name), "--out", str(tmp_path / "s"))
         assert result.exit_code == 2, name
-        assert "reads the fillable pack (build --format digital) or the answers saved" in result.stderr
+        assert "reads the fillable pack (PDF) or the answers saved" in result.stderr
         assert "EOF" not in result.stderr and "pypdf" not in result.stderr
 
 
@@ -205,7 +205,7 @@ def test_a_card_whose_label_uses_a_client_value_is_laid_out_for_each_client(cont
     cards.write_text(text.replace("label: wat is mijn doel voor de lange termijn?",
                                   "label: wat is het doel van {% if name %}{{ name }}{% else %}u{% endif %} voor de lange termijn?"), encoding="utf-8")
     library = Library(content_copy, DEFAULT_TEMPLATES)
-    from kaartgen.model.text import personal_from
+    from kaartgen.engine import PackOptions
 
-    pack = library.edition("nl", "standaard", False, "office").pack(personal_from("Zoë Ĳzerman"))
+    pack = library.edition("nl", "standaard", False, "office").pack(PackOptions.parse(name="Zoë Ĳzerman").personal)
     assert "wat is het doel van Zoë Ĳzerman" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pack)).pages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kaartgen.engine.edition import LARGE_PRINT, lay_out
-from kaartgen.engine.lint import widows
+from kaartgen.engine.linting.fit import widows
 from kaartgen.fonts import Fonts
 from kaartgen.layout.items import TextBox
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES

@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from kaartgen.engine.lint import check_readability
+from kaartgen.engine.linting import check_readability
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.model.loading import load_card_set, load_theme
 from tests.conftest import build_pack, pdf_text, run, squash

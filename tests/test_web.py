@@ -18,9 +18,9 @@ from starlette.testclient import TestClient
 
 from kaartgen.engine.edition import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from kaartgen.model.text import personal_from
+from kaartgen.engine import PackOptions
 from kaartgen.web.app import MAX_UPLOAD, create_app
-from tests.conftest import pdf_text, run, squash
+from tests.conftest import DUTCH, pdf_text, run, squash
 
 NAME = "<b>Zoë</b> & {{ 7*7 }} İlayda"
 BASE = "http://127.0.0.1:8000"  # a Host name the server answers to
@@ -97,7 +97,7 @@ def test_the_other_outputs_download_too(client, library, output, kind):
             "large_print": "on"}
     response = client.post("/pack", data=form)
     assert response.status_code == 200 and response.headers["content-type"] == kind
-    assert response.content == library.edition("en", "standaard", True, output).pack(personal_from(NAME))
+    assert response.content == library.edition("en", "standaard", True, output).pack(PackOptions.parse(name=NAME).personal)
 
 
 def test_the_preview_is_card_one_as_png_and_a_bad_value_names_its_field_not_the_value(client):
@@ -107,9 +107,11 @@ def test_the_preview_is_card_one_as_png_and_a_bad_value_names_its_field_not_the_
     bad = client.post("/preview", data={"csrf": token, "name": "Bram 😀"})
     assert bad.status_code == 422
     problem = bad.json()
-    assert problem["field"] == "name" and "U+1F600" in problem["message"] and "Bram" not in problem["message"]
+    assert list(problem["fields"]) == ["name"] and problem["message"] is None
+    assert "U+1F600" in problem["fields"]["name"] and "Bram" not in problem["fields"]["name"]
+    assert "kaartgen niet kan drukken" in problem["fields"]["name"]  # the page's language
     half = client.post("/preview", data={"csrf": token, "date": "2026-12-03"})
-    assert half.status_code == 422 and half.json()["field"] == "time"
+    assert half.status_code == 422 and list(half.json()["fields"]) == ["time"]
 
 
 def test_a_refused_pack_keeps_the_form_and_ties_the_message_to_the_field(client):
@@ -156,9 +158,9 @@ def test_an_oversized_upload_is_one_message_in_the_page(client):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"%PDF-1.7 not really", "not a readable kaartgen pack"),
-    (b"\xff\xfe garbage", "not a readable answers file"),
-    (b'{"kaartgen": "answers"}', "not a kaartgen answers file"),
+    (b"%PDF-1.7 not really", "is geen leesbaar kaartgen-pakket"),
+    (b"\xff\xfe garbage", "is geen leesbaar antwoordenbestand"),
+    (b'{"kaartgen": "answers"}', "is geen antwoordenbestand van kaartgen"),
 ])
 def test_bad_answer_files_are_a_message_in_the_page(client, content, message):
     page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("x", content, "text/plain")})
@@ -235,7 +237,7 @@ def test_a_mailing_shows_bad_rows_first_then_gives_what_kaartgen_batch_gives(cli
 
     (tmp_path / "list.csv").write_bytes(LIST.encode("utf-8-sig"))
     result = run("batch", str(tmp_path / "list.csv"), "--out", str(tmp_path / "cli"), "--date", "2026-11-23",
-                 "--jobs", "1")
+                 "--jobs", "1", env=DUTCH)  # the web page is Dutch, and so is its error list
     assert result.exit_code == 1
     for name in ("print-run.pdf", "manifest.csv", "errors.csv"):
         assert files[name].content == (tmp_path / "cli" / name).read_bytes(), name
@@ -282,9 +284,9 @@ def test_an_excel_list_is_checked_like_a_csv(client):
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"\xff\xfe\x00garbage", "not UTF-8"),
+    (b"\xff\xfe\x00garbage", "is geen UTF-8-tekst"),
     (b"naam;adres\nAnna;Weg 1\n", "id"),
-    (b"", "empty"),
+    (b"", "is leeg"),
 ])
 def test_an_unreadable_list_is_a_message_and_leaves_no_job(client, jobs_root, data, message):
     before = set(os.listdir(jobs_root))
@@ -355,8 +357,8 @@ def test_a_mailing_lists_weekend_and_past_dates_as_warnings(client):
     response = upload(client, "datums.csv", listing.encode())
     page = client.get(response.headers["location"])
     assert "<strong>2</strong> rijen worden gemaakt, maar kijk de datum na" in page.text
-    assert "<td>D1</td><td>appointment</td><td>is on a Saturday; check the date</td>" in page.text
-    assert "<td>D2</td><td>appointment</td><td>is before the date of the letter; check the date</td>" in page.text
+    assert "<td>D1</td><td>appointment</td><td>valt op een zaterdag; controleer de datum</td>" in page.text
+    assert "<td>D2</td><td>appointment</td><td>valt vóór de datum van de brief; controleer de datum</td>" in page.text
 
 
 def test_the_pre_check_is_the_batch_check_a_name_too_long_for_the_letter_fails_there(client):
@@ -412,7 +414,7 @@ def test_a_workbook_that_asks_for_gigabytes_is_a_message_and_the_server_goes_on(
     started = time.monotonic()
     page = upload(client, "bom.ods", data.getvalue())
     assert time.monotonic() - started < 30
-    assert page.status_code == 422 and "save the sheet as CSV" in page.text
+    assert page.status_code == 422 and "sla het blad op als CSV" in page.text
     assert set(os.listdir(jobs_root)) == before
     assert client.get("/").status_code == 200
 
@@ -431,5 +433,5 @@ def test_hostile_answers_are_a_message_or_a_cut_summary_never_a_500(client, answ
 def test_an_answers_file_naming_another_folder_is_refused_without_a_path(client):
     data = json.dumps({"kaartgen": "answers", "set": "../kaartgen", "answers": {"situatie.situatie": "x"}}).encode()
     page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("a.json", data, "application/json")})
-    assert page.status_code == 422 and "card set this kaartgen does not have" in page.text
+    assert page.status_code == 422 and "kaartenset die deze kaartgen niet heeft" in page.text
     assert "/work" not in page.text and "/tmp" not in page.text

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kaartgen.commands.common import content_option, library, reports_errors, templates_option
-from kaartgen.errors import KaartgenError
-from kaartgen.render.atomic import write_atomic
+from kaartgen.commands.common import content_option, lang, library, reports_errors, row_line, say, templates_option
+
+if TYPE_CHECKING:
+    from kaartgen.engine import CheckReport, RowError, Sheets
 
 ENVELOPE_CHECK = "envelope-check.pdf"
+ROWS_SHOWN = 12  # row numbers listed for one reason; the rest are counted
 
 
 class TerminalBar:
@@ -42,11 +44,54 @@ class TerminalBar:
             self.stream.write("\n")
 
 
-def letter_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise KaartgenError(f"--date {value!r} is not a date; write YYYY-MM-DD") from None
+def sheet_lines(sheets: Sheets | None) -> list[str]:
+    """Which sheet of a workbook was read, the others, and a hidden first sheet that was not."""
+    if sheets is None or sheets.read is None:
+        return []
+    out = [say("cli.sheet_read", sheet=sheets.read)]
+    if sheets.others:
+        hidden = set(sheets.hidden)
+        names = [say("cli.sheet_hidden", sheet=n) if n in hidden else n for n in sheets.others]
+        out.append(say("cli.sheets_other", sheets=", ".join(names)))
+    first = sheets.all[0][0] if sheets.all else None
+    if first in sheets.hidden and first != sheets.read:
+        out.append(say("cli.first_hidden", sheet=first))
+    return out
+
+
+def _grouped(rows: list[RowError]) -> list[tuple[str, str, list[int]]]:
+    """(field, reason, rows) for the rows with the same field and message code, most rows first."""
+    groups: dict[tuple[str, str], list[RowError]] = {}
+    for e in rows:
+        groups.setdefault((e.field, e.code), []).append(e)
+    found = [(f, errors[0].text(lang()) if len(errors) == 1 or "other" not in errors[0].params  # "also on row 5"
+              else say(f"{code}_any"), [e.row for e in errors]) for (f, code), errors in groups.items()]
+    return sorted(found, key=lambda g: (-len(g[2]), g[0], g[1]))
+
+
+def check_lines(report: CheckReport) -> list[str]:
+    """What the check found, the way the clerk reads it."""
+    out = sheet_lines(report.sheets) + [say("cli.check_rows", ok=report.ok, failing=report.failing)]
+    if report.errors:
+        out.append(say("cli.check_failing"))
+        for name, reason, rows in _grouped(report.errors):
+            shown = ", ".join(map(str, rows[:ROWS_SHOWN]))
+            if len(rows) > ROWS_SHOWN:
+                shown = say("cli.and_more", rows=shown, more=len(rows) - ROWS_SHOWN)
+            out.append(say("cli.check_group", field=name, reason=reason, count=len(rows), rows=shown))
+    if report.sets:
+        out.append(say("cli.check_sets", sets=", ".join(f"{s} {n}" for s, n in sorted(report.sets.items()))))
+        out.append(say("cli.check_large", count=report.large_print))
+    if report.dated:
+        out.append(say("cli.check_dates", count=report.dated, first=f"{report.first:%Y-%m-%d}",
+                       last=f"{report.last:%Y-%m-%d}"))
+    if report.warnings:  # every row, grouped: each one needs a look
+        out.append(say("cli.check_warnings", count=len(report.warnings)))
+        for name, reason, rows in _grouped(report.warnings):
+            out.append(say("cli.check_group", field=name, reason=reason, count=len(rows), rows=", ".join(map(str, rows))))
+    if report.ignored_columns:
+        out.append(say("cli.ignored", columns=", ".join(report.ignored_columns)))
+    return out
 
 
 @click.command("batch")
@@ -58,7 +103,7 @@ def letter_day(value: str) -> date:
 @click.option("--resume", is_flag=True, help="Complete an interrupted batch in the same folder.")
 @click.option("--update", is_flag=True,
               help="After the client list changed: keep unchanged packs, make new and changed ones, remove the rest.")
-@click.option("--sheet", help="The sheet of an Excel workbook to read.  [default: the first]")
+@click.option("--sheet", help="The sheet of a workbook to read.  [default: the first visible one]")
 @click.option("--check", is_flag=True,
               help="Only check the list: every failing row and why, counts, date warnings. Writes nothing.")
 @click.option("--envelope-check", is_flag=True,
@@ -67,8 +112,9 @@ def letter_day(value: str) -> date:
 @click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
 @content_option
 @templates_option
-@reports_errors("stopped; run again with --resume to finish")
-def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_check, insert_marks, letter_date, content, templates) -> None:
+@reports_errors("cli.stopped_batch")
+def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_check, insert_marks, letter_date, content,
+          templates) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
     CLIENTS is an Excel workbook (.xlsx; the first sheet, or --sheet), a CSV file (comma or
@@ -84,48 +130,48 @@ def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_ch
       kaartgen batch --envelope-check --out mailing
     """
     from kaartgen.clock import today
-    from kaartgen.engine.batch import BatchOptions, envelope_check_pdf, run_batch
-    from kaartgen.engine.listcheck import check_batch
+    from kaartgen.engine import BatchOptions, check_batch, envelope_check_pdf, parse_day, run_batch, write_atomic
 
     engine = library(content, templates)
-    day = letter_day(letter_date) if letter_date else today()
+    day = parse_day(letter_date, "letter_date") if letter_date else today()
     if envelope_check:
         if out is None:
-            raise click.UsageError(f"--out is required: the folder for {ENVELOPE_CHECK}")
+            raise click.UsageError(say("cli.out_for_envelope", file=ENVELOPE_CHECK))
         write_atomic(out / ENVELOPE_CHECK, envelope_check_pdf(engine, format_, day))
         click.echo(str(out / ENVELOPE_CHECK))
         return
     if clients is None:
-        raise click.UsageError("give the client list: kaartgen batch CLIENTS --out FOLDER")
+        raise click.UsageError(say("cli.give_list"))
     if check:
         bar = TerminalBar()
         report = check_batch(clients, engine, format_, day, sheet, progress=bar)
         bar.close()
-        click.echo("\n".join(report.lines()))
+        click.echo("\n".join(check_lines(report)))
         sys.exit(1 if report.errors else 0)
     if out is None:
-        raise click.UsageError("--out is required: the folder for the packs, print run and reports")
+        raise click.UsageError(say("cli.out_required"))
     options = BatchOptions(
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
-        letter_date=day, sheet=sheet,
+        letter_date=day, sheet=sheet, messages=lang(),
     )
     bar = TerminalBar()
     try:
         result = run_batch(options, bar)
     finally:
         bar.close()
-    from kaartgen.engine.listcheck import sheet_lines
-
     for line in sheet_lines(result.sheets):
         click.echo(line, err=True)
     if result.ignored_columns:
-        click.echo(f"ignored columns (kaartgen does not use them): {', '.join(result.ignored_columns)}", err=True)
+        click.echo(say("cli.ignored", columns=", ".join(result.ignored_columns)), err=True)
     for warning in result.warnings:
-        click.echo(f"warning: row {warning.row} ({warning.id}): {warning.field} {warning.reason}", err=True)
+        click.echo(say("cli.warning", text=row_line(warning.row, warning.id, warning.field, warning.text(lang()))),
+                   err=True)
     for error in result.errors:
-        click.echo(f"row {error.row}" + (f" ({error.id})" if error.id else "") + f": {error.field}: {error.reason}", err=True)
-    click.echo(result.summary)
+        click.echo(row_line(error.row, error.id, error.field, error.text(lang())), err=True)
+    c = result.counts
+    counts = say("cli.counts", kept=c.kept, made=c.made, removed=c.removed) if result.again else ""
+    tail = say("cli.see_errors") if result.failed_rows else ""
+    click.echo(say("cli.summary", packs=result.packs, counts=counts, count=result.failed_rows, tail=tail))
     if result.errors:
         sys.exit(1)
-

@@ -9,27 +9,16 @@ import click
 
 from kaartgen.commands.common import (
     content_option,
+    flag,
+    lang,
     language_option,
     library,
     out_option,
     reports_errors,
+    say,
     templates_option,
     variant_option,
 )
-from kaartgen.errors import KaartgenError
-from kaartgen.render.atomic import remove_temporary, write_atomic
-
-
-def _offset(value: str | None) -> tuple[float, float] | None:
-    if value is None:
-        return None
-    from kaartgen.model.units import mm
-
-    try:
-        dx, dy = (float(v) for v in value.replace(" ", "").split(","))
-    except ValueError:
-        raise KaartgenError(f"--back-offset {value!r} must be two numbers in mm, e.g. \"0.5,-1\"") from None
-    return mm(dx), mm(dy)
 
 
 @click.command("build")
@@ -67,19 +56,23 @@ def build(content, templates, language, variant, format_, name, professional, ro
                      --appointment 2026-12-03T10:30 --location "UWV Utrecht"
     """
     from kaartgen.clock import today
-    from kaartgen.model.text import date_warnings, personal_from
+    from kaartgen.engine import PackOptions, date_warnings, remove_temporary, write_atomic
 
-    personal = personal_from(name, professional, role, appointment, location, reference)
+    options = PackOptions.parse(language=language, variant=variant, format=format_, large_print=large_print,
+                                name=name, professional=professional, role=role, appointment=appointment,
+                                location=location, reference=reference, crop_marks=crop_marks, back_offset=back_offset)
+    personal = options.personal
     if personal.appointment is not None:
         for warning in date_warnings(personal.appointment, today(), "today"):
-            click.echo(f"warning: --appointment {warning}", err=True)
-    edition = library(content, templates).edition(language, variant, large_print, format_, _offset(back_offset))
-    data = edition.pack(personal, crop_marks)
+            click.echo(say("cli.warning", text=f"{flag(warning.field)} {warning.text(lang())}"), err=True)
+    edition = library(content, templates).edition(options.language, options.variant, options.large_print,
+                                                  options.format, options.back_offset)
+    data = edition.pack(personal, options.crop_marks)
     remove_temporary(out)  # left by a build that was killed mid-write
     written = [out / edition.file_name(personal)]
     ticket = None
     if edition.fmt is not None and edition.fmt.pairs and not personal.is_personal:  # a print-shop format
-        ticket = edition.ticket(data, crop_marks)
+        ticket = edition.ticket(data, options.crop_marks)
     if calibration:
         name, sheet = edition.calibration()
         write_atomic(out / name, sheet)

@@ -1,10 +1,14 @@
-"""What every command shares: error reporting and exit codes, common options, and the folders of
-content and templates (an option, else `kaartgen.yaml`, else the built-in ones).
+"""What every command shares: how a message is said (in the CLI's language, a field as its option),
+error reporting and exit codes, common options, and the folders of content and templates (an
+option, else `kaartgen.yaml`, else the built-in ones).
 
 Exit codes: 0 all good; 1 rows of a batch (or lint) failed; 2 bad input or environment (a
-KaartgenError, or a disk that is full, read-only or over a size limit), as one message on stderr,
-never a traceback; 130 and 143 stopped by Ctrl-C or SIGTERM, after cleaning up. Client values
-given on the command line are passed on and never echoed.
+KaartgenError, or a disk that is full, read-only or over a size limit), one message a problem on
+stderr, never a traceback; 130 and 143 stopped by Ctrl-C or SIGTERM, after cleaning up. Client
+values given on the command line are passed on and never echoed.
+
+Messages are the engine's codes worded by the catalogue: English, or Dutch when the locale is Dutch
+(LC_ALL, LC_MESSAGES or LANG starting with nl). A field is named as the option that sets it.
 """
 
 from __future__ import annotations
@@ -15,30 +19,63 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kaartgen.errors import KaartgenError, Stopped, request_stop
-from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen import messages
+from kaartgen.errors import KaartgenError, KaartgenErrors, Stopped, request_stop
 
 if TYPE_CHECKING:
-    from kaartgen.engine.edition import Library
+    from kaartgen.engine import Library
 
 # Commands import the engine inside their functions, not here: `kaartgen --help` and every
 # command's start would otherwise wait for the PDF, model and font libraries to load.
 
 EXIT_INPUT = 2
-CONFIG = "kaartgen.yaml"  # looked for in the working folder
-CONFIG_KEYS = ("content", "templates")
-ENVIRONMENT = {  # what the user can do about an OSError while writing
-    errno.ENOSPC: "the disk is full; free some space or choose another folder with --out",
-    errno.EDQUOT: "the disk quota is used up; free some space or choose another folder with --out",
-    errno.EFBIG: "a file would exceed the size limit of this system or account; ask the administrator to raise it",
-    errno.EROFS: "the folder is on a read-only disk; choose another folder with --out",
-    errno.EACCES: "kaartgen may not write there; choose another folder with --out, or ask for write permission",
-    errno.EPERM: "kaartgen may not write there; choose another folder with --out, or ask for write permission",
+FLAGS = {  # an engine field as the CLI names it; others are --<field> with - for _
+    "letter_date": "--date", "clients": "CLIENTS", "calibration": "--calibration", "config": "--config",
+    "content": "--content", "templates": "--templates", "out": "--out",
 }
+ENVIRONMENT = {  # what the user can do about an OSError while writing
+    errno.ENOSPC: "cli.disk_full",
+    errno.EDQUOT: "cli.quota",
+    errno.EFBIG: "cli.file_size",
+    errno.EROFS: "cli.read_only",
+    errno.EACCES: "cli.no_permission",
+    errno.EPERM: "cli.no_permission",
+}
+
+
+def lang() -> str:
+    """The language of this command's messages."""
+    return messages.language()
+
+
+def say(code: str, **params: Any) -> str:
+    """One of the CLI's own sentences, in its language."""
+    return messages.render(code, params, lang())
+
+
+def flag(field: str | None) -> str:
+    return FLAGS.get(field or "", f"--{(field or '').replace('_', '-')}")
+
+
+def error_lines(exc: KaartgenError) -> list[str]:
+    """How the CLI says an error: file:line first when it has a place, else `error: --option: …`."""
+    if isinstance(exc, KaartgenErrors):
+        return [line for e in exc.errors for line in error_lines(e)]
+    text = exc.text(lang())
+    if exc.place():
+        return [f"{exc.place()}: {text}"]
+    if exc.field:
+        return [f"error: {flag(exc.field)}: {text}"]
+    return [f"error: {text}"]
+
+
+def row_line(row: int, cid: str, field: str, text: str) -> str:
+    """A row's problem or warning: `row 3 (K1): name: is empty; fill it in`."""
+    return say("cli.row", row=row, id=f" ({cid})" if cid else "", field=field, text=text)
 
 
 def _stop(signum: int, frame) -> None:
@@ -49,8 +86,8 @@ def _stop(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
-def reports_errors(stopped: str = "stopped"):
-    """Turn every way a command can end badly into one line on stderr and its exit code."""
+def reports_errors(stopped: str = "cli.stopped"):
+    """Turn every way a command can end badly into lines on stderr and its exit code."""
 
     def decorate(func):
         @functools.wraps(func)
@@ -61,15 +98,18 @@ def reports_errors(stopped: str = "stopped"):
             try:
                 return func(*args, **kwargs)
             except KaartgenError as exc:
-                click.echo(f"error: {exc}" if exc.file is None else str(exc), err=True)
+                for line in error_lines(exc):
+                    click.echo(line, err=True)
                 sys.exit(EXIT_INPUT)
             except (Stopped, KeyboardInterrupt) as exc:
-                click.echo(stopped, err=True)
+                click.echo(say(stopped), err=True)
                 sys.exit(exc.code if isinstance(exc, Stopped) else 130)
             except OSError as exc:
                 where = Path(exc.filename).parent if exc.filename else None
-                what = ENVIRONMENT.get(exc.errno, f"{exc.strerror or exc}; check the folder and the disk")
-                click.echo(f"error: cannot write{f' in {where}' if where else ''}: {what}", err=True)
+                what = say(ENVIRONMENT[exc.errno]) if exc.errno in ENVIRONMENT else \
+                    say("cli.os_error", reason=exc.strerror or str(exc))
+                click.echo(say("cli.cannot_write_in", folder=where, what=what) if where else
+                           say("cli.cannot_write", what=what), err=True)
                 sys.exit(EXIT_INPUT)
 
         return wrapper
@@ -77,32 +117,9 @@ def reports_errors(stopped: str = "stopped"):
     return decorate
 
 
-def configured(config: Path | None) -> dict[str, Path]:
-    """Folders named in kaartgen.yaml (`--config FILE`, or kaartgen.yaml in the working folder),
-    relative to that file; {} when there is none."""
-    from kaartgen.model.yamlfile import load_yaml
-
-    path = config if config is not None else Path(CONFIG)
-    if config is None and not path.is_file():
-        return {}
-    if not path.is_file():
-        raise KaartgenError(f"--config {path}: file not found")
-    yf = load_yaml(path, plain=True)
-    if not isinstance(yf.data, dict):
-        raise KaartgenError(f"expected a mapping with {' and '.join(CONFIG_KEYS)}", path, 1)
-    folders = {}
-    for key, value in yf.data.items():
-        if key not in CONFIG_KEYS:
-            raise yf.error((key,), f"unknown key '{key}'; kaartgen.yaml names {' and '.join(CONFIG_KEYS)}")
-        if not isinstance(value, str) or not value.strip():
-            raise yf.error((key,), "must be the path of a folder")
-        folders[key] = (path.parent / value.strip()).resolve()
-    return folders
-
-
 def library(content: Path | None, templates: Path | None) -> Library:
     """The engine for the folders given as options, else in kaartgen.yaml, else the built-in ones."""
-    from kaartgen.engine.edition import Library
+    from kaartgen.engine import DEFAULT_CONTENT, DEFAULT_TEMPLATES, Library, configured
 
     config = click.get_current_context().find_root().params.get("config")
     folders = configured(config) if content is None or templates is None else {}

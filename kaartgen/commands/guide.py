@@ -13,7 +13,6 @@ from kaartgen.commands.common import (
     templates_option,
     variant_option,
 )
-from kaartgen.render.atomic import write_atomic
 
 
 @click.command("guide")
@@ -30,6 +29,8 @@ def guide(language, variant, out, content, templates) -> None:
     Example:
       kaartgen guide --language nl --out handleiding
     """
+    from kaartgen.engine import write_atomic
+
     for name, data in library(content, templates).guide(language, variant):
         write_atomic(out / name, data)
         click.echo(str(out / name))

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from kaartgen.commands.common import CONFIG, reports_errors
+from kaartgen.commands.common import reports_errors, say
 from kaartgen.errors import KaartgenError
-from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 
 
 @click.command("init")
@@ -24,9 +23,10 @@ def init(folder: Path) -> None:
       kaartgen init mijn-kaarten
       cd mijn-kaarten && kaartgen lint && kaartgen build
     """
+    from kaartgen.engine import CONFIG, DEFAULT_CONTENT, DEFAULT_TEMPLATES
+
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise KaartgenError(f"{folder} already exists and is not empty; kaartgen init never overwrites, "
-                            "so choose a new folder")
+        raise KaartgenError("cli.init_exists", file=folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:  # copied in full next to the target, then moved into place: never half a copy
@@ -40,6 +40,5 @@ def init(folder: Path) -> None:
         staging.rename(folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    click.echo(f"{folder}/content and {folder}/templates: edit these, then check them with `kaartgen lint`.")
-    click.echo(f"In {folder}, every command uses them through {CONFIG}; elsewhere pass "
-               f"--content {folder}/content --templates {folder}/templates (or --config {folder}/{CONFIG}).")
+    click.echo(say("cli.init_made", folder=folder))
+    click.echo(say("cli.init_use", folder=folder, config=CONFIG))

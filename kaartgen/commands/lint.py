@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kaartgen.commands.common import content_option, library, reports_errors, templates_option
+from kaartgen.commands.common import content_option, error_lines, library, reports_errors, say, templates_option
 
 
 @click.command("lint")
@@ -21,20 +21,34 @@ def lint(content, templates) -> None:
       kaartgen lint
       kaartgen lint --content my-content
     """
-    from kaartgen.engine.lint import lint as check_all
-    from kaartgen.engine.lint import table
+    from kaartgen.engine import LINT_SIZES
+    from kaartgen.engine import lint as check_all
 
     engine = library(content, templates)
     report = check_all(engine.content, engine.templates)
     for section in report.sections:
-        click.echo(section.name + (f"  (inherits: {', '.join(section.inherited)})" if section.inherited else ""))
+        click.echo(section.name + (say("cli.lint_inherits", keys=", ".join(section.inherited)) if section.inherited else ""))
         if section.rows:
-            click.echo("\n".join(table(section)))
+            click.echo("\n".join(table(section, list(LINT_SIZES))))
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        for line in error_lines(warning):
+            click.echo(say("cli.warning", text=line.removeprefix("error: ")), err=True)
     for problem in report.problems:
-        click.echo(str(problem) if problem.file else f"error: {problem}", err=True)
+        for line in error_lines(problem):
+            click.echo(line, err=True)
     if report.problems:
-        click.echo(f"lint: {len(report.problems)} problem(s) in {len(report.sets)} set(s)", err=True)
+        click.echo(say("cli.lint_problems", count=len(report.problems), sets=len(report.sets)), err=True)
         sys.exit(1)
-    click.echo(f"lint: {len(report.sets)} set(s), {report.cards} cards: no problems ({', '.join(report.sets)})")
+    click.echo(say("cli.lint_ok", count=len(report.sets), cards=report.cards, sets=", ".join(report.sets)))
+
+
+def table(section, sizes: list[str]) -> list[str]:
+    """A compact table a content owner can read: readability and fit margin per card."""
+    head = f"  {say('cli.lint_card'):<16}{say('cli.lint_score'):>6}{say('cli.lint_longest'):>9}{say('cli.lint_avg'):>6}"
+    head += "".join(f"{say('cli.lint_fit', size=s):>10}" for s in sizes)
+    lines = [head]
+    for row, margins in section.rows:
+        score = f"{row.score:.0f}" if row.score is not None else "-"
+        fits = "".join(f"{margins[s]:>8.1f}mm" if s in margins else f"{'-':>10}" for s in sizes)
+        lines.append(f"  {row.card:<16}{score:>6}{row.longest.words:>9}{row.average:>6.1f}{fits}")
+    return lines

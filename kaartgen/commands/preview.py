@@ -13,7 +13,6 @@ from kaartgen.commands.common import (
     templates_option,
     variant_option,
 )
-from kaartgen.render.atomic import write_atomic
 
 
 @click.command("preview")
@@ -31,6 +30,8 @@ def preview(language, variant, large_print, out, content, templates) -> None:
     Example:
       kaartgen preview --variant eenvoudig --out previews
     """
+    from kaartgen.engine import write_atomic
+
     for name, data in library(content, templates).previews(language, variant, large_print):
         write_atomic(out / name, data)
         click.echo(str(out / name))

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from kaartgen.commands.common import content_option, library, out_option, reports_errors, templates_option
-from kaartgen.render.atomic import write_atomic
+from kaartgen.commands.common import content_option, library, out_option, reports_errors, say, templates_option
 
 
 @click.command("read")
@@ -26,22 +25,18 @@ def read(filled, as_json, out, content, templates) -> None:
       kaartgen read ingevuld.pdf --out samenvattingen
     """
     from kaartgen.clock import today
+    from kaartgen.engine import SHOWN_CHARACTERS, SHOWN_LINES, write_atomic
 
     reading = library(content, templates).read(filled, today())
-    from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
-
     stem = reading.stem
     text = json.dumps(reading.summary, ensure_ascii=False, indent=2)
     if reading.summary["cut"]:
-        click.echo(f"note: {reading.summary['cut']} answer(s) are longer than the summary shows ({SHOWN_CHARACTERS:,} "
-                   f"characters or {SHOWN_LINES} lines) and are cut there, with a mark; the client's file holds them "
-                   "whole", err=True)
+        click.echo(say("cli.read_cut", count=reading.summary["cut"], characters=f"{SHOWN_CHARACTERS:,}",
+                       lines=SHOWN_LINES), err=True)
     if reading.summary["problems"]:
-        click.echo(f"note: {reading.summary['problems']} answer(s) are not text or not a choice of the card (a damaged "
-                   "or changed file?); the summary shows them as empty, with a mark", err=True)
+        click.echo(say("cli.read_problems", count=reading.summary["problems"]), err=True)
     if reading.placeholders:
-        click.echo(f"note: {reading.placeholders} character(s) of the answers are in no font; the PDF shows their "
-                   "code, e.g. [U+1F600], and the JSON the characters themselves", err=True)
+        click.echo(say("cli.read_placeholders", count=reading.placeholders), err=True)
     data = text.encode("utf-8")  # before anything is written: a file is whole, with its partner, or not at all
     write_atomic(out / f"{stem}.pdf", reading.pdf, private=True)  # the client's answers
     write_atomic(out / f"{stem}.json", data, private=True)

@@ -36,7 +36,7 @@ def bind(host: str, port: int) -> socket.socket:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                                               flags=socket.AI_PASSIVE)[0]
     except socket.gaierror:
-        raise KaartgenError(f"--host {host} is not an address of this machine; use e.g. 127.0.0.1") from None
+        raise KaartgenError("cli.host_unknown", field="host") from None
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart need not wait for old connections
@@ -45,11 +45,11 @@ def bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise KaartgenError(f"port {port} is in use; is kaartgen serve already running? use --port") from None
+            raise KaartgenError("cli.port_in_use", port=port) from None
         if exc.errno in (errno.EACCES, errno.EPERM):
-            raise KaartgenError(f"port {port} may not be used by this user; use --port with a number above 1023") from None
+            raise KaartgenError("cli.port_denied", port=port) from None
         if exc.errno == errno.EADDRNOTAVAIL:
-            raise KaartgenError(f"--host {host} is not an address of this machine; use e.g. 127.0.0.1") from None
+            raise KaartgenError("cli.host_unknown", field="host") from None
         raise
     return sock
 
@@ -90,11 +90,9 @@ def serve(host: str, port: int, token: str | None, keep_hours: float, jobs_dir: 
     """
     token = token or os.environ.get(TOKEN_VARIABLE) or None
     if not _loopback(host) and not token:
-        raise KaartgenError(f"--host {host} is reachable from other machines; give an access code with --token "
-                            f"or ${TOKEN_VARIABLE}")
+        raise KaartgenError("cli.host_needs_token", field="host", variable=TOKEN_VARIABLE)
     if host in WILDCARDS and not allowed:
-        raise KaartgenError(f"--host {host} answers on every address of this machine; name the host names browsers "
-                            "will use with --allowed-host (e.g. --allowed-host kaartgen.example.nl)")
+        raise KaartgenError("cli.host_needs_names", field="host")
     sock = bind(host, port)
     try:
         import uvicorn

@@ -16,8 +16,8 @@ from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
-from kaartgen.layout.cards import CardMaker
 from kaartgen.fonts import Fonts
+from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import CardLayout, P, Tag
 from kaartgen.layout.typeset import Typesetter
@@ -125,13 +125,13 @@ class CardPicture(Flowable):
 
 def _reflection(maker: CardMaker, cs: CardSet) -> CardLayout:
     if cs.reflection is None:
-        raise KaartgenError(f"{cs.info.language}/{cs.info.variant} has no reflection card in guide.yaml")
+        raise KaartgenError("content.no_reflection", set=f"{cs.info.language}/{cs.info.variant}")
     return maker.card(cs.reflection, None, ("reflection",))
 
 
 def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
     if cs.guide is None:
-        raise KaartgenError(f"{cs.info.language}/{cs.info.variant} has no guide.yaml; add one to make the guide")
+        raise KaartgenError("content.no_guide", set=f"{cs.info.language}/{cs.info.variant}")
     g = cs.guide
     look = theme.guide
     maker = CardMaker(theme, fonts, cs)

@@ -1,1 +1,162 @@
-"""The API every front end calls: load an edition once, render packs, batches, guides; read answers; lint."""
+"""The engine: the one API every front end calls (the CLI in kaartgen/commands, the web app in
+kaartgen/web). Front ends import from here only; what lies behind (model, fonts, layout, documents,
+render) may change without them noticing. Names load on first use, so a command's start pays only
+for what it uses.
+
+A pack for one client::
+
+    from kaartgen.engine import Library, PackOptions
+    options = PackOptions.parse(language="nl", variant="eenvoudig", format="digital", name="Zoë de Wit",
+                                appointment="2026-12-03T10:30")
+    library = Library()                               # or Library(content_dir, templates_dir)
+    edition = library.edition(options.language, options.variant, options.large_print, options.format)
+    pdf = edition.pack(options.personal)              # bytes; edition.file_name(options.personal) names it
+
+A mailing::
+
+    from kaartgen.engine import BatchOptions, run_batch
+    result = run_batch(BatchOptions(clients=Path("klanten.xlsx"), out=Path("week48"), content=library.content,
+                                    templates=library.templates, letter_date=date(2026, 11, 23)))
+    result.packs, result.errors                       # RowErrors with message codes
+
+The check before a mailing, without writing anything::
+
+    from kaartgen.engine import check_batch
+    report = check_batch(Path("klanten.xlsx"), library, "office", date(2026, 11, 23))
+
+Reading answers back (a filled fillable PDF, or the JSON the web-page pack saves)::
+
+    reading = library.read(Path("ingevuld.pdf"), date.today())
+    reading.summary, reading.pdf, reading.stem
+
+Checking content and templates::
+
+    from kaartgen.engine import lint
+    report = lint(library.content, library.templates)  # report.problems: KaartgenErrors with file:line
+
+Every error is a KaartgenError with a message code (kaartgen.errors); `exc.text("nl")` words it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# name -> the module that defines it
+_EXPORTS = {
+    # content and templates, loaded once; editions render packs, guides, previews; reading answers
+    "Library": "kaartgen.engine.edition",
+    "Edition": "kaartgen.engine.edition",
+    "Reading": "kaartgen.engine.edition",
+    "PackOptions": "kaartgen.model.options",
+    "BatchOptions": "kaartgen.model.options",
+    "client_value": "kaartgen.model.options",
+    "parse_day": "kaartgen.model.dates",
+    "date_warnings": "kaartgen.model.dates",
+    # mailings
+    "run_batch": "kaartgen.engine.batch",
+    "BatchResult": "kaartgen.engine.batch",
+    "Progress": "kaartgen.engine.batch",
+    "envelope_check_pdf": "kaartgen.engine.batch",
+    "MERGED": "kaartgen.engine.batch",
+    "ERRORS": "kaartgen.engine.batch",
+    "MANIFEST": "kaartgen.engine.jobfolder",
+    "check_batch": "kaartgen.engine.listcheck",
+    "CheckReport": "kaartgen.engine.listcheck",
+    "RowError": "kaartgen.model.clients",
+    "Sheets": "kaartgen.model.sheets",
+    "SPREADSHEETS": "kaartgen.model.sheets",
+    "TooManyRows": "kaartgen.model.sheets",
+    # checking content
+    "lint": "kaartgen.engine.linting",
+    "LintReport": "kaartgen.engine.linting",
+    "SetReport": "kaartgen.engine.linting",
+    "LINT_SIZES": "kaartgen.engine.linting",
+    # the server's worker processes
+    "RenderPool": "kaartgen.engine.pool",
+    "TimedOut": "kaartgen.engine.pool",
+    "Unavailable": "kaartgen.engine.pool",
+    "POOL_SECONDS": "kaartgen.engine.pool",
+    "SHOWN_CHARACTERS": "kaartgen.engine.read",
+    "SHOWN_LINES": "kaartgen.engine.read",
+    # where things are, and writing files whole
+    "DEFAULT_CONTENT": "kaartgen.model.builtin",
+    "DEFAULT_TEMPLATES": "kaartgen.model.builtin",
+    "CONFIG": "kaartgen.model.config",
+    "configured": "kaartgen.model.config",
+    "write_atomic": "kaartgen.render.atomic",
+    "remove_temporary": "kaartgen.render.atomic",
+}
+_RENAMED = {"LINT_SIZES": "SIZES", "POOL_SECONDS": "SECONDS"}
+
+__all__ = [  # the same names as _EXPORTS (a test checks)
+    "BatchOptions",
+    "BatchResult",
+    "CONFIG",
+    "CheckReport",
+    "DEFAULT_CONTENT",
+    "DEFAULT_TEMPLATES",
+    "ERRORS",
+    "Edition",
+    "LINT_SIZES",
+    "Library",
+    "LintReport",
+    "MANIFEST",
+    "MERGED",
+    "POOL_SECONDS",
+    "PackOptions",
+    "Progress",
+    "Reading",
+    "RenderPool",
+    "RowError",
+    "SHOWN_CHARACTERS",
+    "SHOWN_LINES",
+    "SPREADSHEETS",
+    "SetReport",
+    "Sheets",
+    "TimedOut",
+    "TooManyRows",
+    "Unavailable",
+    "check_batch",
+    "client_value",
+    "configured",
+    "date_warnings",
+    "envelope_check_pdf",
+    "lint",
+    "parse_day",
+    "remove_temporary",
+    "run_batch",
+    "write_atomic",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kaartgen.engine' has no attribute {name!r}")
+    value = getattr(import_module(module), _RENAMED.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from kaartgen.engine.batch import ERRORS, MERGED, BatchResult, Progress, envelope_check_pdf, run_batch
+    from kaartgen.engine.edition import Edition, Library, Reading
+    from kaartgen.engine.jobfolder import MANIFEST
+    from kaartgen.engine.linting import SIZES as LINT_SIZES
+    from kaartgen.engine.linting import LintReport, SetReport, lint
+    from kaartgen.engine.listcheck import CheckReport, check_batch
+    from kaartgen.engine.pool import SECONDS as POOL_SECONDS
+    from kaartgen.engine.pool import RenderPool, TimedOut, Unavailable
+    from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
+    from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+    from kaartgen.model.clients import RowError
+    from kaartgen.model.config import CONFIG, configured
+    from kaartgen.model.dates import date_warnings, parse_day
+    from kaartgen.model.options import BatchOptions, PackOptions, client_value
+    from kaartgen.model.sheets import SPREADSHEETS, Sheets, TooManyRows
+    from kaartgen.render.atomic import remove_temporary, write_atomic

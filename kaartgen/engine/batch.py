@@ -45,10 +45,12 @@ from kaartgen.engine.clientstore import ClientStore
 from kaartgen.engine.edition import Library
 from kaartgen.engine.jobfolder import JOURNAL, MANIFEST, FolderLock, claim, digests, job_identity, journal, setup_digest
 from kaartgen.engine.workers import PackMaker
-from kaartgen.errors import KaartgenError, check_stop
+from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.fonts import font_files
-from kaartgen.model.clients import Client, ClientList, RowError, read_clients, row_warnings, validated
+from kaartgen.model.clients import Client, ClientList, RowError, read_clients
 from kaartgen.model.loading import available_sets
+from kaartgen.model.options import PRINT_ONLY, BatchOptions
+from kaartgen.model.rows import row_warnings, validated
 from kaartgen.model.sheets import MAX_ROWS, SECONDS, Sheets
 from kaartgen.render.atomic import remove_temporary, write_atomic
 from kaartgen.render.csvout import csv_bytes
@@ -64,21 +66,6 @@ Progress = Callable[[int, int], None]  # (done, total): called as a batch or che
 
 def no_progress(done: int, total: int) -> None:
     """Progress for callers that show none."""
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    clients: Path
-    out: Path
-    content: Path
-    templates: Path
-    letter_date: date
-    format: str = "office"
-    jobs: int = 1
-    resume: bool = False
-    update: bool = False
-    insert_marks: bool = False
-    sheet: str | None = None  # of an Excel workbook; the first when None
 
 
 @dataclass
@@ -105,13 +92,6 @@ class BatchResult:
     def failed_rows(self) -> int:
         return len({e.row for e in self.errors})
 
-    @property
-    def summary(self) -> str:
-        rows = self.failed_rows
-        tail = f", see {ERRORS}" if rows else ""
-        c = self.counts
-        done = f" (kept {c.kept}, made {c.made}, removed {c.removed})" if self.again else ""
-        return f"{self.packs} packs{done}, {rows} row{'s' if rows != 1 else ''} with errors{tail}"
 
 
 def read_list(path: Path, library: Library, sheet: str | None = None, seconds: float = SECONDS,
@@ -121,13 +101,10 @@ def read_list(path: Path, library: Library, sheet: str | None = None, seconds: f
     return listing, validated(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
 
 
-PRINT_ONLY = ("digital", "html")  # a batch makes printed mail; fillable packs go to one client at a time
-
-
 def printed_format(name: str) -> str:
+    """A format a batch prints (a fillable pack goes to one client at a time)."""
     if name in PRINT_ONLY:
-        raise KaartgenError(f"--format {name} is for one client at a time (kaartgen build); "
-                            "a batch makes printed packs: use office, cards or shop")
+        raise FieldError("format", "option.format_not_printed", format=name)
     return name
 
 
@@ -278,7 +255,8 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
 
         errors.extend(failed)
         errors.sort(key=lambda e: e.row)
-        write_atomic(out / ERRORS, csv_bytes([["row", "id", "field", "reason"]] + [[e.row, e.id, e.field, e.reason] for e in errors]),
+        write_atomic(out / ERRORS, csv_bytes([["row", "id", "field", "code", "reason"]] +
+                                             [[e.row, e.id, e.field, e.code, e.text(options.messages)] for e in errors]),
                      private=True)
         if produced:
             os.replace(merged_tmp, out / MERGED)

@@ -30,9 +30,10 @@ from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from kaartgen.model.clients import PRINTED, Client, client_error, sample_client, value_problems
+from kaartgen.model.clients import PRINTED, Client
 from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme
+from kaartgen.model.rows import client_error, sample_client, value_problems
 from kaartgen.model.text import CARD_VARIABLES, Personal, variables
 from kaartgen.model.theme import Format, Point, Theme
 from kaartgen.render.marks import InsertMark, mark_value
@@ -49,19 +50,17 @@ def check_theme_names(card_set: Loaded, theme: Theme) -> None:
     problems = []
     for i, domain in enumerate(card_set.model.domains):
         if domain.colour not in theme.domain_colours:
-            problems.append(card_set.sources.error(("domains", i, "colour"),
-                f"colour '{domain.colour}' is not in the templates' domain_colours; use one of: "
-                f"{', '.join(sorted(theme.domain_colours))}"))
+            problems.append(card_set.sources.error(("domains", i, "colour"), "content.unknown_domain_colour",
+                                                   name=domain.colour, known=sorted(theme.domain_colours)))
         if domain.pictogram is not None and domain.pictogram not in theme.pictograms.icons:
-            problems.append(card_set.sources.error(("domains", i, "pictogram"),
-                f"pictogram '{domain.pictogram}' is not in templates/pictograms.yaml; use one of: "
-                f"{', '.join(sorted(theme.pictograms.icons))}"))
+            problems.append(card_set.sources.error(("domains", i, "pictogram"), "content.unknown_pictogram",
+                                                   name=domain.pictogram, known=sorted(theme.pictograms.icons)))
     back = card_set.model.info.domain_back
     for key in ("text_style", "example_style", "example_heading_style"):
         name = getattr(back, key)
         if name is not None and name not in theme.styles:
-            problems.append(card_set.sources.error(("info", "domain_back", key),
-                f"style '{name}' is not in templates/styles.yaml; use one of: {', '.join(sorted(theme.styles))}"))
+            problems.append(card_set.sources.error(("info", "domain_back", key), "content.unknown_style",
+                                                   name=name, known=sorted(theme.styles)))
     if problems:
         raise KaartgenErrors(problems)
 
@@ -94,9 +93,8 @@ class Reading:
 
 
 def _option_error(exc: KaartgenError, personal: Personal) -> FieldError:
-    """A layout error that only a client's value causes, naming its option, never the value."""
-    error = client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
-    return FieldError(error.field, f"--{error.field} {error.message}")
+    """A layout error that only a client's value causes, naming its field, never the value."""
+    return client_error(exc, {o: getattr(personal, o) for o in PERSONAL_OPTIONS})
 
 
 class Edition:
@@ -114,8 +112,8 @@ class Edition:
         self.fmt: Format | None = None
         if fmt_name != HTML:
             if fmt_name not in self.theme.formats:
-                raise KaartgenError(f"unknown format '{fmt_name}'; the templates define: "
-                                    f"{', '.join(sorted(self.theme.formats))}")
+                raise FieldError("format", "option.unknown_format", format=fmt_name,
+                                 known=sorted([*self.theme.formats, HTML]))
             self.fmt = self.theme.formats[fmt_name]
             if back_offset is not None:
                 self.fmt = self.fmt.model_copy(update={"back_offset": back_offset})
@@ -147,12 +145,15 @@ class Edition:
     # -- one pack ---------------------------------------------------------------------------------
 
     def check_personal(self, personal: Personal) -> None:
-        """Client values given as options: refused before any layout, naming the option, never the value."""
-        for option in PERSONAL_OPTIONS:
-            value = getattr(personal, option)
-            problems = value_problems(value, self.fonts.unprintable) if value else []
-            if problems:
-                raise FieldError(option, f"--{option} {problems[0]}")
+        """Client values given as options: refused before any layout, every field at once, naming
+        the field, never the value."""
+        problems = [FieldError(option, found[0][0], **found[0][1])
+                    for option in PERSONAL_OPTIONS for value in [getattr(personal, option)]
+                    for found in [value_problems(value, self.fonts.unprintable) if value else []] if found]
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise KaartgenErrors(problems)
 
     def cards(self, personal: Personal) -> list[CardLayout]:
         """Every card laid out for `personal`; when a personal pack fails where the generic one
@@ -220,8 +221,7 @@ class Edition:
 
         info = self.card_set.info
         if info.ticket is None:
-            raise KaartgenError(f"{info.language}/{info.variant} has no ticket texts (ticket: in set.yaml); "
-                                "the content owner should add them")
+            raise KaartgenError("content.no_ticket", set=f"{info.language}/{info.variant}")
         labels = info.labels
         pages = impose(self.generic, self.fmt, self.theme, self.fmt_name, crop_marks, (labels.front, labels.back))
         intent = self.fmt.output_intent.condition if self.fmt.output_intent else None
@@ -240,7 +240,7 @@ class Edition:
     def calibration(self) -> tuple[str, bytes]:
         """The duplex calibration sheet for this format: its file name and PDF."""
         if self.fmt is None:
-            raise KaartgenError(f"format '{self.fmt_name}' is not printed; --calibration goes with a duplex format such as office")
+            raise FieldError("calibration", "option.calibration_format", format=self.fmt_name)
         info = self.card_set.info
         pages = calibration_pages(Typesetter(self.theme, self.fonts), info.calibration, self.fmt, self.fmt_name)
         data = render_pdf(pages, self.theme, self.fmt, info.title, "calibration", self.fonts)
@@ -253,7 +253,7 @@ class Edition:
         again. Raises KaartgenError, FieldError when a client value is the cause."""
         if self.card_set.letter is None:
             info = self.card_set.info
-            raise KaartgenError(f"{info.language}/{info.variant} has no letter.yaml; the batch needs a cover letter")
+            raise KaartgenError("content.no_letter", set=f"{info.language}/{info.variant}")
         maker = self._maker(client.personal)
         try:
             cards = self._relaid(maker, client.personal)  # a client's id is the pack's reference
@@ -270,7 +270,7 @@ class Edition:
         envelope, it shows whether the office's envelopes match templates/letter.yaml."""
         if self.card_set.letter is None:
             info = self.card_set.info
-            raise KaartgenError(f"{info.language}/{info.variant} has no letter.yaml; the batch needs a cover letter")
+            raise KaartgenError("content.no_letter", set=f"{info.language}/{info.variant}")
         client = sample_client(self.card_set)
         ts = self._maker(client.personal).ts
         return [letter_page(ts, self.card_set.letter, self.card_set.info.dates, client, letter_date, outline=True)]
@@ -307,8 +307,7 @@ class Edition:
     def mark_spots(self) -> tuple[Point, Point]:
         """Where the inserter mark goes on the letter's sheet and on the cards' sheets."""
         if self.fmt.insert_mark is None:
-            raise KaartgenError(f"format '{self.fmt_name}' has no insert_mark position in templates/formats.yaml; "
-                                "the template owner must add one before --insert-marks can be used")
+            raise FieldError("insert_marks", "template.no_insert_mark", format=self.fmt_name)
         return self.theme.letter.insert_mark, self.fmt.insert_mark
 
     def mark_overlays(self, heights: list[float], sequence: int, job: str) -> list[bytes | None]:
@@ -402,14 +401,11 @@ class Library:
 
         filled = read_filled(path) if data is None else read_answers(data, path)
         if filled.set_name not in self.sets():  # matched exactly: a file never chooses a folder to load
-            raise KaartgenError("is a pack of a card set this kaartgen does not have; read it with the kaartgen "
-                                "and content it was made with", path)
+            raise KaartgenError("read.unknown_set", file=path)
         cs = self.card_set(filled.language, filled.variant).model
         cards = [cs.reflection] if filled.reflection and cs.reflection is not None else None
         if not answer_names(cs, cards) & set(filled.answers):
-            raise KaartgenError("holds no kaartgen answers (is it a printed pack, the guide, or another form?); "
-                                "kaartgen reads the fillable pack (build --format digital) or the answers saved "
-                                "from the web-page pack", path)
+            raise KaartgenError("read.no_answers", file=path)
         check_text(filled, cs, cards, path)
         source = path.name.encode("utf-8", "replace").decode("utf-8")  # a file name in no encoding
         summary = summarise(cs, filled, source, read_on, cards)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
+from kaartgen.messages import All, Term
 from kaartgen.model.clients import SAFE_ID, Client
 from kaartgen.render.atomic import private_folder, remove_temporary, write_atomic
 
@@ -33,10 +34,16 @@ MANIFEST = "manifest.csv"
 LIBRARIES = ("reportlab", "fonttools", "jinja2")  # their versions change the bytes written
 
 
+NOT_OUTPUT = ("messages", "web")  # folders of the templates that change no pack: messages, the web app
+
+
 def _tree_digest(folder: Path) -> str:
-    """Every file below `folder`, by relative path and contents (links are not followed)."""
+    """Every file below `folder`, by relative path and contents (links are not followed), but for
+    the folders that change no pack (NOT_OUTPUT)."""
     h = hashlib.sha256()
     for root, dirs, files in os.walk(folder):
+        if Path(root) == folder:
+            dirs[:] = [d for d in dirs if d not in NOT_OUTPUT]
         dirs.sort()
         for name in sorted(files):
             path = Path(root, name)
@@ -57,14 +64,7 @@ def _versions() -> str:
 
 
 # What the job's identity is made of, and how a message names each part.
-IDENTITY = {
-    "clients": "the client list",
-    "content": "the content (--content)",
-    "templates": "the templates (--templates)",
-    "fonts": "the font files",
-    "options": "the options (--format, --insert-marks, --date, --sheet)",
-    "versions": "the version of kaartgen or of its libraries",
-}
+IDENTITY = {part: Term(f"term.identity_{part}") for part in ("clients", "content", "templates", "fonts", "options", "versions")}
 
 
 def job_identity(clients: Path, content: Path, templates: Path, fonts: list[Path], options: list[object]) -> dict[str, str]:
@@ -99,25 +99,21 @@ def claim(out: Path, identity: dict[str, str], resume: bool, update: bool = Fals
     marker = out / MARKER
     job = identity["job"]
     if out.exists() and not out.is_dir():
-        raise KaartgenError(f"{out} is a file, not a folder; choose a folder for the batch")
+        raise KaartgenError("batch.out_is_file", file=out, field="out")
     if out.is_dir() and any(out.iterdir()):
         owner = _owner(marker) if marker.is_file() else None
         if owner is None:
-            raise KaartgenError(f"{out} is not empty and holds no kaartgen batch; choose an empty or new folder")
+            raise KaartgenError("batch.out_not_empty", file=out, field="out")
         changed = [key for key in IDENTITY if owner.get(key) != identity[key]]
         if owner.get("job") != job and not (update and changed == ["clients"]):
-            what = " and ".join(IDENTITY[key] for key in changed) or "the input"
+            what = All(IDENTITY[key] for key in changed) or All([Term("term.identity_input")])
             if update:
-                raise KaartgenError(f"{out} holds batch {owner.get('job', '?')}, and since then {what} changed; "
-                                    "--update takes a changed client list only: run with the same content, "
-                                    "templates and options, or choose an empty or new folder")
-            hint = ("add --update to make only the new and changed rows" if changed == ["clients"]
-                    else "run with the same input to resume it")
-            raise KaartgenError(f"{out} holds batch {owner.get('job', '?')}, and since then {what} changed; "
-                                f"{hint}, or choose an empty or new folder")
+                raise KaartgenError("batch.update_only_list", file=out, field="update", job=owner.get("job", "?"),
+                                    changed=what)
+            code = "batch.changed_list" if changed == ["clients"] else "batch.changed"
+            raise KaartgenError(code, file=out, field="out", job=owner.get("job", "?"), changed=what)
         if not (resume or update):
-            raise KaartgenError(f"{out} already holds this batch ({job}); add --resume to complete it, "
-                                "or choose an empty folder")
+            raise KaartgenError("batch.same_job", file=out, field="resume", job=job)
     private_folder(out)  # the packs hold names and addresses
     remove_temporary(out, every=True)  # left by a run that was killed mid-write
     write_atomic(marker, (json.dumps(identity, indent=1, sort_keys=True) + "\n").encode(), private=True)
@@ -142,7 +138,7 @@ class FolderLock:
             except OSError:
                 os.close(self.fd)
                 self.fd = None
-                raise KaartgenError(f"another kaartgen batch is running in {self.out}; wait for it to finish") from None
+                raise KaartgenError("batch.running", file=self.out, field="out") from None
 
     def __exit__(self, *exc) -> None:
         if self.fd is not None:

@@ -1,6 +1,7 @@
-"""`kaartgen batch --check`: everything the clerk needs to know about a client list before a print
-run, at once: the rows that fail and why, what the good rows ask for (languages, variants, large
-print, appointment dates) and the rows that will print but look wrong (past or weekend dates).
+"""The check before a mailing (`kaartgen batch --check`, the web app's pre-check): everything the
+clerk needs to know about a client list before a print run, at once: the rows that fail and why,
+what the good rows ask for (languages, variants, large print, appointment dates) and the rows that
+will print but look wrong (past or weekend dates). How it is shown is each front end's business.
 
 Every pack is laid out, not drawn, so a name too long for the letter fails here, as it would in
 the batch; nothing is written.
@@ -14,18 +15,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kaartgen.engine.batch import Progress, no_progress, printed_format, read_list
-from kaartgen.engine.workers import PackMaker
 from kaartgen.engine.edition import Library
-from kaartgen.errors import FieldError, KaartgenError
-from kaartgen.model.clients import RowError, partition, row_warnings
+from kaartgen.engine.workers import PackMaker
+from kaartgen.errors import KaartgenError
+from kaartgen.model.clients import RowError
+from kaartgen.model.rows import partition, row_error, row_warnings
 from kaartgen.model.sheets import MAX_ROWS, SECONDS, Sheets
-
-ROWS_SHOWN = 12  # row numbers listed for one reason; the rest are counted
 
 
 @dataclass
 class CheckReport:
-    """What `--check` found; `lines()` says it the way the clerk reads it."""
+    """What the check found: rows that fail and the warnings (with message codes), and the counts."""
 
     ok: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -41,51 +41,6 @@ class CheckReport:
     @property
     def failing(self) -> int:
         return len({e.row for e in self.errors})
-
-    def lines(self) -> list[str]:
-        out = sheet_lines(self.sheets) + [f"rows: {self.ok} ok, {self.failing} failing"]
-        if self.errors:
-            out.append("failing, by reason:")
-            by_reason: dict[tuple[str, str], list[int]] = {}
-            for e in self.errors:
-                by_reason.setdefault((e.field, _general(e.reason)), []).append(e.row)
-            for (name, reason), rows in sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])):
-                shown = ", ".join(map(str, rows[:ROWS_SHOWN])) + (f" and {len(rows) - ROWS_SHOWN} more" if len(rows) > ROWS_SHOWN else "")
-                out.append(f"  {name}: {reason} ({len(rows)} row{'s' if len(rows) != 1 else ''}: {shown})")
-        if self.sets:
-            out.append("packs by set: " + ", ".join(f"{s} {n}" for s, n in sorted(self.sets.items())))
-            out.append(f"large print: {self.large_print}")
-        if self.dated:
-            out.append(f"appointments: {self.dated}, from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}")
-        if self.warnings:  # every row, grouped: each one needs a look
-            out.append(f"warnings, by reason ({len(self.warnings)}):")
-            by_reason: dict[tuple[str, str], list[int]] = {}
-            for w in self.warnings:
-                by_reason.setdefault((w.field, w.reason), []).append(w.row)
-            for (name, reason), rows in sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])):
-                out.append(f"  {name} {reason} ({len(rows)} row{'s' if len(rows) != 1 else ''}: {', '.join(map(str, rows))})")
-        if self.ignored_columns:
-            out.append(f"ignored columns (kaartgen does not use them): {', '.join(self.ignored_columns)}")
-        return out
-
-
-def sheet_lines(sheets: Sheets | None) -> list[str]:
-    """Which sheet of a workbook was read, the others, and a hidden first sheet that was not."""
-    if sheets is None or sheets.read is None:
-        return []
-    out = [f"sheet read: {sheets.read}"]
-    if sheets.others:
-        hidden = set(sheets.hidden)
-        out.append("other sheets (not read): " + ", ".join(f"{n} (hidden)" if n in hidden else n for n in sheets.others))
-    first = sheets.all[0][0] if sheets.all else None
-    if first in sheets.hidden and first != sheets.read:
-        out.append(f"the first sheet, {first}, is hidden and was not read; name it with --sheet if the clients are there")
-    return out
-
-
-def _general(reason: str) -> str:
-    """A reason without the row it points at, so that rows with the same problem group together."""
-    return reason.split(" on row ")[0] if " on row " in reason else reason
 
 
 def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet: str | None = None,
@@ -104,8 +59,7 @@ def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet
         try:
             maker.pages(client)
         except KaartgenError as exc:
-            errors.append(RowError(client.row, client.id, exc.field if isinstance(exc, FieldError) else "content",
-                                   exc.message))
+            errors.append(row_error(client, exc))
             continue
         finally:
             progress(done, len(clients))

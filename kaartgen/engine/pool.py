@@ -6,7 +6,7 @@ engine methods as the CLI, so a pack made here is byte-identical to `kaartgen bu
 from a fork server that has already imported the engine: they start in a fraction of a second and
 inherit nothing of the web server's threads. A worker may use at most `MEMORY` bytes; a task that
 takes longer than its time limit has its worker killed and replaced, and the caller gets TimedOut.
-Errors come back as plain values and are raised again in the caller, with the field they concern.
+Errors come back whole (code, parameters, field) and are raised again in the caller.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kaartgen.engine.edition import Library
-from kaartgen.errors import FieldError, KaartgenError
+from kaartgen.errors import KaartgenError
 from kaartgen.model.text import Personal
 
 MEMORY = 2 * 1024 ** 3  # bytes a worker may use
@@ -83,10 +83,8 @@ def _serve(conn, content: Path, templates: Path, server: int, memory: int) -> No
             return
         try:
             outcome: tuple = ("ok", _do(library, kind, args))
-        except FieldError as exc:
-            outcome = ("field", exc.field, exc.message)
-        except KaartgenError as exc:
-            outcome = ("error", exc.message)
+        except KaartgenError as exc:  # pickled whole: code, parameters and field
+            outcome = ("error", exc)
         except MemoryError:
             outcome = ("memory",)
         conn.send(outcome)
@@ -135,7 +133,7 @@ class RenderPool:
         try:
             worker = self._idle.get(timeout=WAIT)
         except queue.Empty:
-            raise Unavailable("busy") from None
+            raise Unavailable("pool.busy") from None
         try:
             worker.conn.send((kind, args))
             ready = worker.conn.poll(seconds)
@@ -147,15 +145,13 @@ class RenderPool:
             if not self._closed:
                 self._idle.put(self._start())
             if outcome is None:
-                raise TimedOut("timeout")
-            raise Unavailable("memory")
+                raise TimedOut("pool.timeout", seconds=seconds)
+            raise Unavailable("pool.memory")
         self._idle.put(worker)
-        status, *rest = outcome
-        if status == "field":
-            raise FieldError(*rest)
+        status, value = outcome
         if status == "error":
-            raise KaartgenError(rest[0])
-        return rest[0]
+            raise value
+        return value
 
     def pack(self, kind: str, language: str, variant: str, large: bool, fmt: str, personal: Personal) -> tuple[bytes, str]:
         """A pack ("pack") or card-1 preview ("preview"): (bytes, file name)."""

@@ -19,9 +19,11 @@ from typing import Any
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
+from kaartgen.messages import Term
 from kaartgen.model.answers import REFERENCE_FIELD, answer_name, answer_names, note_name, questions, schema, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
-from kaartgen.model.text import REFERENCE, Personal, card_values, render
+from kaartgen.model.options import REFERENCE
+from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.yamlfile import read_limited
 
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)
@@ -48,13 +50,11 @@ SHOWN_LINES = 200  # lines of one answer in the summary
 
 
 def _encrypted(path: Path) -> KaartgenError:
-    return KaartgenError("is encrypted; ask the client to save it again without a password, or to send the "
-                         "saved answers (JSON)", path)
+    return KaartgenError("read.encrypted", file=path)
 
 
 def _unreadable(path: Path) -> KaartgenError:
-    return KaartgenError("is not a readable kaartgen pack or answers file; ask the client to send the "
-                         "filled pack (PDF) or the saved answers (JSON) again", path)
+    return KaartgenError("read.unreadable", file=path)
 
 
 def _pdf_fields(reader, not_text: set[str]) -> Answers:
@@ -119,7 +119,7 @@ def _pdf_answers(data: bytes, path: Path) -> Filled:
         keywords = str((reader.metadata or {}).get("/Keywords", ""))
         words = keywords.split()
         if len(words) < 2 or words[0] != "kaartgen" or "/" not in words[1]:
-            raise KaartgenError("is not a kaartgen pack (its keywords do not say kaartgen); nothing to read", path)
+            raise KaartgenError("read.not_kaartgen_pdf", file=path)
         not_text: set[str] = set()
         answers = _pdf_fields(reader, not_text)
         reference = answers.pop(REFERENCE_FIELD, None) or None
@@ -139,37 +139,35 @@ def _json_answers(raw: bytes, path: Path) -> Filled:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise KaartgenError("is not a readable answers file (JSON); save the answers again", path) from None
+        raise KaartgenError("read.not_json", file=path) from None
     from jsonschema import Draft202012Validator
 
     problem = next(iter(sorted(Draft202012Validator(schema()).iter_errors(data), key=lambda e: len(e.path))), None)
     if problem is not None:
         where = list(problem.path)
         if where[:1] != ["answers"]:
-            raise KaartgenError("is not a kaartgen answers file; nothing to read", path)
+            raise KaartgenError("read.not_answers", file=path)
         if len(where) == 1:
-            raise KaartgenError("has no answers kaartgen can read; save the answers again", path)
-        raise KaartgenError("holds an answer that is not text or a tick; save the answers again", path)
+            raise KaartgenError("read.no_readable_answers", file=path)
+        raise KaartgenError("read.bad_answer", file=path)
     reference = data.get("reference")
     if reference is not None and not REFERENCE.fullmatch(reference):  # the schema's $ lets a final newline through
-        raise KaartgenError("is not a kaartgen answers file (its reference is not one kaartgen writes); save the "
-                            "answers again", path)
+        raise KaartgenError("read.bad_reference", file=path)
     language, variant = data["set"].split("/", 1)
     return Filled(language, variant, dict(data["answers"]), reference)
 
 
 def read_filled(path: Path) -> Filled:
     if not path.is_file():
-        raise KaartgenError("file not found", path)
-    return read_answers(read_limited(path, MAX_FILE, "filled pack or answers file"), path)
+        raise KaartgenError("file.not_found", file=path)
+    return read_answers(read_limited(path, MAX_FILE, Term("term.answers_file")), path)
 
 
 def read_answers(data: bytes, path: Path) -> Filled:
     """Answers from the bytes of a filled pack or a saved answers file; `path` names it in messages
     (an upload is read from memory and never written to disk)."""
     if len(data) > MAX_FILE:
-        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a filled pack or "
-                            "answers file", path)
+        raise KaartgenError("file.too_large", file=path, what=Term("term.answers_file"), mb=MAX_FILE // (1024 * 1024))
     if data[:5].startswith(b"%PDF") or path.suffix.lower() == ".pdf":
         return _pdf_answers(data, path)
     return _json_answers(data, path)
@@ -193,8 +191,7 @@ def check_text(filled: Filled, cs: CardSet, cards: list | None, path: Path) -> N
     for name in sorted(answer_names(cs, cards) & set(filled.answers)):
         value = filled.answers[name]
         if isinstance(value, str) and any(unicodedata.category(c) == "Cs" for c in value):
-            raise KaartgenError(f"the answer {name} holds a broken character (half of a UTF-16 pair) that no "
-                                "keyboard types; ask the client to save the answers again", path)
+            raise KaartgenError("read.surrogate", file=path, answer=name)
 
 
 def summarise(cs: CardSet, filled: Filled, source: str, read_on: date, cards: list | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from kaartgen.engine.jobfolder import input_key
 from kaartgen.errors import KaartgenError
 from kaartgen.layout.imposition import Page
 from kaartgen.model.clients import Client, RowError
+from kaartgen.model.rows import row_error
 
 
 @dataclass
@@ -52,6 +53,5 @@ def make(client: Client) -> tuple[str, tuple, str, bytes | None, list[float], Ro
     try:
         part, heights = maker.edition(*edition).client_part(client, maker.letter_date)
     except KaartgenError as exc:
-        return client.id, edition, key, None, [], RowError(client.row, client.id, getattr(exc, "field", "content"),
-                                                           exc.message)
+        return client.id, edition, key, None, [], row_error(client, exc)
     return client.id, edition, key, part, heights, None

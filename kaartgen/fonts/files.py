@@ -14,10 +14,10 @@ def font_path(spec: FontFile) -> Path:
     """The file a template's font entry names, inside its installed package."""
     found = importlib.util.find_spec(spec.package)
     if found is None or not found.submodule_search_locations:
-        raise KaartgenError(f"font package '{spec.package}' is not installed; run: pip install {spec.package.replace('_', '-')}")
+        raise KaartgenError("font.package", package=spec.package, pip=spec.package.replace("_", "-"))
     path = Path(list(found.submodule_search_locations)[0]) / spec.file
     if not path.is_file():
-        raise KaartgenError(f"font file {spec.file} not found in package {spec.package}")
+        raise KaartgenError("font.file", file=spec.file, package=spec.package)
     return path
 
 

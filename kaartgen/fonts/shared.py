@@ -77,8 +77,7 @@ class SharedTTFont(TTFont):
         if getattr(doc, "kaartgen_shared", False):
             self._seed(doc)
             if self.state[doc].subsets[0] != self.shared_subset():  # never a wrong letter: stop instead
-                raise KaartgenError(f"font {self.fontName}: its first subset differs from the shared one; "
-                                    "the print run cannot share it (report this as a bug)")
+                raise KaartgenError("batch.shared_font", font=self.fontName)
         if not getattr(doc, "kaartgen_part", False):
             return super().addObjects(doc)
         state = self.state[doc]

@@ -11,6 +11,7 @@ from reportlab.platypus import Paragraph
 from kaartgen.layout.items import FORM, Circle, Field, Fill, Frame, Item, P, Polyline, Rect, Rule, Tag, TextBox
 from kaartgen.layout.stack import Piece
 from kaartgen.layout.typeset import Typesetter
+from kaartgen.messages import Term
 from kaartgen.model.answers import answer_name, note_name, tick_name
 from kaartgen.model.content import (
     Block,
@@ -48,7 +49,8 @@ class Blocks:
         appointment given), which takes no space. `question` is the (unrendered) question the block
         asks (model/answers.py `questions`): what a screen reader says for its fields. `title`: the
         block is the card's first heading (H1 in a tagged PDF; later headings are H2)."""
-        what = f"block {loc[-1] + 1} ({block.type}{' ' + repr(block.id) if hasattr(block, 'id') else ''})"
+        what = (Term("term.block_id", n=loc[-1] + 1, type=block.type, id=block.id) if hasattr(block, "id")
+                else Term("term.block", n=loc[-1] + 1, type=block.type))
         if isinstance(block, (Heading, Text)):
             at = loc + ("screen",) if isinstance(block, Text) and self.screen and block.screen is not None else loc + ("text",)
             text = self.ts.render(block.for_screen(self.screen) if isinstance(block, Text) else block.text, at)
@@ -70,7 +72,7 @@ class Blocks:
 
     # -- text ---------------------------------------------------------------------------------
 
-    def text_piece(self, text: str, style_name: str, loc: tuple, what: str, width: float | None = None,
+    def text_piece(self, text: str, style_name: str, loc: tuple, what: Term, width: float | None = None,
                    domain: Domain | None = None, tag: Tag = P) -> Piece:
         width = width or self.inner
         p, h = self.ts.para(text, style_name, width, loc, domain)
@@ -80,7 +82,7 @@ class Blocks:
 
         return Piece(h, place, what=what, loc=loc)
 
-    def lines_piece(self, texts: list[str], style_name: str, loc: tuple, what: str) -> Piece:
+    def lines_piece(self, texts: list[str], style_name: str, loc: tuple, what: Term) -> Piece:
         """Several short paragraphs, each starting on a new line, a quarter line apart."""
         paras = [self.ts.para(text, style_name, self.inner, loc) for text in texts]
         gap = self.theme.style(style_name).leading * 0.25
@@ -107,7 +109,7 @@ class Blocks:
         items.append(Field(Rect(x, top - count * s, width, count * s), name, "text", label=label, tag=tag))
         return items
 
-    def write_in(self, name: str, label: str | None, lines: int, loc: tuple, what: str, heading: str) -> Piece:
+    def write_in(self, name: str, label: str | None, lines: int, loc: tuple, what: Term, heading: str) -> Piece:
         look = self.theme.write_in
         text = self.ts.render(label, loc + ("label",)) if label else ""
         if text:
@@ -124,7 +126,7 @@ class Blocks:
         return Piece(lh + lines * look.line_spacing, place, groups=1, what=what, loc=loc)
 
     def tick_grid(self, labels: list[tuple[str, str]], columns: int, name: str, kind: str, loc: tuple,
-                  what: str = "", domains: list[Domain] | None = None, question: str = "") -> Piece:
+                  what: Term = Term("term.block_unnamed"), domains: list[Domain] | None = None, question: str = "") -> Piece:
         """Boxes to tick with a label each, in a grid of at most `columns`: as many as leave every
         label on one line, so no label can be read as another box's. With `domains`, each box has
         the domain's pictogram on a chip of the domain's colour, linking it to its coloured card."""
@@ -199,7 +201,7 @@ class Blocks:
                 items.append(Polyline(points, colour, width, closed=shape.shape is not None, tag=tag))
         return items
 
-    def descriptions(self, card: FillInCard, block: Descriptions, loc: tuple, what: str, question: str) -> Piece:
+    def descriptions(self, card: FillInCard, block: Descriptions, loc: tuple, what: Term, question: str) -> Piece:
         """Card 3's lettered descriptions in framed cells, one to pick."""
         look = self.theme.descriptions
         badge = self.theme.badge.diameter
@@ -241,7 +243,7 @@ class Blocks:
 
         return Piece(height, place, what=what, loc=loc)
 
-    def domain_choice(self, card: FillInCard, block: DomainChoice, loc: tuple, what: str, heading: str) -> Piece:
+    def domain_choice(self, card: FillInCard, block: DomainChoice, loc: tuple, what: Term, heading: str) -> Piece:
         """The domains to tick, then `max` numbered write-in areas for what the client means."""
         name = answer_name(card, block)
         ticks = self.tick_grid([(d.id, d.label) for d in self.cs.domains], self.theme.checkbox.domain_columns,
@@ -290,4 +292,4 @@ class Blocks:
                 y -= h + look.item_gap
             return out
 
-        return Piece(height, place, what="the 'denk daarbij aan' list", loc=loc)
+        return Piece(height, place, what=Term("term.examples_list"), loc=loc)

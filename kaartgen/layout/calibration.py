@@ -8,7 +8,7 @@ coordinates. The sheet is printed without any offset so that it measures the pri
 
 from __future__ import annotations
 
-from kaartgen.errors import KaartgenError
+from kaartgen.errors import FieldError
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import Item, Rule, TextBox
 from kaartgen.layout.typeset import Typesetter
@@ -48,7 +48,7 @@ def _ruler(ts: Typesetter, cx: float, cy: float, vertical: bool, label: str, col
 
 def calibration_pages(ts: Typesetter, cal: Calibration, fmt: Format, fmt_name: str) -> list[Page]:
     if fmt.page == "card" or fmt.duplex is None:
-        raise KaartgenError(f"format '{fmt_name}' is not printed duplex; --calibration goes with a duplex format such as office")
+        raise FieldError("calibration", "option.calibration_format", format=fmt_name)
     pw, ph = fmt.page
     text = ts.theme.text_blocks
     look = ts.theme.calibration

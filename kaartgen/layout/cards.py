@@ -9,11 +9,12 @@ depends on the output format: formats only decide where a laid-out side goes on 
 from __future__ import annotations
 
 from kaartgen.errors import FieldError, FitError
-from kaartgen.layout.blocks import Blocks
 from kaartgen.fonts import Fonts
+from kaartgen.layout.blocks import Blocks
 from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, Tag, TextBox
 from kaartgen.layout.stack import Piece, stack
 from kaartgen.layout.typeset import Typesetter
+from kaartgen.messages import Term
 from kaartgen.model.answers import REFERENCE_FIELD, questions
 from kaartgen.model.content import CardSet, Domain, FillInCard, Heading
 from kaartgen.model.text import Personal, card_values, render
@@ -58,7 +59,8 @@ class CardMaker:
                 pieces[at[1]].append(piece)
         sides = []
         for si, side_pieces in enumerate(pieces):
-            label = f"card {number or ''} '{card.id}'" + (f", side {si + 1}" if len(card.sides) > 1 else "")
+            label = (Term("term.card_side", number=number or "", id=card.id, side=si + 1) if len(card.sides) > 1
+                     else Term("term.card", number=number or "", id=card.id))
             side = SideLayout(label, "paper", framed=True, card=card.id)
             stack(side_pieces, self.theme.card.height - self.theme.card.margin, side, self.theme)
             side.items += self.footer(number, reference if si == 0 else None)
@@ -79,8 +81,7 @@ class CardMaker:
             text = f"{reference}\u2003{number}" if reference else number
             num, nh = self.ts.para(text, style, self.inner * right, align="right", bind=False)
             if reference and len(num.blPara.lines) > 1:
-                raise FieldError("reference", f"the reference does not fit on one line at the foot of card 1 "
-                                              f"({to_mm(self.inner * right):.0f} mm); use a shorter one")
+                raise FieldError("reference", "layout.reference_fit", mm=f"{to_mm(self.inner * right):.0f}")
             items.append(TextBox(card.margin + self.inner * (1 - right), y, self.inner * right, nh, num, None))
         if reference:  # for `read`: the digital pack's answers come back with their reference
             items.append(Field(Rect(card.margin, y, 1, 1), REFERENCE_FIELD, "hidden", value=self.reference))
@@ -95,7 +96,7 @@ class CardMaker:
         """The coloured side: title and pictogram centred, the set's title at the foot."""
         card = self.theme.card
         fill = self.theme.domain_colours[domain.colour].fill
-        label = f"domain card '{domain.id}', front"
+        label = Term("term.domain_front", id=domain.id)
         side = SideLayout(label, fill, framed=False, card=domain.id)
         loc = ("domains", index, "title")
         name = self.ts.render(domain.title, loc)
@@ -106,8 +107,7 @@ class CardMaker:
         gap = card.block_gap * 2 if domain.pictogram else 0.0
         area = card.height - 2 * card.margin - card.footer_height
         if th + icon + gap > area:
-            raise FitError(f"{label}: the title is {to_mm(th + icon + gap - area):.1f} mm too tall for the card; "
-                           "shorten it", loc=loc)
+            raise FitError("layout.title_tall", loc=loc, side=label, mm=f"{to_mm(th + icon + gap - area):.1f}")
         side.spare = area - th - icon - gap
         bottom = (card.height - th - icon - gap) / 2 + card.footer_height / 2
         side.items.append(TextBox(card.margin, bottom, self.inner, th, title, Tag(("H1",))))
@@ -123,14 +123,14 @@ class CardMaker:
         card = self.theme.card
         band = self.theme.band
         fill = self.theme.domain_colours[domain.colour].fill
-        label = f"domain card '{domain.id}', back"
+        label = Term("term.domain_back", id=domain.id)
         side = SideLayout(label, "paper", framed=True, card=domain.id)
         loc = ("domains", index)
         band_rect = Rect(0, card.height - band.height, card.width, band.height)
         title, th = self.ts.para(self.ts.render(domain.title, loc + ("title",)), band.style, self.inner,
                                  loc + ("title",), domain)
         if th > band.height - card.margin / 2:
-            raise FitError(f"{label}: the title does not fit in the coloured band; shorten it", loc=loc + ("title",))
+            raise FitError("layout.title_band", loc=loc + ("title",), side=label)
         side.items.append(Fill(band_rect, fill))
         visible = band.height - card.margin / 2  # the panel may start up to half the margin inside the trim
         # the title again, read out already as the card's H1 on the front: decoration here
@@ -138,7 +138,7 @@ class CardMaker:
 
         back = self.cs.info.domain_back
         style = back.text_style or self.theme.text_blocks.text
-        what = "the text with questions"
+        what = Term("term.questions_text")
         if back.questions == "lines":  # the intro, then each question on a line of its own
             texts = [(domain.intro, loc + ("intro",))] + [(q, loc + ("questions", i)) for i, q in enumerate(domain.questions)]
             pieces = [self.blocks.lines_piece([self.ts.render(t, at) for t, at in texts], style, loc + ("intro",), what)]

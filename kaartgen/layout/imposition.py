@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kaartgen.errors import KaartgenError
+from kaartgen.errors import FieldError, KaartgenError
 from kaartgen.layout.items import CardLayout, Item, SideLayout
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import to_mm
@@ -54,7 +54,7 @@ def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str, cr
     """The pages of `cards` in format `fmt`. With `sides` (the words for front and back), pages of
     one side each are labelled `<number>-<card>-<side>`, e.g. 1-introductie-voor."""
     if crop_marks and fmt.crop_marks is None:
-        raise KaartgenError(f"format '{fmt_name}' has no crop marks; use --crop-marks with a print-shop format such as shop")
+        raise FieldError("crop_marks", "option.crop_marks_format", format=fmt_name)
     if fmt.page == "card":
         pages = []
         for number, card in enumerate(cards, 1):
@@ -97,12 +97,9 @@ def _grid(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> 
     gx, gy = (pw - cols * w) / 2, (ph - rows * h) / 2
     ink_edge = min(gx, gy) + fmt.panel_inset
     if gx < 0 or gy < 0 or ink_edge < fmt.safe_margin - 1e-6:
-        raise KaartgenError(
-            f"format '{fmt_name}': {cols}×{rows} cards of {to_mm(theme.card.width):.0f}×{to_mm(theme.card.height):.0f} mm leave "
-            f"{to_mm(ink_edge):.1f} mm between the printed panels and the page edge, less than its safe_margin "
-            f"of {to_mm(fmt.safe_margin):.1f} mm; fewer cards a sheet, a larger page or a larger panel_inset "
-            "in templates/formats.yaml"
-        )
+        raise KaartgenError("template.safe_margin", loc=("formats", fmt_name), format=fmt_name, cols=cols, rows=rows,
+                            width=f"{to_mm(theme.card.width):.0f}", height=f"{to_mm(theme.card.height):.0f}",
+                            edge=f"{to_mm(ink_edge):.1f}", margin=f"{to_mm(fmt.safe_margin):.1f}")
 
     def slot(index: int, back: bool) -> tuple[float, float, int]:
         r, c = divmod(index, cols)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from reportlab.platypus import Paragraph
 
+from kaartgen.messages import Term
+
 
 @dataclass(frozen=True)
 class Tag:
@@ -119,7 +121,7 @@ Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
 
 @dataclass
 class SideLayout:
-    label: str  # for messages: "card 2/6 'situatie', side 2"
+    label: Term  # for messages: "card 2/6 'situatie', side 2", in the message's language
     background: str  # colour of the card panel
     framed: bool  # white cards get a thin frame where the format draws one
     items: list[Item] = field(default_factory=list)

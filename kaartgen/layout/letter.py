@@ -14,6 +14,7 @@ from kaartgen.errors import FieldError, FitError
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import Frame, Item, Rect, Rule, TextBox
 from kaartgen.layout.typeset import Typesetter
+from kaartgen.messages import Term
 from kaartgen.model.clients import TWO_SPACES
 from kaartgen.model.content import Dates, Letter
 from kaartgen.model.text import format_appointment, format_date, optional, render
@@ -36,13 +37,7 @@ def letter_values(dates: Dates, client, when: date) -> dict[str, object]:
 NUMBER_GAP = re.compile(r"(?<=\d) (?=\d)")  # the space inside 088 898 92 95: never a line break
 
 
-SHORTER = {  # what the mail room can do about a line that is too long for the window
-    "name": "shorten it, e.g. initials for the first names",
-    "street": "shorten it, e.g. the street's short name in the BAG (at most 24 characters)",
-    "city": "shorten it, e.g. the short form of the town's name",
-    "country": "shorten it, e.g. the country's name in English",
-}
-
+SHORTER = {field: Term(f"term.shorter_{field}") for field in ("name", "street", "city", "country")}  # what to do
 
 def keep_numbers(text: str) -> str:
     """Digits separated by single spaces (a phone number) held together on one line."""
@@ -81,8 +76,7 @@ def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date
             top = block(top, [text], look.body_style) + gap
     top = block(top + gap, [render(t, values) for t in letter.signature], look.body_style)
     if ph - top < look.bottom:
-        raise FitError(f"the letter runs {to_mm(look.bottom - (ph - top)):.1f} mm into the bottom margin; "
-                       "shorten its text (letter.yaml) or a long client value")
+        raise FitError("letter.bottom", mm=f"{to_mm(look.bottom - (ph - top)):.1f}")
     # last: a client's long address is no excuse for the rest
     items += address_block(ts, letter, client, values) if not outline else envelope_outline(ts, letter, values)
     marks = look.fold_marks
@@ -95,8 +89,7 @@ def _return_line(ts: Typesetter, letter: Letter, values: dict[str, object], x: f
     returned = render(letter.return_address.replace("  ", TWO_SPACES), values)
     p, h = ts.para(keep_numbers(returned), ts.theme.letter.window.return_style, width)
     if len(p.blPara.lines) > 1:
-        raise FitError(f"the return address does not fit on one line of the envelope window "
-                       f"({to_mm(width):.0f} mm); shorten return_address in letter.yaml")
+        raise FitError("letter.return_address", mm=f"{to_mm(width):.0f}")
     return TextBox(x, y - h, width, h, p), h
 
 
@@ -132,7 +125,7 @@ def address_block(ts: Typesetter, letter: Letter, client, values: dict[str, obje
     width = window.width - 2 * window.inset
     lines = client.address()
     if len(lines) > window.lines:
-        raise FieldError("street", f"the address has {len(lines)} lines; the envelope window takes {window.lines}")
+        raise FieldError("street", "letter.address_lines", lines=len(lines), window=window.lines)
     items: list[Item] = []
     y = ph - window.top - window.inset
     line, h = _return_line(ts, letter, values, x, y, width)
@@ -141,11 +134,10 @@ def address_block(ts: Typesetter, letter: Letter, client, values: dict[str, obje
     for line, field in zip(lines, ["name", "street", "city", "country"]):  # the third line: postcode  TOWN
         p, h = ts.para(line, window.style, width, bind=False)  # the address exactly as given
         if len(p.blPara.lines) > 1:
-            raise FieldError(field, f"{field} does not fit on one line of the envelope window "
-                                    f"({to_mm(width):.0f} mm wide); {SHORTER[field]}")
+            raise FieldError(field, "letter.window_line", mm=f"{to_mm(width):.0f}", shorter=SHORTER[field])
         items.append(TextBox(x, y - h, width, h, p))
         y -= h
     over = (ph - window.top - window.inset - y) - (window.height - 2 * window.inset)
     if over > 0:
-        raise FieldError("name", f"the address is {to_mm(over):.1f} mm too tall for the envelope window")
+        raise FieldError("name", "letter.window_tall", mm=f"{to_mm(over):.1f}")
     return items

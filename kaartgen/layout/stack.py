@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kaartgen.errors import FitError
+from kaartgen.messages import Term
 from kaartgen.layout.items import Item, SideLayout
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
@@ -25,7 +26,7 @@ class Piece:
     height: float
     place: Place
     groups: int = 0  # flexible write-in areas in this piece
-    what: str = ""  # for messages: "block 3 (write_in 'doel')"
+    what: Term | None = None  # for messages: "block 3 (write_in 'doel')"
     loc: tuple = ()  # where the block is in the content
 
 
@@ -40,12 +41,8 @@ def stack(pieces: list[Piece], top: float, side: SideLayout, theme: Theme) -> No
         for p in pieces:
             y -= p.height
             if y < bottom:
-                raise FitError(
-                    f"{side.label}: {p.what} does not fit; the side overflows its text area "
-                    f"({to_mm(top - bottom):.1f} mm high) by {to_mm(need - (top - bottom)):.1f} mm. "
-                    "Shorten the text or lower `lines`.",
-                    loc=p.loc,
-                )
+                raise FitError("layout.overflow", loc=p.loc, side=side.label, what=p.what,
+                               height=f"{to_mm(top - bottom):.1f}", over=f"{to_mm(need - (top - bottom)):.1f}")
             y -= gap
     side.spare = top - bottom - need
     line = theme.write_in.line_spacing

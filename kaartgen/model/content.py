@@ -6,7 +6,7 @@ that names the key instead of a text that silently disappears from the cards.
 
 from __future__ import annotations
 
-from typing import Annotated, Iterator, Literal, Union
+from typing import Annotated, Any, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -318,7 +318,7 @@ class CardSet(Strict):
         return next(s for s in self.stagnations if s.id == stagnation_id)
 
 
-Problem = tuple[tuple, str]  # (location in the model, message)
+Problem = tuple[tuple, str, dict[str, Any]]  # (location in the model, message code, its parameters)
 
 
 def check_references(cs: CardSet) -> list[Problem]:
@@ -329,12 +329,12 @@ def check_references(cs: CardSet) -> list[Problem]:
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item in seen:
-                problems.append((loc_of(index), f"{what} '{item}' is used twice; every id must be unique"))
+                problems.append((loc_of(index), f"content.{what}_twice", {"id": item}))
             seen.add(item)
 
-    unique(lambda i: ("stagnations", i, "id"), [s.id for s in cs.stagnations], "stagnation id")
-    unique(lambda i: ("domains", i, "id"), [d.id for d in cs.domains], "domain id")
-    unique(lambda i: ("cards", i, "id"), [c.id for c in cs.cards], "card id")
+    unique(lambda i: ("stagnations", i, "id"), [s.id for s in cs.stagnations], "stagnation")
+    unique(lambda i: ("domains", i, "id"), [d.id for d in cs.domains], "domain")
+    unique(lambda i: ("cards", i, "id"), [c.id for c in cs.cards], "card")
     known = {s.id for s in cs.stagnations}
     answers: set[str] = set()
     for ci, card in enumerate(cs.cards):
@@ -343,24 +343,22 @@ def check_references(cs: CardSet) -> list[Problem]:
             answer = getattr(block, "id", None)
             if answer is not None:
                 if answer in answers:
-                    problems.append((loc + ("id",), f"answer id '{answer}' is used twice; every id must be unique"))
+                    problems.append((loc + ("id",), "content.answer_twice", {"id": answer}))
                 answers.add(answer)
             if isinstance(block, Descriptions):
                 letters: set[str] = set()
                 for oi, option in enumerate(block.options):
                     oloc = loc + ("options", oi)
                     if option.letter in letters:
-                        problems.append((oloc + ("letter",), f"letter {option.letter} is used twice"))
+                        problems.append((oloc + ("letter",), "content.letter_twice", {"letter": option.letter}))
                     letters.add(option.letter)
                     if option.stagnation not in known:
-                        problems.append((oloc + ("stagnation",),
-                            f"stagnation '{option.stagnation}' is not in stagnations.yaml; "
-                            f"use one of: {', '.join(sorted(known))}"))
+                        problems.append((oloc + ("stagnation",), "content.unknown_stagnation",
+                                         {"id": option.stagnation, "known": sorted(known)}))
     if cs.guide is not None:  # the guide's cycle puts each stagnation at its phase, by name
         phases = {s.phase for s in cs.stagnations}
         for pi, phase in enumerate(cs.guide.cycle.phases):
             if phase not in phases:
-                problems.append((("guide", "cycle", "phases", pi),
-                                 f"phase '{phase}' is no stagnation's phase in stagnations.yaml; "
-                                 f"use one of: {', '.join(sorted(phases))}"))
+                problems.append((("guide", "cycle", "phases", pi), "content.unknown_phase",
+                                 {"phase": phase, "known": sorted(phases)}))
     return problems

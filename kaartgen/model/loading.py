@@ -6,6 +6,7 @@ fix a file in one go. Validation never half-succeeds: the caller gets a complete
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -13,6 +14,7 @@ from typing import Any, Callable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kaartgen.errors import KaartgenError, KaartgenErrors
+from kaartgen.messages import Term
 from kaartgen.model.content import CardSet, check_references
 from kaartgen.model.merge import Tree, merge
 from kaartgen.model.theme import Theme
@@ -36,17 +38,19 @@ class Sources:
         origin = self.tree.where(loc)
         return origin if origin else (self.fallback, None)
 
-    def error(self, loc: tuple, message: str) -> KaartgenError:
+    def error(self, loc: tuple, code: str, **params: Any) -> KaartgenError:
         file, line = self.where(loc)
-        path = dotted(loc)
-        return KaartgenError(f"{path}: {message}" if path else message, file, line)
+        return KaartgenError(code, file=file, line=line, key=dotted(loc) or None, **params)
 
     def located(self, exc: KaartgenError) -> KaartgenError:
         """The one place a model location (`exc.loc`) becomes file:line; errors that already name
         a file, or have no location, pass unchanged."""
         if exc.loc is None or exc.file is not None:
             return exc
-        return self.error(exc.loc, exc.message)
+        located = copy.copy(exc)
+        located.file, located.line = self.where(exc.loc)
+        located.key = dotted(exc.loc) or None
+        return located
 
 
 @dataclass
@@ -73,21 +77,41 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-def _friendly(err: dict) -> str:
+def _friendly(err: dict) -> tuple[str, dict[str, Any]]:
+    """A pydantic error as a message code and its parameters."""
     kind = err["type"]
+    ctx = err.get("ctx", {})
+    if kind.startswith("template.") or kind.startswith("content."):  # our own validators' codes
+        return kind, dict(ctx)
     if kind == "extra_forbidden":
-        return "unknown key; check its spelling or remove it"
+        return "model.unknown_key", {}
     if kind == "missing":
-        return "required key is missing; add it"
+        return "model.missing_key", {}
     if kind == "union_tag_invalid":
-        expected = err.get("ctx", {}).get("expected_tags", "")
-        return f"unknown block type {err['input']!r}; use one of: {expected}"
+        return "model.block_type", {"value": repr(err["input"]), "expected": ctx.get("expected_tags", "")}
     if kind == "string_pattern_mismatch" and err["loc"] and err["loc"][-1] in ("id", "stagnation"):
-        return f"{err['input']!r} is not a valid id; use lower-case letters, digits and _ only"
+        return "model.bad_id", {"value": repr(err["input"])}
+    if kind == "string_pattern_mismatch":
+        return "model.pattern", {"value": repr(err["input"]), "pattern": ctx.get("pattern", "")}
+    if kind in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "bool_type",
+                "bool_parsing", "list_type", "dict_type", "model_type", "tuple_type"):
+        return "model.type", {"expected": _EXPECTED.get(kind.split("_")[0], kind.split("_")[0])}
+    if kind in ("too_short", "too_long"):
+        return f"model.{kind}", {"limit": ctx.get("min_length" if kind == "too_short" else "max_length", "")}
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limit = next(iter(ctx.values()), "")
+        return f"model.{kind}", {"limit": limit}
+    if kind == "literal_error":
+        return "model.literal", {"expected": ctx.get("expected", "")}
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
-    return message
+    return "model.invalid", {"detail": message}
+
+
+_EXPECTED = {"string": Term("term.text"), "int": Term("term.whole_number"), "float": Term("term.number"),
+             "bool": Term("term.yes_no"), "list": Term("term.list"), "dict": Term("term.mapping"),
+             "model": Term("term.mapping"), "tuple": Term("term.list")}
 
 
 def _validate(model: type[M], data: Any, sources: Sources, clean_loc: Callable[[tuple], tuple]) -> M:
@@ -97,7 +121,8 @@ def _validate(model: type[M], data: Any, sources: Sources, clean_loc: Callable[[
         errors = []
         for err in exc.errors():
             loc = clean_loc(tuple(err["loc"]))
-            errors.append(sources.error(loc, _friendly(err)))
+            code, params = _friendly(err)
+            errors.append(sources.error(loc, code, **params))
         raise KaartgenErrors(errors) from None
 
 
@@ -111,13 +136,13 @@ def _no_tags(loc: tuple) -> tuple:
 
 def _mapping(yf: YamlFile) -> dict:
     if not isinstance(yf.data, dict):
-        raise KaartgenError("expected a mapping of keys at the top of the file", yf.path, 1)
+        raise KaartgenError("yaml.not_mapping", file=yf.path, line=1)
     return yf.data
 
 
-def _raise_problems(problems: list[tuple[tuple, str]], sources: Sources) -> None:
+def _raise_problems(problems: list[tuple[tuple, str, dict[str, Any]]], sources: Sources) -> None:
     if problems:
-        raise KaartgenErrors([sources.error(loc, msg) for loc, msg in problems])
+        raise KaartgenErrors([sources.error(loc, code, **params) for loc, code, params in problems])
 
 
 def set_dir(content: Path, language: str, variant: str) -> Path:
@@ -139,12 +164,10 @@ def unreadable_sets(content: Path) -> list[KaartgenError]:
                 continue
             names = {p.name for p in folder.iterdir()}
         except OSError as exc:
-            problems.append(KaartgenError(f"cannot be read ({exc.strerror}); fix or remove the folder", folder))
+            problems.append(KaartgenError("content.folder_unreadable", file=folder, reason=exc.strerror or ""))
             continue
         if INFO_FILE in names or any(n in names for n in CONTENT_FILES) or any(n.endswith((".yaml", ".yml")) for n in names):
-            problems.append(KaartgenError(
-                f"looks like a content set, but has no readable {INFO_FILE} (missing, renamed, or a broken "
-                f"link); every set needs one, so name it exactly {INFO_FILE}", folder / INFO_FILE))
+            problems.append(KaartgenError("content.no_set_yaml", file=folder / INFO_FILE, name=INFO_FILE))
     return problems
 
 
@@ -159,20 +182,19 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
         parent = content / target
         parts = Path(target).parts
         if Path(target).is_absolute() or len(parts) != 2 or ".." in parts or not _inside(parent, content):
-            raise info.error(("extends",), f"extends '{parent_name}', which is not a set in this content folder; "
-                                           f"use one of: {', '.join(available_sets(content))}")
+            raise info.error(("extends",), "content.extends_outside", parent=parent_name, sets=available_sets(content))
         if not (parent / INFO_FILE).is_file():
-            raise info.error(("extends",), f"extends '{parent_name}', but {parent} has no {INFO_FILE}; "
-                                           f"use one of: {', '.join(available_sets(content))}")
+            raise info.error(("extends",), "content.extends_missing", parent=parent_name, name=INFO_FILE,
+                             sets=available_sets(content))
         if parent.resolve() in seen:
-            raise info.error(("extends",), "extends itself through a chain of variants; break the cycle")
+            raise info.error(("extends",), "content.extends_cycle")
         parent_tree = _folder_tree(content, parent, seen + (folder.resolve(),))
     for name in CONTENT_FILES:
         path = folder / name
         if not path.is_file():
             if parent_name is None and name not in OPTIONAL_FILES:
-                raise KaartgenError(f"file missing; every set needs {', '.join(n for n in CONTENT_FILES if n not in OPTIONAL_FILES)} "
-                                    "(or `extends` in set.yaml to inherit them)", path)
+                raise KaartgenError("content.file_missing", file=path,
+                                    files=[n for n in CONTENT_FILES if n not in OPTIONAL_FILES])
             continue
         yf = info if name == INFO_FILE else load_yaml(path)
         mapping = dict(_mapping(yf))
@@ -182,7 +204,7 @@ def _folder_tree(content: Path, folder: Path, seen: tuple[Path, ...] = ()) -> Tr
         else:
             for key in mapping:
                 if key not in ("stagnations", "domains", "cards", "letter", "guide", "reflection"):
-                    raise yf.error((key,), f"unknown key '{key}' in {name}; this file holds `{name[:-5]}`")
+                    raise yf.error((key,), "content.unknown_top_key", key_name=key, name=name, holds=name[:-5])
             own = Tree.of(yf)
         tree = merge(tree, own)
     if parent_tree is None:
@@ -201,13 +223,11 @@ def _inside(path: Path, folder: Path) -> bool:
 def load_card_set(content: Path, language: str, variant: str) -> Loaded:
     """Load content/<language>/<variant>/ into a CardSet, or raise every problem found."""
     if not content.is_dir():
-        raise KaartgenError(f"content folder not found: {content}; pass --content with the folder that holds <language>/<variant>/")
+        raise KaartgenError("content.folder_not_found", field="content", folder=str(content))
     folder = set_dir(content, language, variant)
     if not (folder / INFO_FILE).is_file():
-        raise KaartgenError(
-            f"no content for language '{language}' and variant '{variant}' in {content}; "
-            f"available: {', '.join(available_sets(content)) or 'none'}"
-        )
+        raise KaartgenError("content.no_set", field="variant", language=language, variant=variant,
+                            sets=available_sets(content) or Term("term.none"))
     tree = _folder_tree(content, folder)
     sources = Sources(tree, fallback=folder)
     card_set = _validate(CardSet, tree.data, sources, _no_tags)
@@ -223,7 +243,7 @@ def _templates_tree(folder: Path) -> Tree:
         yf = load_yaml(path)
         for key in _mapping(yf):
             if key in owner:
-                raise yf.error((key,), f"key '{key}' is already defined in {owner[key].name}")
+                raise yf.error((key,), "template.key_defined", key_name=key, other=owner[key].name)
             owner[key] = path
         tree = merge(tree, Tree.of(yf))
     return tree
@@ -232,13 +252,14 @@ def _templates_tree(folder: Path) -> Tree:
 def load_theme(templates: Path, overlays: tuple[str, ...] = ()) -> Loaded:
     """The templates folder, with each overlay subfolder (e.g. large-print/) merged on top."""
     if not templates.is_dir():
-        raise KaartgenError(f"templates folder not found: {templates}; pass --templates with the folder of template YAML files")
+        raise KaartgenError("template.folder_not_found", field="templates", folder=str(templates))
     tree = _templates_tree(templates)
     for overlay in overlays:
         folder = templates / overlay
         if not folder.is_dir():
             known = sorted(p.name for p in templates.iterdir() if p.is_dir())
-            raise KaartgenError(f"no template overlay '{overlay}' in {templates}; available: {', '.join(known) or 'none'}")
+            raise KaartgenError("template.no_overlay", field="templates", overlay=overlay, folder=str(templates),
+                                known=known or Term("term.none"))
         tree = merge(tree, _templates_tree(folder))
     sources = Sources(tree, fallback=templates)
     theme = _validate(Theme, tree.data, sources, lambda loc: loc)

@@ -39,8 +39,6 @@ SECONDS = 60  # CPU seconds the reading process may use; the parent waits a litt
 OUTPUT = 512 * 1024 * 1024  # bytes of rows the reading process may hand back
 MAX_FILE = 64 * 1024 * 1024  # bytes of a client list: far more than 100,000 clients need
 DIGIT_PATTERN_CHARS = set("0# ()/-")
-FAR_CELLS = ("holds cells far from the data (a stray value far down or to the right); delete those rows and "
-             "columns in the spreadsheet, or save the sheet as CSV")
 
 
 @dataclass
@@ -57,14 +55,6 @@ class Sheets:
     @property
     def hidden(self) -> list[str]:
         return [name for name, state in self.all if state != "visible"]
-
-
-class _Stop(Exception):
-    """The child's way of ending with a message for the user."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message, self.line = message, line
 
 
 # -- in the child -----------------------------------------------------------------------------------
@@ -107,9 +97,10 @@ class TooManyRows(KaartgenError):
     """A list longer than the limit (a front end may set a lower one, such as the web app's)."""
 
     def __init__(self, limit: int, path: Path | None = None, number: int | None = None):
-        stopped = f" (reading stopped at row {number})" if number else ""
-        super().__init__(f"has more than {limit:,} rows with values, the limit for a client list here; split it"
-                         f"{stopped}", path)
+        if number:
+            super().__init__("list.too_many_rows_at", file=path, limit=limit, row=number)
+        else:
+            super().__init__("list.too_many_rows", file=path, limit=limit)
         self.limit = limit
 
 
@@ -132,18 +123,17 @@ def _unpacked_size(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a zip (.xls): its reader decides
     if total > MAX_UNPACKED:
-        raise _Stop(f"unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB; this is not a client list, "
-                    "or save it again as CSV")
+        raise KaartgenError("list.unpacks_large", mb=MAX_UNPACKED // (1024 * 1024))
 
 
 def _pick(names: list[tuple[str, str]], sheet: str | None) -> str:
     if sheet is not None:
         if sheet not in [n for n, _ in names]:
-            raise _Stop(f"has no sheet '{sheet}'; its sheets are: {', '.join(n for n, _ in names)}; choose one with --sheet")
+            raise KaartgenError("list.no_such_sheet", field="sheet", sheet=sheet, sheets=[n for n, _ in names])
         return sheet
     visible = [n for n, state in names if state == "visible"]
     if not visible:
-        raise _Stop("has no visible sheet; show the sheet with the clients in Excel, or name it with --sheet")
+        raise KaartgenError("list.no_visible_sheet", field="sheet")
     return visible[0]
 
 
@@ -185,7 +175,7 @@ def _calamine(path: Path, sheet: str | None, out) -> None:
         ws = book.get_sheet_by_name(chosen)
     except CalamineError as exc:
         if "limit" in str(exc).lower():
-            raise _Stop(FAR_CELLS) from None
+            raise KaartgenError("list.far_cells") from None
         raise
     start = ws.start[0] if ws.start else 0  # rows above the first used one are not in the range
     counted = [0]
@@ -204,7 +194,7 @@ def _yaml(path: Path, out) -> None:
     if isinstance(data, dict) and "clients" in data:
         data, key = data["clients"], ("clients",)
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise _Stop("expected a list of clients (mappings with the client columns)", 1)
+        raise KaartgenError("list.yaml_not_list", line=1)
     if len(data) > _limit[0]:
         raise TooManyRows(_limit[0])
     header: list[str] = []
@@ -232,14 +222,12 @@ def child(path: Path, sheet: str | None, out) -> int:
             _xlsx(path, sheet, out)
         else:
             _calamine(path, sheet, out)
-    except _Stop as stop:
-        out.write(json.dumps({"error": stop.message, "line": stop.line}, ensure_ascii=False) + "\n")
-        return 3
     except TooManyRows as exc:
-        out.write(json.dumps({"error": exc.message, "too_many": exc.limit}, ensure_ascii=False) + "\n")
+        out.write(json.dumps({"error": exc.code, "params": exc.params, "too_many": exc.limit}, ensure_ascii=False) + "\n")
         return 3
     except KaartgenError as exc:
-        out.write(json.dumps({"error": exc.message, "line": exc.line}, ensure_ascii=False) + "\n")
+        out.write(json.dumps({"error": exc.code, "params": exc.params, "line": exc.line, "field": exc.field},
+                             ensure_ascii=False) + "\n")
         return 3
     except MemoryError:
         return 4
@@ -269,14 +257,13 @@ class Raw:
 
 
 def unreadable_book(path: Path) -> KaartgenError:
-    return KaartgenError("is not a readable Excel or LibreOffice workbook; save it again, or save the sheet as "
-                         "CSV (in Dutch Excel: 'CSV (gescheiden door lijstscheidingsteken)')", path)
+    return KaartgenError("list.unreadable_book", file=path)
 
 
 def read_isolated(path: Path, sheet: str | None = None, seconds: float = SECONDS, max_rows: int = MAX_ROWS) -> Raw:
     """The rows of a workbook or YAML list, read by a bounded child process (see the module's text)."""
     if path.stat().st_size > MAX_FILE:
-        raise KaartgenError(f"is larger than {MAX_FILE // (1024 * 1024)} MB, the limit for a client list; split it", path)
+        raise KaartgenError("list.too_large", file=path, mb=MAX_FILE // (1024 * 1024))
     rows = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # no name: gone on every way out
     command = [sys.executable, "-c", "import sys; from kaartgen.model.sheets import main; sys.exit(main())",
                str(path), sheet or "", str(max_rows)]
@@ -286,8 +273,7 @@ def read_isolated(path: Path, sheet: str | None = None, seconds: float = SECONDS
                               timeout=seconds + 5, env={**os.environ, "PYTHONHASHSEED": "0"}, **kwargs).returncode
     except subprocess.TimeoutExpired:
         rows.close()
-        raise KaartgenError(f"took longer than {int(seconds)} s to read, the limit for a client list; it may hold "
-                            f"values far from the data: {FAR_CELLS.split('; ', 1)[1]}", path) from None
+        raise KaartgenError("list.read_timeout", file=path, seconds=int(seconds)) from None
     rows.seek(0)
     first = rows.readline()
     head = json.loads(first) if first.strip() else None
@@ -300,13 +286,11 @@ def read_isolated(path: Path, sheet: str | None = None, seconds: float = SECONDS
         if error["error"] == "unreadable":
             raise unreadable_book(path)
         if error.get("too_many"):
-            raise TooManyRows(error["too_many"], path)
-        raise KaartgenError(error["error"], path, error.get("line"))
+            raise TooManyRows(error["too_many"], path, error["params"].get("row"))
+        raise KaartgenError(error["error"], file=path, line=error.get("line"), field=error.get("field"), **error["params"])
     if code != 0 or not isinstance(head, dict):
         rows.close()
-        raise KaartgenError(f"could not be read within {MEMORY // (1024 * 1024)} MB of memory and {SECONDS} s, the "
-                            f"limits for a client list; it may hold values far from the data: {FAR_CELLS.split('; ', 1)[1]}",
-                            path)
+        raise KaartgenError("list.read_limits", file=path, mb=MEMORY // (1024 * 1024), seconds=SECONDS)
     sheets = Sheets(head.get("sheet"), [tuple(s) for s in head.get("sheets", [])])
 
     def lines() -> Iterator[tuple[int, list[str], int]]:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from kaartgen.errors import AbsentValue, FieldError, KaartgenError, TextNotAllowed
+from kaartgen.errors import AbsentValue, KaartgenError, TextNotAllowed
 from kaartgen.model.content import Dates
 
 
@@ -55,7 +55,6 @@ ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nod
                  nodes.Not, nodes.And, nodes.Or, nodes.Compare, nodes.Operand, nodes.CondExpr, nodes.Concat,
                  nodes.Filter)
 ALLOWED_FILTERS = frozenset({"upper", "lower", "capitalize", "title", "trim"})
-DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M")
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 # The variables each kind of text may use; lint reports any other name.
@@ -64,7 +63,6 @@ NUMBER_VARIABLES = frozenset({"number", "total"})
 DATE_VARIABLES = frozenset({"weekday", "day", "month", "year", "hour", "minute"})
 CALIBRATION_VARIABLES = frozenset({"example"})
 LETTER_VARIABLES = frozenset({"name", "professional", "role", "phone", "appointment", "location", "date"})
-LETTER_DATE_VARIABLES = frozenset({"day", "month", "year"})
 
 
 @dataclass(frozen=True)
@@ -89,10 +87,8 @@ def _parse(source: str) -> nodes.Template:
     tree = _ENV.parse(source)
     for node in tree.find_all(nodes.Node):
         if not isinstance(node, ALLOWED_NODES) or (isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS):
-            what = f"the filter '{node.name}'" if isinstance(node, nodes.Filter) else f"'{type(node).__name__}'"
-            raise TextNotAllowed(f"uses {what}, which texts may not use; texts may use {{{{ name }}}}, "
-                                 f"{{% if name %}} … {{% else %}} … {{% endif %}} and the filters "
-                                 f"{', '.join(sorted(ALLOWED_FILTERS))}")
+            what = f"| {node.name}" if isinstance(node, nodes.Filter) else type(node).__name__
+            raise TextNotAllowed("text.not_allowed", what=what, filters=sorted(ALLOWED_FILTERS))
     return tree
 
 
@@ -114,8 +110,7 @@ def render(source: str, values: dict[str, object], loc: tuple | None = None) -> 
     try:
         result = _compile(source).render(**values)
     except TemplateError as exc:
-        raise KaartgenError(f"template error in the text {source[:40]!r}…: {exc}; check the {{{{ }}}} and {{% %}} tags",
-                            loc=loc) from None
+        raise KaartgenError("text.template_error", loc=loc, start=repr(source[:40]), problem=str(exc)) from None
     except KaartgenError as exc:  # AbsentValue, TextNotAllowed: raised where the text's place is unknown
         raise exc.at(loc) from None
     return _fold(result)
@@ -162,61 +157,6 @@ def card_values(personal: Personal, dates: Dates) -> dict[str, object]:
     }
 
 
-def parse_date_time(value: str) -> datetime:
-    """A date and time as people and spreadsheets write it; ValueError (without the value) otherwise."""
-    text = value.strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    raise ValueError("not a date and time; write it as YYYY-MM-DDTHH:MM (e.g. 2026-12-03T10:30) "
-                     "or DD-MM-YYYY HH:MM (e.g. 03-12-2026 10:30)")
-
-
 def client_value(value: str | None) -> str | None:
     """A client value as typed (an option, a form field): NFC, as any keyboard gives it, or None when empty."""
     return unicodedata.normalize("NFC", value.strip()) if value and value.strip() else None
-
-
-def personal_from(name: str | None = None, professional: str | None = None, role: str | None = None,
-                  appointment: str | None = None, location: str | None = None,
-                  reference: str | None = None) -> Personal:
-    """What makes one pack personal, from values as typed; the appointment as in a client list."""
-    return Personal(name=client_value(name), professional=client_value(professional),
-                    appointment=parse_appointment(appointment) if client_value(appointment) else None,
-                    location=client_value(location), role=client_value(role),
-                    reference=check_reference(client_value(reference)))
-
-
-REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,23}")  # what a client id may be, and fits card 1's foot
-
-
-def check_reference(value: str | None) -> str | None:
-    """A pack reference: letters, digits, '.', '_' and '-', at most 24; never a name or a date of birth."""
-    if value is not None and not REFERENCE.fullmatch(value):
-        raise FieldError("reference", "--reference may hold letters, digits, '.', '_' and '-' (at most 24), "
-                                      "such as the client number in your system; never a name")
-    return value
-
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def date_warnings(when: datetime, earliest: date, since: str = "the date of the letter") -> list[str]:
-    """What is odd about an appointment, but not wrong enough to refuse it: a date before
-    `earliest` (named `since`) or in a weekend. Said without the date itself, as every message is."""
-    found = []
-    if when.date() < earliest:
-        found.append(f"is before {since}; check the date")
-    if when.weekday() >= 5:
-        found.append(f"is on a {WEEKDAYS[when.weekday()]}; check the date")
-    return found
-
-
-def parse_appointment(value: str) -> datetime:
-    """The appointment option of `build`: the same formats as the client list, or a clear error."""
-    try:
-        return parse_date_time(value)
-    except ValueError as exc:
-        raise KaartgenError(f"--appointment: {exc}") from None

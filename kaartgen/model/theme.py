@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 from reportlab.lib.colors import CMYKColor
 
 from kaartgen.model.units import parse_length
@@ -30,7 +31,7 @@ class Colour(Strict):
     @model_validator(mode="after")
     def _range(self) -> "Colour":
         if any(not 0 <= v <= 100 for v in self.cmyk):
-            raise ValueError("CMYK values are percentages from 0 to 100")
+            raise PydanticCustomError("template.cmyk_range", "CMYK values are percentages from 0 to 100")
         return self
 
     @property
@@ -85,7 +86,7 @@ def _code_range(value: object) -> tuple[int, int]:
     """'0400-052F' -> (0x400, 0x52F): a range of Unicode code points, written in hex."""
     match = re.fullmatch(r"([0-9A-Fa-f]{4,6})-([0-9A-Fa-f]{4,6})", str(value).strip())
     if not match or int(match.group(1), 16) > int(match.group(2), 16):
-        raise ValueError(f"{value!r} is not a range of code points; write it as hex 'FIRST-LAST', e.g. '0400-052F'")
+        raise PydanticCustomError("template.code_range", "not a range of code points", {"value": repr(value)})
     return int(match.group(1), 16), int(match.group(2), 16)
 
 
@@ -186,7 +187,7 @@ class Shape(Strict):
     @model_validator(mode="after")
     def _one(self) -> "Shape":
         if sum(v is not None for v in (self.line, self.shape, self.circle)) != 1:
-            raise ValueError("give exactly one of line, shape or circle")
+            raise PydanticCustomError("template.one_shape", "give exactly one of line, shape or circle")
         return self
 
 
@@ -246,7 +247,7 @@ class LetterLook(Strict):
     fold_marks: FoldMarks
     insert_mark: Point
 
-    def keep_out(self) -> list[tuple[tuple, str]]:
+    def keep_out(self) -> list[tuple[tuple, str, dict]]:
         """Everything the letter prints besides the address block, kept out of the zone of
         `window.margin` around the window (a folded letter slides that far in its envelope).
 
@@ -257,23 +258,21 @@ class LetterLook(Strict):
         left, right = w.left - w.margin, w.left + w.width + w.margin
         top, bottom = w.top - w.margin, w.top + w.height + w.margin
         mm = 72 / 25.4
-        why = (f"lies within {w.margin / mm:.0f} mm of the envelope window (letter.window.margin), where a folded "
-               "letter can slide into view; move it right of {right:.0f} mm or below {bottom:.0f} mm, or make the "
-               "margin smaller only if your envelopes hold the letter tighter")
-        problems = []
+        why = {"margin": f"{w.margin / mm:.0f}", "right": f"{right / mm:.0f}", "bottom": f"{bottom / mm:.0f}"}
+        problems: list[tuple[tuple, str, dict]] = []
         blocks = [("sender", self.sender.left, self.sender.top), ("date", self.date.left, self.date.top),
                   ("subject", self.subject.left, self.subject.top), ("body_top", None, self.body_top)]
         for key, x, y in blocks:
             x = self.left if x is None else x
             if x < right and y < bottom:
-                problems.append((("letter", key), why.format(right=right / mm, bottom=bottom / mm)))
+                problems.append((("letter", key), "template.window_zone", why))
         marks = self.fold_marks
         for at in marks.at:
             if marks.x < right and marks.x + marks.length > left and top < at < bottom:
-                problems.append((("letter", "fold_marks"), why.format(right=right / mm, bottom=bottom / mm)))
+                problems.append((("letter", "fold_marks"), "template.window_zone", why))
                 break
         if left < self.insert_mark.x < right and top < self.insert_mark.y < bottom:
-            problems.append((("letter", "insert_mark"), why.format(right=right / mm, bottom=bottom / mm)))
+            problems.append((("letter", "insert_mark"), "template.window_zone", why))
         return problems
 
 
@@ -424,13 +423,13 @@ class Theme(Strict):
     calibration: CalibrationLook
     html: HtmlLook
 
-    def check_references(self) -> list[tuple[tuple, str]]:
+    def check_references(self) -> list[tuple[tuple, str, dict]]:
         """Names that must point at something defined elsewhere in the templates."""
-        problems: list[tuple[tuple, str]] = []
+        problems: list[tuple[tuple, str, dict]] = []
 
         def need(kind: dict, name: str, loc: tuple, what: str) -> None:
             if name not in kind:
-                problems.append((loc, f"{what} '{name}' is not defined; use one of: {', '.join(sorted(kind))}"))
+                problems.append((loc, f"template.unknown_{what.replace(' ', '_')}", {"name": name, "known": sorted(kind)}))
 
         for key, dc in self.domain_colours.items():
             need(self.colours, dc.fill, ("domain_colours", key, "fill"), "colour")

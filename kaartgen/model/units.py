@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic_core import PydanticCustomError
+
 _PER_UNIT = {"pt": 1.0, "mm": 72.0 / 25.4, "cm": 720.0 / 25.4, "in": 72.0}
 _LENGTH = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*")  # used with fullmatch
 
@@ -14,7 +16,7 @@ def parse_length(value: object) -> float:
         match = _LENGTH.fullmatch(value)
         if match:
             return float(match.group(1)) * _PER_UNIT[match.group(2)]
-    raise ValueError(f"{value!r} is not a length; write a number with a unit, e.g. \"105mm\" or \"11pt\"")
+    raise PydanticCustomError("template.length", "not a length", {"value": repr(value)})
 
 
 def to_mm(points: float) -> float:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from kaartgen.errors import KaartgenError
+from kaartgen.messages import Term
 
 Path_ = tuple[Any, ...]
 
@@ -41,9 +42,9 @@ class YamlFile:
                 best = self.lines[candidate]
         return best
 
-    def error(self, loc: Path_, message: str) -> KaartgenError:
+    def error(self, loc: Path_, code: str, **params: Any) -> KaartgenError:
         """An error pointing at `loc` in this file."""
-        return KaartgenError(message, self.path, self.line_of(loc))
+        return KaartgenError(code, file=self.path, line=self.line_of(loc), **params)
 
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> None:
@@ -53,9 +54,7 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> 
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key in seen:
-                raise KaartgenError(
-                    f"key '{key}' appears twice; remove one of them", file, key_node.start_mark.line + 1
-                )
+                raise KaartgenError("yaml.key_twice", file=file, line=key_node.start_mark.line + 1, key_name=key)
             seen.add(key)
             lines[path + (key,)] = key_node.start_mark.line + 1
             _walk(value_node, path + (key,), lines, file)
@@ -69,29 +68,29 @@ MIN_EXPANSION = 10_000  # nodes an alias-using document may always expand to
 MAX_DEPTH = 100
 
 
-def read_limited(path: Path, max_bytes: int, what: str = "file") -> bytes:
+def read_limited(path: Path, max_bytes: int, what: Term = Term("term.file")) -> bytes:
     """A file's bytes, refused with a clear message when larger than `max_bytes` (never read whole)."""
     try:
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
     except FileNotFoundError:
-        raise KaartgenError("file not found", path) from None
+        raise KaartgenError("file.not_found", file=path) from None
     except IsADirectoryError:
-        raise KaartgenError(f"is a folder, not a {what}", path) from None
+        raise KaartgenError("file.is_folder", file=path, what=what) from None
     except OSError as exc:
-        raise KaartgenError(f"cannot be read ({exc.strerror}); check that the {what} exists and may be read", path) from None
+        raise KaartgenError("file.unreadable", file=path, what=what, reason=exc.strerror or "") from None
     if len(data) > max_bytes:
-        raise KaartgenError(f"is larger than {max_bytes // (1024 * 1024)} MB, the limit for a {what}", path)
+        raise KaartgenError("file.too_large", file=path, what=what, mb=max_bytes // (1024 * 1024))
     return data
 
 
-def read_text_limited(path: Path, max_bytes: int, what: str = "file") -> str:
+def read_text_limited(path: Path, max_bytes: int, what: Term = Term("term.file")) -> str:
     """A UTF-8 text file (BOM allowed), refused with a clear message when larger than `max_bytes`."""
     data = read_limited(path, max_bytes, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise KaartgenError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path) from None
+        raise KaartgenError("file.not_utf8", file=path, byte=exc.start) from None
 
 
 def _check_size(root: yaml.Node, path: Path) -> None:
@@ -103,8 +102,7 @@ def _check_size(root: yaml.Node, path: Path) -> None:
         node, depth, done = stack.pop()
         key = id(node)
         if depth > MAX_DEPTH:
-            raise KaartgenError(f"nested more than {MAX_DEPTH} levels deep; this is not a kaartgen file", path,
-                                node.start_mark.line + 1)
+            raise KaartgenError("yaml.too_deep", file=path, line=node.start_mark.line + 1, depth=MAX_DEPTH)
         children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
                     else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
         if done:
@@ -112,15 +110,14 @@ def _check_size(root: yaml.Node, path: Path) -> None:
             continue
         if key in written:
             if key not in expanded:
-                raise KaartgenError("an alias (*name) refers to itself; remove the loop", path, node.start_mark.line + 1)
+                raise KaartgenError("yaml.alias_loop", file=path, line=node.start_mark.line + 1)
             continue
         written.add(key)
         stack.append((node, depth, True))
         stack.extend((c, depth + 1, False) for c in children)
     total = expanded[id(root)]
     if total > max(MIN_EXPANSION, 2 * len(written)):
-        raise KaartgenError(f"its aliases (*name) expand it to {total} items, far beyond what is written; "
-                            "write the values out instead of repeating aliases", path)
+        raise KaartgenError("yaml.aliases_expand", file=path, items=total)
 
 
 # libyaml's parser when PyYAML has it (its wheels do): the same documents and marks, five times faster.
@@ -134,7 +131,7 @@ class _PlainLoader(_BASE):
 
 def load_yaml(path: Path, max_bytes: int = MAX_BYTES, plain: bool = False) -> YamlFile:
     """Load one YAML file; a syntax error becomes a KaartgenError with its line."""
-    text = read_text_limited(path, max_bytes, "YAML file")
+    text = read_text_limited(path, max_bytes, Term("term.yaml_file"))
     loader = (_PlainLoader if plain else _SAFE)(text)
     try:
         node = loader.get_single_node()
@@ -142,16 +139,14 @@ def load_yaml(path: Path, max_bytes: int = MAX_BYTES, plain: bool = False) -> Ya
             _check_size(node, path)
         data = loader.construct_document(node) if node is not None else None
     except RecursionError:
-        raise KaartgenError("nested too deeply; this is not a kaartgen file", path) from None
+        raise KaartgenError("yaml.too_deep", file=path, depth=MAX_DEPTH) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise KaartgenError(
-            f"YAML syntax error: {problem}; check the indentation and quotes on this line", path, line
-        ) from None
+        raise KaartgenError("yaml.syntax", file=path, line=line, problem=problem) from None
     except yaml.YAMLError as exc:
-        raise KaartgenError(f"YAML error: {exc}; check the file", path) from None
+        raise KaartgenError("yaml.error", file=path, problem=str(exc)) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}

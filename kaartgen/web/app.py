@@ -31,14 +31,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kaartgen import clock
-from kaartgen.engine.edition import Library
-from kaartgen.engine.pool import SECONDS as POOL_SECONDS
-from kaartgen.engine.pool import RenderPool, TimedOut, Unavailable
-from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
-from kaartgen.errors import FieldError, KaartgenError
-from kaartgen.model.builtin import DEFAULT_TEMPLATES
-from kaartgen.model.clients import SPREADSHEETS
-from kaartgen.model.text import personal_from
+from kaartgen.engine import (
+    DEFAULT_TEMPLATES,
+    POOL_SECONDS,
+    SHOWN_CHARACTERS,
+    SHOWN_LINES,
+    SPREADSHEETS,
+    Library,
+    PackOptions,
+    RenderPool,
+    TimedOut,
+    Unavailable,
+    parse_day,
+)
+from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.web.jobs import RESULTS, Busy, Job, Jobs
 from kaartgen.web.security import (
     CSRF_FIELD,
@@ -61,6 +67,9 @@ LIST_SUFFIXES = (".csv", ".txt", ".yaml", ".yml") + SPREADSHEETS
 PACK_FORMATS = ("office", "digital", "html")
 PRINT_FORMATS = ("office", "cards", "shop")
 LANG_COOKIE = "kaartgen_lang"
+FORM_CONTROLS = ("name", "professional", "role", "location", "reference", "date", "time", "language", "variant",
+                 "output")  # the one-client page's controls: an error is shown beside its own
+CONTROLS = {"appointment": "date", "format": "output"}  # an engine field as the page's control
 SUMMARY_MINUTES = 30  # an answers summary's PDF stays in memory this long
 MAX_SUMMARIES = 200  # summaries kept in memory at once
 MEDIA = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".png": "image/png",
@@ -156,73 +165,91 @@ class WebApp:
 
     # -- one client ---------------------------------------------------------------------------------
 
-    def _personal(self, form) -> tuple[Any, Any]:
+    def _options(self, form) -> PackOptions:
+        """The pack's options from the form, or KaartgenErrors naming every field that is wrong."""
         day, hour = (form.get("date") or "").strip(), (form.get("time") or "").strip()
+        problems: list[KaartgenError] = []
         if hour and not day:
-            raise FieldError("date", "fill in the date as well as the time")
+            problems.append(FieldError("date", "web.date_too"))
         if day and not hour:
-            raise FieldError("time", "fill in the time as well as the date")
+            problems.append(FieldError("time", "web.time_too"))
+        output = form.get("output") if form.get("output") in PACK_FORMATS else "office"
         try:
-            personal = personal_from(form.get("name"), form.get("professional"), form.get("role"),
-                                     f"{day}T{hour}" if day else None, form.get("location"), form.get("reference"))
-        except FieldError:
-            raise
-        except KaartgenError as exc:
-            raise FieldError("date", exc.message.removeprefix("--appointment: ")) from None
-        language = form.get("language") or "nl"
-        variant = form.get("variant") or "standaard"
-        if f"{language}/{variant}" not in self.sets:
-            raise FieldError("variant", f"there is no {variant!r} version in {language!r}")
-        return personal, (language, variant, form.get("large_print") == "on")
+            options = PackOptions.parse(
+                language=form.get("language"), variant=form.get("variant"), format=output,
+                large_print=form.get("large_print") == "on", name=form.get("name"),
+                professional=form.get("professional"), role=form.get("role"), location=form.get("location"),
+                reference=form.get("reference"), appointment=f"{day}T{hour}" if day and hour else None)
+        except KaartgenErrors as exc:
+            problems += exc.errors
+            options = None
+        if options is not None and f"{options.language}/{options.variant}" not in self.sets:
+            problems.append(FieldError("variant", "web.no_variant"))
+        if problems:
+            raise KaartgenErrors(problems)
+        return options
 
-    async def _make(self, kind: str, language: str, variant: str, large: bool, fmt: str, personal) -> tuple[bytes, str]:
+    def field_errors(self, request: Request, exc: KaartgenError) -> tuple[dict[str, str], str | None]:
+        """The messages of `exc` for the one-client page: by form control (each shown once, beside its
+        field) and one for the page, in the page's language."""
+        lang = self.lang(request)
+        errors = exc.errors if isinstance(exc, KaartgenErrors) else [exc]
+        fields: dict[str, str] = {}
+        general = None
+        for error in errors:
+            control = CONTROLS.get(error.field or "", error.field)
+            if control in FORM_CONTROLS and control not in fields:
+                fields[control] = error.text(lang)
+            elif general is None:
+                general = self.pool_text(request, error) or error.text(lang)
+        return fields, general
+
+    async def _make(self, kind: str, options: PackOptions) -> tuple[bytes, str]:
         """A pack or preview from the render pool: (bytes, file name)."""
-        return await run_in_threadpool(self.pool.pack, kind, language, variant, large, fmt, personal)
+        return await run_in_threadpool(self.pool.pack, kind, options.language, options.variant, options.large_print,
+                                       options.format if kind == "pack" else "office", options.personal)
 
     def pool_text(self, request: Request, exc: KaartgenError) -> str | None:
         """The page's words for a task the pool could not finish (too long, too big, too busy)."""
         if isinstance(exc, TimedOut):
             return self.error_text(request, "timeout", seconds=POOL_SECONDS)
         if isinstance(exc, Unavailable):
-            return self.error_text(request, "memory" if exc.message == "memory" else "busy_workers")
+            return self.error_text(request, "memory" if exc.code == "pool.memory" else "busy_workers")
         return None
 
     async def client_page(self, request: Request) -> Response:
-        return self.page(request, "client.html.j2", values={}, error=None)
+        return self.page(request, "client.html.j2", values={}, errors={}, error=None)
 
     async def preview(self, request: Request) -> Response:
         try:
             form = await self.form(request)
         except TooLarge:
-            return JSONResponse({"field": None, "message": self.error_text(request, "too_large", mb=0)}, 413)
+            return JSONResponse({"fields": {}, "message": self.error_text(request, "too_large", mb=0)}, 413)
         if form is None:
-            return JSONResponse({"field": None, "message": self.error_text(request, "csrf")}, 403)
+            return JSONResponse({"fields": {}, "message": self.error_text(request, "csrf")}, 403)
         try:
-            personal, (language, variant, large) = self._personal(form)
-            png, _ = await self._make("preview", language, variant, large, "office", personal)
-        except FieldError as exc:
-            return JSONResponse({"field": _field(exc.field), "message": _plain(exc.message)}, 422)
+            options = self._options(form)
+            png, _ = await self._make("preview", options)
         except KaartgenError as exc:
-            return JSONResponse({"field": None, "message": self.pool_text(request, exc) or _plain(str(exc))}, 422)
+            fields, general = self.field_errors(request, exc)
+            return JSONResponse({"fields": fields, "message": general}, 422)
         return Response(png, media_type="image/png")
 
     async def pack(self, request: Request) -> Response:
         try:
             form = await self.form(request)
         except TooLarge:
-            return self.page(request, "client.html.j2", 413, values={}, error=(None, self.error_text(request, "too_large", mb=0)))
+            return self.page(request, "client.html.j2", 413, values={}, errors={},
+                             error=self.error_text(request, "too_large", mb=0))
         if form is None:
-            return self.page(request, "client.html.j2", 403, values={}, error=(None, self.error_text(request, "csrf")))
+            return self.page(request, "client.html.j2", 403, values={}, errors={}, error=self.error_text(request, "csrf"))
         values = {k: v for k, v in form.items() if k != CSRF_FIELD and isinstance(v, str)}
-        output = form.get("output") if form.get("output") in PACK_FORMATS else "office"
         try:
-            personal, (language, variant, large) = self._personal(form)
-            data, name = await self._make("pack", language, variant, large, output, personal)
-        except FieldError as exc:
-            return self.page(request, "client.html.j2", 422, values=values, error=(_field(exc.field), _plain(exc.message)))
+            options = self._options(form)
+            data, name = await self._make("pack", options)
         except KaartgenError as exc:
-            message = self.pool_text(request, exc) or _plain(str(exc))
-            return self.page(request, "client.html.j2", 422, values=values, error=(None, message))
+            fields, general = self.field_errors(request, exc)
+            return self.page(request, "client.html.j2", 422, values=values, errors=fields, error=general)
         return _download(data, name)
 
     # -- mailing ------------------------------------------------------------------------------------
@@ -242,9 +269,9 @@ class WebApp:
         suffix = Path(filename).suffix.lower()
         suffix = suffix if suffix in LIST_SUFFIXES else ".csv"
         try:
-            letter_date = date.fromisoformat(form.get("date") or self.today().isoformat())
-        except ValueError:
-            return refuse(422, "date: write the date as YYYY-MM-DD")
+            letter_date = parse_day(form.get("date") or self.today().isoformat())
+        except KaartgenError as exc:
+            return refuse(422, exc.text(self.lang(request)))
         fmt = form.get("format") if form.get("format") in PRINT_FORMATS else "office"
         try:
             job = await run_in_threadpool(self.jobs.create, suffix, data, letter_date, fmt, MAX_ROWS)
@@ -255,7 +282,7 @@ class WebApp:
             self.jobs.forget(job)
             if job.too_many:
                 return refuse(413, self.error_text(request, "too_many_rows", rows=MAX_ROWS))
-            return refuse(422, _plain(job.message))  # the message without the private folder's path
+            return refuse(422, job.error.text(self.lang(request)))  # without the place: no server path
         return RedirectResponse(f"/mailing/{job.id}", status_code=303)
 
     def _job(self, request: Request) -> Job | None:
@@ -294,7 +321,7 @@ class WebApp:
             return self.page(request, "gone.html.j2", 404)
         if action == "start":
             try:
-                await run_in_threadpool(self.jobs.start, job)
+                await run_in_threadpool(self.jobs.start, job, self.lang(request))
             except Busy as exc:
                 return self.page(request, "mailing.html.j2", 503,
                                  error=self.error_text(request, f"busy_{exc.reason}", **exc.values))
@@ -327,7 +354,7 @@ class WebApp:
         try:
             reading = await run_in_threadpool(self.pool.read, f"upload{suffix}", data, self.today())
         except KaartgenError as exc:
-            return refuse(422, self.pool_text(request, exc) or _plain(exc.message))
+            return refuse(422, self.pool_text(request, exc) or exc.text(self.lang(request)))
         key = secrets.token_urlsafe(16)
         with self._summaries_lock:
             now = time.time()
@@ -353,7 +380,7 @@ class WebApp:
         return self.page(request, "cards.html.j2", report=report)
 
     def _lint_report(self):
-        from kaartgen.engine.lint import lint
+        from kaartgen.engine import lint
 
         with self._lint_lock:
             if self._lint is None:
@@ -438,16 +465,6 @@ class WebApp:
         return self.page(request, "error.html.j2", 500)
 
 
-def _field(option: str) -> str:
-    """The form field of an engine field name (the appointment is two fields: date and time)."""
-    return "date" if option == "appointment" else option
-
-
-def _plain(message: str) -> str:
-    """An engine message for the page: without the command-line option it names."""
-    return message[2:].split(" ", 1)[1] if message.startswith("--") and " " in message else message
-
-
 def _download(data: bytes, name: str) -> Response:
     return Response(data, media_type=MEDIA.get(Path(name).suffix, "application/octet-stream"),
                     headers={"content-disposition": f'attachment; filename="{name}"'})
@@ -460,7 +477,7 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
     `today` is the clock (tests pass a fixed one); requests must name `host`, a loopback name or
     one of `hosts` in their Host header."""
     if token is not None and len(token) < MIN_TOKEN:
-        raise KaartgenError(f"the access code (token) must be at least {MIN_TOKEN} characters long")
+        raise KaartgenError("serve.token_short", field="token", length=MIN_TOKEN)
     root = jobs_root or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}"
     web = WebApp(library, token, root, keep_hours, workers, today)
     routes = [

@@ -26,11 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kaartgen.engine.batch import ERRORS, MANIFEST, MERGED, BatchOptions, run_batch
-from kaartgen.engine.edition import Library
-from kaartgen.engine.listcheck import CheckReport
+from kaartgen.engine import ERRORS, MANIFEST, MERGED, BatchOptions, CheckReport, Library, RowError, run_batch
 from kaartgen.errors import KaartgenError, Stopped, request_stop
-from kaartgen.model.clients import RowError
 
 ZIP = "packs.zip"
 RESULTS = (MERGED, ZIP, MANIFEST, ERRORS)  # what the clerk downloads, in this order
@@ -59,7 +56,7 @@ class JobRoot:
         path.mkdir(mode=0o700, exist_ok=True)
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-            raise KaartgenError(f"the job folder {path} is not a folder of this user; choose another with --jobs-dir")
+            raise KaartgenError("serve.job_folder_owner", file=path, field="jobs_dir")
         os.chmod(path, 0o700)
         self.path = path
         self._fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
@@ -73,8 +70,7 @@ class JobRoot:
             except OSError:
                 owner = os.read(self._fd, 32).decode("ascii", "replace").strip() or "?"
                 os.close(self._fd)
-                raise KaartgenError(f"the job folder {path} belongs to another kaartgen serve that is running "
-                                    f"(process {owner}); stop that one, or choose another folder with --jobs-dir") from None
+                raise KaartgenError("serve.job_folder_locked", file=path, field="jobs_dir", process=owner) from None
         os.ftruncate(self._fd, 0)
         os.write(self._fd, f"{os.getpid()}\n".encode())
         for stale in path.iterdir():  # an earlier server's jobs: this server holds the lock, so that one is gone
@@ -142,8 +138,7 @@ def _check(path: Path, content: Path, templates: Path, fmt: str, letter_date: da
            done, total, outcome) -> None:
     """The pre-check, in its own process (see check_batch); `outcome` receives the report or a message."""
     _child()
-    from kaartgen.engine.listcheck import check_batch
-    from kaartgen.model.sheets import TooManyRows
+    from kaartgen.engine import TooManyRows, check_batch
 
     try:
         report = check_batch(path, Library(content, templates), fmt, letter_date, progress=_Shared(done, total),
@@ -154,10 +149,9 @@ def _check(path: Path, content: Path, templates: Path, fmt: str, letter_date: da
     except TooManyRows as exc:
         outcome.send(("too_many", exc.limit))
     except KaartgenError as exc:  # messages never hold client values
-        outcome.send(("refused", exc.message))
+        outcome.send(("refused", exc))
     except MemoryError:
-        outcome.send(("refused", f"took more than {MEMORY // (1024 * 1024)} MB of memory to check; save it again, "
-                                 "or as CSV"))
+        outcome.send(("refused", KaartgenError("web.check_memory", mb=MEMORY // (1024 * 1024))))
 
 
 def _run(options: BatchOptions, done, total, outcome) -> None:
@@ -171,9 +165,9 @@ def _run(options: BatchOptions, done, total, outcome) -> None:
     except Stopped:
         outcome.send(("cancelled", None))
     except KaartgenError as exc:  # messages never hold client values
-        outcome.send(("failed", str(exc)))
+        outcome.send(("failed", exc))
     except OSError as exc:
-        outcome.send(("failed", exc.strerror or type(exc).__name__))
+        outcome.send(("failed", KaartgenError("web.job_os_error", reason=exc.strerror or type(exc).__name__)))
 
 
 def _zip(out: Path, packs: list[Path]) -> None:
@@ -200,7 +194,7 @@ class Job:
     report: CheckReport | None = None  # what the check found
     created: float = field(default_factory=time.time)
     state: str = "checking"  # checking, checked, refused, running, done, cancelled, failed
-    message: str = ""  # why the list was refused, or the mailing failed
+    error: KaartgenError | None = None  # why the list was refused, or the mailing failed
     too_many: int = 0  # the row limit, when the list was refused for being longer
     packs: int = 0
     failed_rows: int = 0
@@ -247,7 +241,7 @@ class Busy(KaartgenError):
     """The server runs as many mailings as it takes at once, or their files fill the space it allows."""
 
     def __init__(self, reason: str, **values: object):
-        super().__init__(reason)
+        super().__init__(f"web.busy_{reason}", **values)
         self.reason, self.values = reason, values
 
 
@@ -322,7 +316,8 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def start(self, job: Job) -> None:
+    def start(self, job: Job, lang: str = "en") -> None:
+        """Make the mailing; `lang` is the language of its error list's reasons."""
         with self._lock:
             if job.state != "checked":
                 return
@@ -332,16 +327,15 @@ class Jobs:
             job.state = "running"
         options = BatchOptions(clients=job.clients, out=job.out, content=self.library.content,
                                templates=self.library.templates, format=job.format, jobs=self.workers,
-                               letter_date=job.letter_date)
+                               letter_date=job.letter_date, messages=lang)
         self._spawn(job, _run, (options,))
 
     def _wait(self, job: Job, process, outcome) -> None:
         try:
             state, value = outcome.recv()
         except (EOFError, OSError):  # the process died without a word (killed, or out of memory)
-            state, value = ("refused", "could not be checked: the check ended unexpectedly; save the list again, "
-                                       "or as CSV") if job.state == "checking" else \
-                           ("failed", "the mailing process ended unexpectedly")
+            state, value = ("refused", KaartgenError("web.check_died")) if job.state == "checking" else \
+                           ("failed", KaartgenError("web.job_died"))
         process.join()
         outcome.close()
         with self._lock:
@@ -355,7 +349,7 @@ class Jobs:
             elif state == "too_many":
                 job.too_many = value
             elif state in ("failed", "refused"):
-                job.message = str(value)
+                job.error = value
         if state in ("failed", "refused", "too_many"):
             shutil.rmtree(job.folder, ignore_errors=True)  # the message stays for the page; the files go
         elif state == "cancelled":

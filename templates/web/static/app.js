@@ -20,21 +20,48 @@ function setupClient() {
 
   function dateWarning() {
     const value = date.value;
-    let text = "";
+    const texts = [];
     if (value) {
-      // today is the server's date (its one clock), not this browser's
+      // today is the server's date (its one clock), not this browser's; a past weekend day gets both
       const day = new Date(value + "T12:00:00");
       const today = new Date(warning.dataset.today + "T00:00:00");
-      if (day < today) text = warning.dataset.past;
-      else if (day.getDay() === 0 || day.getDay() === 6) text = warning.dataset.weekend;
+      if (day < today) texts.push(warning.dataset.past);
+      if (day.getDay() === 0 || day.getDay() === 6) texts.push(warning.dataset.weekend);
     }
-    warning.textContent = text;
+    warning.textContent = texts.join(" ");
+  }
+
+  function describe(control, id, on) {
+    // the error's id in the control's aria-describedby while it is shown, beside any hint
+    const ids = (control.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== id);
+    if (on) ids.unshift(id);
+    if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
+    else control.removeAttribute("aria-describedby");
   }
 
   function clearErrors() {
     live.hidden = true;
     live.textContent = "";
+    form.querySelectorAll("p.error[id$='-error']").forEach((p) => {
+      if (p === live) return;
+      p.hidden = true;
+      p.textContent = "";
+      const control = document.getElementById(p.id.slice(0, -"-error".length));
+      if (control) describe(control, p.id, false);
+    });
     form.querySelectorAll('[aria-invalid="true"]').forEach((el) => el.removeAttribute("aria-invalid"));
+  }
+
+  function showErrors(problem) {
+    // every field's error beside its field, once; what belongs to no field above the form
+    Object.entries(problem.fields || {}).forEach(([name, text]) => {
+      const p = document.getElementById(name + "-error");
+      const control = document.getElementById(name);
+      if (p) { p.textContent = text; p.hidden = false; }
+      if (control) { control.setAttribute("aria-invalid", "true"); describe(control, name + "-error", true); }
+    });
+    live.textContent = problem.message || "";
+    live.hidden = !problem.message;
   }
 
   async function refresh() {
@@ -58,10 +85,7 @@ function setupClient() {
       let problem = {};
       try { problem = await response.json(); } catch (e) { /* not JSON */ }
       clearErrors();
-      live.textContent = problem.message || "";
-      live.hidden = !problem.message;
-      const field = problem.field && document.getElementById(problem.field);
-      if (field) field.setAttribute("aria-invalid", "true");
+      showErrors(problem);  // the preview keeps the last good card
     }
   }
 
