@@ -1,5 +1,5 @@
 """The engine API and the package around it: one owner of answer names, template mistakes found by
-lint (never a traceback), the reportlab internals kaartgen relies on, `init` and kaartgen.yaml."""
+lint (never a traceback), `init` and kaartgen.yaml (reportlab's internals: test_reportlab_contract.py)."""
 
 from __future__ import annotations
 
@@ -93,24 +93,6 @@ def test_a_renamed_style_is_a_file_line_message_from_every_command(templates_cop
     assert "Traceback" not in result.output
     assert "style 'heading' is not defined" in result.stderr
     assert "documents.yaml:" in result.stderr and "guide.heading_style" in result.stderr
-
-
-def test_reportlab_internals_kaartgen_relies_on_still_exist():
-    """An upgrade that drops one of these must fail here, not in a print run."""
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Paragraph
-
-    canvas = Canvas(io.BytesIO())
-    assert callable(getattr(Canvas, "_setXObjects", None))
-    assert callable(getattr(canvas._doc, "Reference", None))
-    form = canvas.acroForm  # the typing font's form replaces this one; it overrides these
-    assert callable(form.makeFont) and callable(form.format) and callable(form.getRef)
-    assert isinstance(form.fonts, dict) and isinstance(form.fields, list) and isinstance(form.extras, dict)
-    assert canvas._doc._catalog.AcroForm is form and form.encRefStr
-    p = Paragraph("een twee drie", ParagraphStyle("s"))
-    p.wrap(100, 100)
-    assert len(p.blPara.lines) == 1
 
 
 def test_init_copies_the_built_in_set_and_kaartgen_yaml_points_at_it(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.layout.items import FORM, Circle, Field, Fill, Frame, Item, P, Polyline, Rect, Rule, Tag, TextBox
 from kaartgen.layout.stack import Piece
 from kaartgen.layout.typeset import Typesetter
@@ -140,7 +141,7 @@ class Blocks:
             cell = self.inner / columns
             text_w = cell - lead
             paras = [self.ts.para(text, box.label_style, text_w, loc) for text in texts]
-            if all(len(p.blPara.lines) == 1 for p, _ in paras):
+            if all(rl.line_count(p) == 1 for p, _ in paras):
                 break
         rows = [paras[i:i + columns] for i in range(0, len(paras), columns)]
         heights = [max(max(h for _, h in row), box.size, chip) for row in rows]

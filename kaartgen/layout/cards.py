@@ -8,6 +8,7 @@ depends on the output format: formats only decide where a laid-out side goes on 
 
 from __future__ import annotations
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.errors import FieldError, FitError
 from kaartgen.fonts import Fonts
 from kaartgen.layout.blocks import Blocks
@@ -80,7 +81,7 @@ class CardMaker:
         if number:
             text = f"{reference}\u2003{number}" if reference else number
             num, nh = self.ts.para(text, style, self.inner * right, align="right", bind=False)
-            if reference and len(num.blPara.lines) > 1:
+            if reference and rl.line_count(num) > 1:
                 raise FieldError("reference", "layout.reference_fit", mm=f"{to_mm(self.inner * right):.0f}")
             items.append(TextBox(card.margin + self.inner * (1 - right), y, self.inner * right, nh, num, None))
         if reference:  # for `read`: the digital pack's answers come back with their reference

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.errors import FieldError, FitError
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import Frame, Item, Rect, Rule, TextBox
@@ -88,7 +89,7 @@ def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date
 def _return_line(ts: Typesetter, letter: Letter, values: dict[str, object], x: float, y: float, width: float):
     returned = render(letter.return_address.replace("  ", TWO_SPACES), values)
     p, h = ts.para(keep_numbers(returned), ts.theme.letter.window.return_style, width)
-    if len(p.blPara.lines) > 1:
+    if rl.line_count(p) > 1:
         raise FitError("letter.return_address", mm=f"{to_mm(width):.0f}")
     return TextBox(x, y - h, width, h, p), h
 
@@ -133,7 +134,7 @@ def address_block(ts: Typesetter, letter: Letter, client, values: dict[str, obje
     y -= h
     for line, field in zip(lines, ["name", "street", "city", "country"]):  # the third line: postcode  TOWN
         p, h = ts.para(line, window.style, width, bind=False)  # the address exactly as given
-        if len(p.blPara.lines) > 1:
+        if rl.line_count(p) > 1:
             raise FieldError(field, "letter.window_line", mm=f"{to_mm(width):.0f}", shorter=SHORTER[field])
         items.append(TextBox(x, y - h, width, h, p))
         y -= h

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kaartgen.errors import FitError
-from kaartgen.messages import Term
 from kaartgen.layout.items import Item, SideLayout
+from kaartgen.messages import Term
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
 

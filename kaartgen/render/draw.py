@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
-from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.fields import for_typing
-from kaartgen.render.tags import Tagger, spaced
+from kaartgen.render.tags import Tagger
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
 
@@ -117,17 +117,16 @@ def _draw_text(c: Canvas, box: TextBox, end_spaces: bool = False) -> None:
     with fallback-font runs go through Paragraph itself. `end_spaces` (tagged PDFs) ends every line
     but the last with its space, so text read from the structure keeps its words apart."""
     p = box.para
-    lines = p.blPara
-    if lines.kind != 0:
-        (spaced(p) if end_spaces else p).drawOn(c, box.x, box.y)
+    lines = rl.plain_lines(p)
+    if lines is None:
+        (rl.with_end_spaces(p) if end_spaces else p).drawOn(c, box.x, box.y)
         return
     style = p.style
     align = style.alignment  # 0 left, 1 centre, 2 right
-    first = lines.fontSize if rl_config.paraFontSizeHeightOffset else getattr(lines, "ascent", lines.fontSize)
-    baseline = box.y + box.h - first
+    baseline = box.y + box.h - lines.first
     t = c.beginText()
-    t.setFont(lines.fontName, lines.fontSize, style.leading)
-    t.setFillColor(lines.textColor)
+    t.setFont(lines.font_name, lines.font_size, style.leading)
+    t.setFillColor(lines.colour)
     last = len(lines.lines) - 1
     for n, (extraspace, words) in enumerate(lines.lines):
         text = " ".join(words)

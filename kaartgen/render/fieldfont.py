@@ -21,8 +21,9 @@ import zlib
 from functools import lru_cache
 
 from fontTools.ttLib import TTFont as ToolsFont
-from reportlab.pdfbase.acroform import AcroForm, PDFFromString
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+
+from kaartgen import reportlab_internals as rl
 
 FIELD_FONT = "Wingdings"  # the resource name PDFium keeps every character in (see above)
 TYPING = "kaartgen-typing"  # the name draw_fields asks the form for
@@ -101,35 +102,6 @@ def type0_font(doc, data: bytes):
         "ToUnicode": doc.Reference(_stream(p.to_unicode))}))
 
 
-class TypingForm(AcroForm):
-    """reportlab's form, with one more font it may name: `TYPING`, the embedded typing font."""
-
-    def __init__(self, canv, typing_font: bytes):
-        super().__init__(canv)
-        self._typing_font = typing_font
-        self._typing_ref: str | None = None
-
-    def makeFont(self, fontName):  # reportlab's name, overridden
-        if fontName != TYPING:
-            return super().makeFont(fontName)
-        if self._typing_ref is None:
-            doc = self.canv._doc
-            self._typing_ref = type0_font(doc, self._typing_font).format(doc).decode("ascii")
-            self.fonts[FIELD_FONT] = self._typing_ref
-        return self._typing_ref, FIELD_FONT
-
-    def format(self, doc):
-        """The form dictionary, with every font in one /Font entry of /DR (reportlab writes an entry
-        a font, and a dictionary that names /Font twice keeps only one of them)."""
-        entries = {"Fields": PDFArray([self.getRef(f) for f in self.fields])}
-        if self.fonts:
-            fonts = " ".join(f"/{name} {ref}" for name, ref in sorted(self.fonts.items()))
-            entries["DA"] = PDFString(f"/{min(self.fonts)} 0 Tf 0 g")
-            entries["DR"] = PDFFromString(f"<< /Encoding << /RLAFencoding {self.encRefStr} >> /Font << {fonts} >> >>")
-        entries.update(self.extras)
-        return PDFDictionary(entries).format(doc)
-
-
 def install(canvas, typing_font: bytes) -> None:
     """Give `canvas` a form whose text fields can use the typing font (before any field is drawn)."""
-    canvas._doc._catalog.AcroForm = canvas.AcroForm = TypingForm(canvas, typing_font)
+    rl.install_form(canvas, rl.TypingAcroForm(canvas, TYPING, FIELD_FONT, lambda doc: type0_font(doc, typing_font)))

@@ -8,23 +8,15 @@ temporary file in the same folder and renamed, so an interrupted run never leave
 from __future__ import annotations
 
 import io
-import zlib
 from contextlib import nullcontext
 
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import (
-    PDFArray,
-    PDFDictionary,
-    PDFName,
-    PDFObjectReference,
-    PDFStream,
-    PDFString,
-    xObjectName,
-)
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFString, xObjectName
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import __version__
+from kaartgen import reportlab_internals as rl
 from kaartgen.fonts import Fonts
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import SideLayout
@@ -75,17 +67,15 @@ class PdfDoc:
         # One XObject dictionary for the whole document instead of one per page: a print run of
         # thousands of pages then holds, and writes, it once.
         self._xobjects = PDFDictionary({})
-        self._xobjects_ref = self.c._doc.Reference(self._xobjects, "KaartgenXObjects")
-        self.c._setXObjects = self._set_xobjects
+        self._xobjects_ref = rl.document(self.c).Reference(self._xobjects, "KaartgenXObjects")
+        rl.one_xobject_dictionary(self.c, self._set_xobjects)
         self.share, self.keys = share, keys or {}
         # With `lang`, a tagged PDF (render/tags.py): drawn in place only, never from shared forms.
         self.tags = Tagger(self.c, title, lang) if lang is not None else None
         if share is not None:  # "library" or "part"
-            self.c._doc.kaartgen_shared = True
-            self.c._doc.kaartgen_part = share == "part"
+            rl.mark_document(self.c, kaartgen_shared=True, kaartgen_part=share == "part")
 
-    def _set_xobjects(self, thing) -> None:
-        names = self.c._formsinuse
+    def _set_xobjects(self, thing, names: list[str]) -> None:
         if not names:
             thing.XObjects = None
             return
@@ -94,11 +84,11 @@ class PdfDoc:
             self._xobjects.dict.setdefault(internal, PDFObjectReference(internal))
         thing.XObjects = self._xobjects_ref
 
-    def _form(self, side: SideLayout, theme: Theme, fmt: Format, colour) -> str:
+    def form(self, side: SideLayout, theme: Theme, fmt: Format, colour) -> str:
         key = id(side)
         if key not in self._forms and self.share == "part":  # drawn in the library: a placeholder here
             name = self.keys[key]
-            self.c._doc.Reference(PDFString(f"kaartgen-shared form {name}"), xObjectName(name))
+            rl.document(self.c).Reference(PDFString(f"kaartgen-shared form {name}"), xObjectName(name))
             self._forms[key] = name
         if key not in self._forms:
             name = self.keys.get(key, f"side{len(self._forms)}")
@@ -132,7 +122,7 @@ class PdfDoc:
                 if self.tags is not None and id(p.side) in shared:
                     raise AssertionError("a tagged PDF draws every side in place")
                 if id(p.side) in shared:
-                    name = self._form(p.side, theme, fmt, colour)
+                    name = self.form(p.side, theme, fmt, colour)
                     c.saveState()
                     place(c, p.x, p.y, p.rotation, theme)
                     c.doForm(name)
@@ -162,7 +152,7 @@ class PdfDoc:
                     install(c, self.fonts.typing())
                 draw_fields(c, page, colour, theme if fmt.write_in == "box" else None, self.tags)
             c.showPage()
-            self._pack_last_page()
+            rl.compress_last_page(c)  # a print run never holds every page's operators as text
             self.pages += 1
             if self.tags is not None:
                 self.tags.next_page()
@@ -175,27 +165,11 @@ class PdfDoc:
         """The PDF/X output intent: the printing condition the CMYK values are meant for, named by
         its ICC registry identifier (which PDF/X allows instead of an embedded profile). It says
         what the colours mean; it does not make the file a validated PDF/X."""
-        catalog = self.c._doc._catalog
-        catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
-        catalog.OutputIntents = PDFArray([PDFDictionary({
+        rl.set_catalog(self.c, OutputIntents=PDFArray([PDFDictionary({
             "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFX"),
             "OutputConditionIdentifier": PDFString(intent.identifier), "OutputCondition": PDFString(intent.condition),
-            "RegistryName": PDFString(intent.registry), "Info": PDFString(intent.condition)})])
+            "RegistryName": PDFString(intent.registry), "Info": PDFString(intent.condition)})]))
         self._intent = True
-
-    def _pack_last_page(self) -> None:
-        """Compress the finished page's content now rather than at save time.
-
-        reportlab keeps every page's operators as text until the document is saved; a print run of
-        thousands of packs would hold them all. A compressed stream with its Filter already set is
-        written as it is, so the output is the same PDF with far less held in memory."""
-        page = self.c._doc.Pages.pages[-1]
-        if page.stream and not page.Contents:
-            stream = PDFStream()
-            stream.dictionary["Filter"] = PDFName("FlateDecode")
-            stream.content = zlib.compress(page.stream.encode("latin-1"))
-            page.Contents = stream
-            page.stream = None
 
     def finish(self) -> bytes:
         if self.tags is not None:
@@ -211,11 +185,11 @@ def render_library(sides: list[tuple[str, SideLayout]], font_names: list[str], t
     doc = PdfDoc("", "library", fonts, share="library", keys={id(side): key for key, side in sides})
     c = doc.c
     for name in font_names:  # embedded even when no shared side uses them: a pack may
-        pdfmetrics.getFont(name).getSubsetInternalName(0, c._doc)
+        rl.embed_first_subset(pdfmetrics.getFont(name), c)
     colour = colour_lookup(theme)
     c.setPageSize((theme.card.width, theme.card.height))
     for _, side in sides:
-        c.doForm(doc._form(side, theme, fmt, colour))
+        c.doForm(doc.form(side, theme, fmt, colour))
     c.showPage()
     return doc.finish()
 

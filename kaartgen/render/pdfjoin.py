@@ -14,23 +14,23 @@ import io
 import re
 import tempfile
 from array import array
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-_REF = re.compile(rb"(\d+) 0 R\b")
-_ROOT = re.compile(rb"/Root (\d+) 0 R")
-_INFO = re.compile(rb"/Info (\d+) 0 R")
-_PAGES = re.compile(rb"/Pages (\d+) 0 R")
-_OUTLINES = re.compile(rb"/Outlines (\d+) 0 R")
-_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
-_PDF_STRING = re.compile(rb"[()\\]")
+from kaartgen.reportlab_internals import (
+    CONTENTS,
+    FIRST_SUBSET_FACE,
+    FORM_ENTRY,
+    KIDS,
+    REF,
+    STREAM_START,
+    TYPE_PAGE,
+    parse_output,
+    stream_dictionary,
+)
 
-_PLACEHOLDER = re.compile(rb"\(kaartgen-shared ((?:form|font) [^()\\]+)\)")
-_CONTENTS = re.compile(rb"/Contents (\d+ 0 R)")
-_BASEFONT0 = re.compile(rb"/BaseFont /AAAAAA\+(\S+)")
-_FORM_ENTRY = re.compile(rb"/FormXob\.(\S+) (\d+) 0 R")
-_TYPE_PAGE = re.compile(rb"/Type /Page\b(?!s)")
+_PDF_STRING = re.compile(rb"[()\\]")
+_PLACEHOLDER = re.compile(rb"\(kaartgen-shared ((?:form|font) [^()\\]+)\)")  # what SeededTTFont and PdfDoc write
 
 PAGES, CATALOG, INFO = 1, 2, 3  # numbers of the joined file's own objects
 CHUNK = 8192  # pages or xref rows written at a time
@@ -40,60 +40,23 @@ def _text(value: str) -> bytes:
     return b"(" + _PDF_STRING.sub(lambda m: b"\\" + m.group(0), value.encode("latin-1", "replace")) + b")"
 
 
-@dataclass
-class Parsed:
-    objects: dict[int, bytes]  # number -> body between "obj" and "endobj"
-    pages: int  # the page tree's number
-    structural: set[int]  # catalog, page tree, info, outlines: the joined file writes its own
-
-
-def _parse(pdf: bytes) -> Parsed:
-    """The objects of a PDF as reportlab writes it (classic xref table, no object streams)."""
-    try:
-        xref = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
-        lines = pdf[xref:pdf.index(b"trailer", xref)].split(b"\n")
-        count = int(lines[1].split()[1])
-        offsets = {i: int(lines[2 + i][:10]) for i in range(1, count) if lines[2 + i][17:18] == b"n"}
-        trailer = pdf[pdf.index(b"trailer", xref):]
-        root = int(_ROOT.search(trailer).group(1))
-    except (IndexError, ValueError, AttributeError):
-        raise ValueError("not a PDF as reportlab writes it (classic xref table expected)") from None
-    ends = sorted(offsets.values()) + [xref]
-    end_of = {start: ends[i + 1] for i, start in enumerate(ends[:-1])}
-    objects = {}
-    for number, start in offsets.items():
-        data = pdf[start:end_of[start]]
-        data = data[data.index(b"obj") + 3:]
-        objects[number] = data[:data.rindex(b"endobj")].strip(b"\r\n")
-    catalog = objects[root]
-    pages = int(_PAGES.search(catalog).group(1))
-    structural = {root, pages}
-    info = _INFO.search(trailer)
-    if info:
-        structural.add(int(info.group(1)))
-    outlines = _OUTLINES.search(catalog)
-    if outlines:
-        structural.add(int(outlines.group(1)))
-    return Parsed(objects, pages, structural)
-
-
 class SharedObjects:
     """What every pack of one edition shares, parsed once from the edition's library document:
     the generic card sides as forms and the first subset of every font, with the names pack parts
     use for them ("form <key>", "font <face>"). The library's own pages are left out."""
 
     def __init__(self, pdf: bytes):
-        parsed = _parse(pdf)
-        pages = {n for n, data in parsed.objects.items() if _TYPE_PAGE.search(data.split(b">>\nstream")[0])}
+        parsed = parse_output(pdf)
+        pages = {n for n, data in parsed.objects.items() if TYPE_PAGE.search(stream_dictionary(data))}
         keep = sorted(n for n in parsed.objects if n not in parsed.structural and n not in pages)
         self.bodies = [(n, parsed.objects[n]) for n in keep]
         self.names: dict[str, int] = {}
         for n, data in self.bodies:
-            head = data.split(b">>\nstream")[0]
-            for key, ref in _FORM_ENTRY.findall(head):
+            head = stream_dictionary(data)
+            for key, ref in FORM_ENTRY.findall(head):
                 self.names[f"form {key.decode('latin-1')}"] = int(ref)
             if b"/Type /Font" in head:
-                face = _BASEFONT0.search(head)
+                face = FIRST_SUBSET_FACE.search(head)
                 if face:
                     self.names[f"font {face.group(1).decode('latin-1')}"] = n
         kept = set(keep)
@@ -176,17 +139,17 @@ class PdfJoiner:
             self.next += 1
 
         def renumber(data: bytes) -> bytes:
-            return _REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))], data)
+            return REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))], data)
 
         for number, data in library.bodies:
-            split = data.find(b">>\nstream")
+            split = data.find(STREAM_START)
             self._object(mapping[number], renumber(data[:split]) + data[split:] if split >= 0 else renumber(data))
         return {name: mapping[number] for name, number in library.names.items()}
 
     def add(self, pdf: bytes, shared: dict[str, int] | None = None, overlays: list[bytes | None] | None = None) -> None:
         """Append a part's pages. Its placeholders of shared objects point at `shared` (from
         add_library); `overlays[i]`, when given, is drawn over its page i (inserter marks)."""
-        parsed = _parse(pdf)
+        parsed = parse_output(pdf)
         objects, pages = parsed.objects, parsed.pages
         skip = parsed.structural
         mapping = {pages: PAGES}
@@ -203,7 +166,7 @@ class PdfJoiner:
                 continue
             mapping[number] = self.next
             self.next += 1
-        kids = [int(n) for n in _REF.findall(_KIDS.search(objects[pages]).group(1))]
+        kids = [int(n) for n in REF.findall(KIDS.search(objects[pages]).group(1))]
         extra = {}
         for i, kid in enumerate(kids):
             if overlays and i < len(overlays) and overlays[i]:
@@ -211,18 +174,18 @@ class PdfJoiner:
                 self.next += 1
 
         def renumber(data: bytes) -> bytes:
-            return _REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))], data)
+            return REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))], data)
 
         for number, data in sorted(objects.items()):
             if number in skip:
                 continue
-            split = data.find(b">>\nstream")  # a stream: rewrite its dictionary only, never its data
+            split = data.find(STREAM_START)  # a stream: rewrite its dictionary only, never its data
             if split >= 0:
                 data = renumber(data[:split]) + data[split:]
             else:
                 data = renumber(data)
                 if number in extra:  # the page draws its own content, then the overlay
-                    data = _CONTENTS.sub(lambda m: b"/Contents [ %s %d 0 R ]" % (m.group(1), extra[number]), data, 1)
+                    data = CONTENTS.sub(lambda m: b"/Contents [ %s %d 0 R ]" % (m.group(1), extra[number]), data, 1)
             self._object(mapping[number], data)
         for i, kid in enumerate(kids):
             if kid in extra:

@@ -11,7 +11,6 @@ objects, so the file is still written once, by reportlab, byte for byte the same
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,8 +18,9 @@ from html import escape  # not xml.sax.saxutils: that imports urllib, http and s
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream, PDFString
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.layout.items import Tag
 
 ARTIFACT = "/Artifact BMC"
@@ -97,17 +97,16 @@ class Tagger:
     @contextmanager
     def mark(self, tag: Tag | None) -> Iterator[None]:
         """Wrap what is drawn inside in marked content: tagged with `tag`, or an artifact."""
-        code = self.c._code
         if tag is None:
-            code.append(ARTIFACT)
+            rl.emit(self.c, ARTIFACT)
         else:
             element = self._element(tag)
-            code.append(f"/{tag.path[-1]} <</MCID {self.mcid}>> BDC")
+            rl.emit(self.c, f"/{tag.path[-1]} <</MCID {self.mcid}>> BDC")
             element.kids.append((self.page, self.mcid))
             self.on_page[self.page].append(element)
             self.mcid += 1
         yield
-        code.append("EMC")
+        rl.emit(self.c, "EMC")
 
     def artifact(self):
         """Wrap what is drawn inside as decoration."""
@@ -121,7 +120,7 @@ class Tagger:
     def widget(self, key: tuple[str, str | None]) -> None:
         """Link the annotation just added to the canvas to the Form element of the field `key`."""
         element = self.forms.pop(key)
-        name = self.c._annotationrefs[-1].name
+        name = rl.last_annotation_name(self.c)
         element.kids.append((self.page, name))
         self.widgets.append((name, element))
 
@@ -135,8 +134,8 @@ class Tagger:
 
     def finish(self) -> None:
         """Write the structure tree and the catalog's accessibility entries into the document."""
-        doc = self.c._doc
-        pages = doc.Pages.pages
+        doc = rl.document(self.c)
+        pages = rl.pages(self.c)
         if self.forms:
             raise AssertionError(f"fields without a widget: {sorted(self.forms)}")
         refs: dict[int, PDFObjectReference] = {}
@@ -187,25 +186,20 @@ class Tagger:
 
         nums: list = []
         for index, page in enumerate(pages):
-            page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
-            page.StructParents = index
-            page.Tabs = PDFName("S")
+            rl.set_page(page, StructParents=index, Tabs=PDFName("S"))
             elements = self.on_page[index] if index < len(self.on_page) else []
             nums += [index, PDFArray([refs[id(e)] for e in elements])]
         for n, (name, element) in enumerate(self.widgets):
             key = len(pages) + n
-            doc.idToObject[name]["StructParent"] = key
+            rl.named_object(self.c, name)["StructParent"] = key
             nums += [key, refs[id(element)]]
         tree_root.dict.update({"Type": PDFName("StructTreeRoot"), "K": PDFArray([refs[id(self.root)]]),
                                "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
                                "ParentTreeNextKey": len(pages) + len(self.widgets)})
 
-        catalog = doc._catalog
-        catalog.StructTreeRoot = root_ref
-        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-        catalog.Lang = PDFString(self.lang)
-        catalog.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
-        catalog.Metadata = _xmp(self.title, self.lang, doc)
+        rl.set_catalog(self.c, StructTreeRoot=root_ref, MarkInfo=PDFDictionary({"Marked": "true"}),
+                       Lang=PDFString(self.lang), ViewerPreferences=PDFDictionary({"DisplayDocTitle": "true"}),
+                       Metadata=_xmp(self.title, self.lang, doc))
 
 
 def _xmp(title: str, lang: str, doc) -> PDFObjectReference:
@@ -226,26 +220,6 @@ def _xmp(title: str, lang: str, doc) -> PDFObjectReference:
                        packet.encode("utf-8"))
     stream.filters = []
     return doc.Reference(stream, "KgMetadata")
-
-
-def spaced(p: Paragraph) -> Paragraph:
-    """A copy of a laid-out paragraph whose lines, but the last, end in a space, so text read from
-    the structure keeps the words at a line break apart. The paragraph itself stays as layout made
-    it: other formats may draw it too."""
-    q = copy.copy(p)
-    q.blPara = copy.copy(p.blPara)
-    lines = []
-    for line in p.blPara.lines[:-1]:
-        if isinstance(line, tuple):  # one font: (extra space, words)
-            line = (line[0], [*line[1], ""])
-        elif line.words:  # several fonts: fragments
-            line = copy.copy(line)
-            last = line.words[-1].clone()
-            last.text = last.text + " "
-            line.words = [*line.words[:-1], last]
-        lines.append(line)
-    q.blPara.lines = lines + p.blPara.lines[-1:]
-    return q
 
 
 class Tagged(Flowable):
@@ -272,21 +246,16 @@ class Tagged(Flowable):
         return self.inner.getSpaceAfter()
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        inner = spaced(self.inner) if isinstance(self.inner, Paragraph) and self.tag is not None else self.inner
+        inner = rl.with_end_spaces(self.inner) if isinstance(self.inner, Paragraph) and self.tag is not None else self.inner
         with canvas.tags.mark(self.tag):
             inner.drawOn(canvas, x, y, _sW)
 
 
-class TaggedTable(Table):
+class TaggedTable(rl.DecoratedTable):
     """A table whose backgrounds and rules are decoration; its cells are Tagged flowables."""
 
-    def _drawBkgrnd(self) -> None:
-        with self.canv.tags.artifact():
-            super()._drawBkgrnd()
-
-    def _drawLines(self) -> None:
-        with self.canv.tags.artifact():
-            super()._drawLines()
+    def decoration(self):
+        return self.canv.tags.artifact()
 
 
 def tagging_canvas(lang: str) -> type[Canvas]:
@@ -304,9 +273,9 @@ def tagging_canvas(lang: str) -> type[Canvas]:
             self.tags.next_page()
 
         def save(self) -> None:
-            if len(self._code):
+            if rl.page_has_content(self):
                 self.showPage()
-            self.tags.title = self._doc.info.title
+            self.tags.title = rl.document_title(self)
             self.tags.finish()
             super().save()
 

@@ -200,9 +200,9 @@ class Job:
     failed_rows: int = 0
     settled: threading.Event = field(default_factory=threading.Event)  # the check is over
     process: multiprocessing.Process | None = None
-    _done: object = None
-    _total: object = None
-    _outcome: object = None
+    done_count: object = None  # shared values the job's process counts in
+    total_count: object = None
+    outcome: object = None  # the pipe its result comes through
 
     @property
     def out(self) -> Path:
@@ -229,9 +229,9 @@ class Job:
         return self.state in ("checking", "running")
 
     def progress(self) -> tuple[int, int]:
-        if self._done is None:
+        if self.done_count is None:
             return 0, 0
-        return self._done.value, self._total.value
+        return self.done_count.value, self.total_count.value
 
     def result(self, name: str) -> Path | None:
         return self.out / name if self.state == "done" and name in RESULTS and (self.out / name).is_file() else None
@@ -304,12 +304,12 @@ class Jobs:
         return job
 
     def _spawn(self, job: Job, target, args: tuple) -> None:
-        job._done, job._total = _SPAWN.Value("q", 0), _SPAWN.Value("q", 0)
-        job._outcome, sender = _SPAWN.Pipe(duplex=False)
-        job.process = _SPAWN.Process(target=target, args=(*args, job._done, job._total, sender))
+        job.done_count, job.total_count = _SPAWN.Value("q", 0), _SPAWN.Value("q", 0)
+        job.outcome, sender = _SPAWN.Pipe(duplex=False)
+        job.process = _SPAWN.Process(target=target, args=(*args, job.done_count, job.total_count, sender))
         job.process.start()
         sender.close()
-        threading.Thread(target=self._wait, args=(job, job.process, job._outcome), daemon=True).start()
+        threading.Thread(target=self._wait, args=(job, job.process, job.outcome), daemon=True).start()
 
     def get(self, job_id: str) -> Job | None:
         self.sweep()

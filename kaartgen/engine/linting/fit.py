@@ -4,6 +4,7 @@ paragraphs whose last line holds one word (a warning)."""
 
 from __future__ import annotations
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.documents.guide import guide_pdf, reflection_pdf
 from kaartgen.engine.edition import lay_out
 from kaartgen.engine.linting.texts import LINT_DATE, samples
@@ -19,14 +20,6 @@ from kaartgen.model.text import Personal
 from kaartgen.model.units import to_mm
 
 
-def _line_words(p) -> list[list[str]]:
-    """The words of each line of a wrapped reportlab paragraph."""
-    lines = p.blPara.lines
-    if p.blPara.kind == 0:  # words joined by a no-break space count as the words they are
-        return [[w for word in words for w in word.split()] for _, words in lines]
-    return [[w for frag in line.words for w in getattr(frag, "text", "").split()] for line in lines]
-
-
 def widows(cards: list[CardLayout]) -> list[tuple[Term, str, str]]:
     """(side label, start of paragraph, the lone word) for paragraphs whose last line is one word."""
     found = []
@@ -34,7 +27,7 @@ def widows(cards: list[CardLayout]) -> list[tuple[Term, str, str]]:
         for side in card.sides:
             for item in side.items:
                 if isinstance(item, TextBox):
-                    lines = _line_words(item.para)
+                    lines = rl.line_words(item.para)
                     if len(lines) > 1 and len(lines[-1]) == 1:
                         start = " ".join(lines[0][:4])
                         found.append((side.label, start, lines[-1][0]))
