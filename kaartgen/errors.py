@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 
-def _rebuild(cls: type, state: dict[str, Any]) -> "KaartgenError":
+def _rebuild(cls: type, state: dict[str, Any]) -> KaartgenError:
     error = cls.__new__(cls)
     Exception.__init__(error, state.get("code", ""))
     error.__dict__.update(state)
@@ -64,7 +64,7 @@ class KaartgenError(Exception):
         where = self.place()
         return f"{where}: {self.text(lang)}" if where else self.text(lang)
 
-    def at(self, loc: tuple | None) -> "KaartgenError":
+    def at(self, loc: tuple | None) -> KaartgenError:
         """This error located at `loc` in the content model, unless it already names a place.
 
         For errors raised where the location is not known (deep inside a template's rendering):

@@ -17,7 +17,6 @@ import os
 from functools import cache
 from typing import Any
 
-LANGUAGES = ("nl", "en")
 CATALOGUE = ("messages", "catalogue.yaml")  # under the built-in templates
 
 

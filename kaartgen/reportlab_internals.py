@@ -48,9 +48,10 @@ from __future__ import annotations
 import copy
 import re
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase.acroform import AcroForm, PDFFromString
@@ -285,18 +286,18 @@ class SeededTTFont(TTFont):
         """The first subset as `doc` has it."""
         return list(self.state[doc].subsets[0])
 
-    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (reportlab's name)
+    def splitString(self, text, doc, encoding="utf-8"):
         self._seed(doc)
         return super().splitString(text, doc, encoding)
 
-    def getSubsetInternalName(self, subset, doc):  # noqa: N802
+    def getSubsetInternalName(self, subset, doc):
         self._seed(doc)
         return super().getSubsetInternalName(subset, doc)
 
-    def addObjects(self, doc):  # noqa: N802
+    def addObjects(self, doc):
         if getattr(doc, "kaartgen_shared", False):
             self._seed(doc)
-            if self.state[doc].subsets[0] != self.shared_subset():  # never a wrong letter: stop instead
+            if self.subset_of(doc) != self.shared_subset():  # never a wrong letter: stop instead
                 raise self.mismatch(self.fontName)
         if not getattr(doc, "kaartgen_part", False):
             return super().addObjects(doc)
@@ -351,7 +352,7 @@ class TypingAcroForm(AcroForm):
         self._typing, self._resource, self._make = typing, resource, make
         self._typing_ref: str | None = None
 
-    def makeFont(self, fontName):  # noqa: N802 (reportlab's name, overridden)
+    def makeFont(self, fontName):
         if fontName != self._typing:
             return super().makeFont(fontName)
         if self._typing_ref is None:

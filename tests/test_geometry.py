@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from kaartgen.errors import KaartgenError
-from kaartgen.layout.cards import CardMaker
 from kaartgen.fonts import Fonts
+from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import Field
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES

@@ -47,7 +47,7 @@ def test_unknown_format_and_bad_offset_exit_2(tmp_path):
     result = run("build", "--format", "poster", "--out", str(tmp_path))
     assert result.exit_code == 2 and "office" in result.output
     result = run("build", "--back-offset", "1mm", "--out", str(tmp_path))
-    assert result.exit_code == 2 and "DX,DY" in result.output or "two numbers" in result.output
+    assert (result.exit_code == 2 and "DX,DY" in result.output) or "two numbers" in result.output
 
 
 def test_calibration_needs_a_duplex_format(tmp_path):

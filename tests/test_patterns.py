@@ -12,15 +12,15 @@ import pytest
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from kaartgen.render.csvout import FORMULA_START, spreadsheet_safe
-from kaartgen.render.csvout import csv_bytes as _csv
+from kaartgen.errors import FieldError
 from kaartgen.model.answers import schema
 from kaartgen.model.clients import DUTCH_POSTCODE, SAFE_ID
 from kaartgen.model.content import Option, SetInfo
 from kaartgen.model.options import REFERENCE, check_reference
 from kaartgen.model.theme import CardGeometry
 from kaartgen.model.units import parse_length
-from kaartgen.errors import FieldError
+from kaartgen.render.csvout import FORMULA_START, spreadsheet_safe
+from kaartgen.render.csvout import csv_bytes as _csv
 from tests.conftest import run
 
 

@@ -140,7 +140,7 @@ def test_paragraph_lines_words_and_end_spaces():
     p.wrap(60, 500)
     assert rl.line_count(p) > 1
     words = rl.line_words(p)
-    assert [w for line in words for w in line] == "een twee drie vier vijf zes zeven acht negen tien".split()
+    assert [w for line in words for w in line] == ["een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
     plain = rl.plain_lines(p)
     assert plain is not None and plain.font_name == "Helvetica" and plain.font_size == 10 and plain.first > 0
     assert [w for _, line in plain.lines for w in line] == [w for line in words for w in line]

@@ -16,9 +16,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from starlette.testclient import TestClient
 
+from kaartgen.engine import PackOptions
 from kaartgen.engine.edition import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from kaartgen.engine import PackOptions
 from kaartgen.web.app import MAX_UPLOAD, create_app
 from tests.conftest import DUTCH, pdf_text, run, squash
 

@@ -34,10 +34,10 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
 
 from kaartgen import __version__
 from kaartgen.engine import workers

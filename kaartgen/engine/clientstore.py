@@ -6,8 +6,8 @@ from __future__ import annotations
 import pickle
 import tempfile
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from kaartgen.model.clients import Client
 
@@ -30,7 +30,7 @@ class ClientStore:
         self.places = array("Q")
         self.editions: set[tuple[str, str, bool]] = set()
 
-    def __enter__(self) -> "ClientStore":
+    def __enter__(self) -> ClientStore:
         return self
 
     def __exit__(self, *exc) -> None:

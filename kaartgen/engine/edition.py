@@ -126,10 +126,6 @@ class Edition:
         """A format filled in on a screen (the fillable PDF): texts in their screen wording."""
         return self.fmt is not None and self.fmt.write_in == "box"
 
-    @property
-    def base_font(self) -> str:
-        return self.fonts.base
-
     @cached_property
     def generic(self) -> list[CardLayout]:
         """The cards without a client, laid out on first use."""

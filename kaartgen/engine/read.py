@@ -88,7 +88,7 @@ def _pdf_fields(reader, not_text: set[str]) -> Answers:
         value = field.get("/V")
         value = value.get_object() if value is not None else None
         if kind != "/Btn":
-            if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            if (value is not None and not isinstance(value, (str, int, float))) or isinstance(value, bool):
                 not_text.add(name)
                 value = None
             # A viewer ends a typed line with CR (Acrobat) or CR LF (PDFium): one line break either way
@@ -129,7 +129,7 @@ def _pdf_answers(data: bytes, path: Path) -> Filled:
         raise
     except FileNotDecryptedError:
         raise _encrypted(path) from None
-    except (Exception, RecursionError):  # noqa: BLE001 - any failure to parse a hostile file is the same answer
+    except (Exception, RecursionError):
         raise _unreadable(path) from None
     language, variant = words[1].split("/", 1)
     return Filled(language, variant, answers, reference, reflection=words[2:3] == ["reflection"], not_text=not_text)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 CUT_VERSION = "2"  # part of the cache key: bump when cut.py changes what it makes
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from array import array
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont as ToolsFont
@@ -25,7 +25,7 @@ def in_ranges(code: int, ranges: Ranges) -> bool:
     return any(first <= code <= last for first, last in ranges)
 
 
-@lru_cache(maxsize=None)
+@cache
 def cmap(path: Path) -> frozenset[int]:
     """The code points the font at `path` maps. Kept in the cache folder like the cut fonts:
     reading a cmap with fontTools costs about 50 ms, a quarter of a personal pack's start."""
@@ -35,7 +35,7 @@ def cmap(path: Path) -> frozenset[int]:
     return frozenset(array("I", cached(path, ("cmap",), "cmap", read, ".cmap")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
     """A static font named `name` with only the glyphs in `ranges`, cut from a variable font at `axes`."""
     return cached(path, (axes, ranges, name), name, lambda: _cut(path, axes, ranges, name))
@@ -46,7 +46,7 @@ def static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ran
 SEQUENCES = {0x0132: "IJ", 0x0133: "ij"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def completed(path: Path, name: str) -> bytes:
     """The font at `path` with the SEQUENCES it lacks added as composite glyphs, named `name`.
 

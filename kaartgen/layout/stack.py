@@ -7,8 +7,8 @@ raises FitError with the card, the block and the overflow in mm; text is never c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kaartgen.errors import FitError
 from kaartgen.layout.items import Item, SideLayout

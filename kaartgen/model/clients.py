@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as dfield
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from kaartgen.errors import KaartgenError
 from kaartgen.messages import render

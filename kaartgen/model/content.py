@@ -6,7 +6,8 @@ that names the key instead of a text that silently disappears from the cards.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Iterator, Literal, Union
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -209,7 +210,7 @@ class DomainChoice(Strict):
 
 
 Block = Annotated[
-    Union[Heading, Text, WriteIn, Choice, Descriptions, DomainChoice], Field(discriminator="type")
+    Heading | Text | WriteIn | Choice | Descriptions | DomainChoice, Field(discriminator="type")
 ]
 
 
@@ -223,7 +224,7 @@ class FillInCard(Strict):
     notes: str
     sides: list[Side] = Field(min_length=1, max_length=2)
 
-    def walk(self) -> Iterator[tuple[tuple, "Block", str]]:
+    def walk(self) -> Iterator[tuple[tuple, Block, str]]:
         """Every block in reading order, with its location in the card ("sides", s, "blocks", b) and
         the (unrendered) heading it stands under: the one walk every reader of a card shares."""
         heading = ""
@@ -254,10 +255,6 @@ class FillInCard(Strict):
             elif isinstance(b, Descriptions):
                 for i, o in enumerate(b.options):
                     yield loc + ("options", i, "text"), o.text, "description"
-
-    def answer_ids(self) -> list[str]:
-        """The ids of every answer on the card, in reading order."""
-        return [b.id for _, b, _ in self.walk() if hasattr(b, "id")]
 
 
 class Letter(Strict):

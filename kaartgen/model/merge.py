@@ -26,7 +26,7 @@ class Tree:
     inherited: list[Loc] = field(default_factory=list)  # subtrees taken whole from the base
 
     @classmethod
-    def of(cls, yf: YamlFile, prefix: Loc = ()) -> "Tree":
+    def of(cls, yf: YamlFile, prefix: Loc = ()) -> Tree:
         return cls(yf.data, {prefix + loc: (yf.path, line) for loc, line in yf.lines.items()})
 
     def where(self, loc: Loc) -> Origin | None:

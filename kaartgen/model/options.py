@@ -22,7 +22,6 @@ from kaartgen.model.dates import parse_date_time
 from kaartgen.model.text import Personal
 from kaartgen.model.units import mm
 
-PERSONAL_FIELDS = ("name", "professional", "role", "location")  # client values a single pack takes, as text
 REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,23}")  # what a client id may be, and fits card 1's foot
 
 
@@ -65,7 +64,7 @@ class PackOptions:
     def parse(cls, *, language: str | None = None, variant: str | None = None, format: str | None = None,
               large_print: bool = False, name: str | None = None, professional: str | None = None,
               role: str | None = None, appointment: str | None = None, location: str | None = None,
-              reference: str | None = None, crop_marks: bool = False, back_offset: str | None = None) -> "PackOptions":
+              reference: str | None = None, crop_marks: bool = False, back_offset: str | None = None) -> PackOptions:
         """Options from values as typed; every problem at once (KaartgenErrors of FieldErrors)."""
         problems: list[KaartgenError] = []
 

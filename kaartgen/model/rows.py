@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
 from kaartgen.model.clients import (

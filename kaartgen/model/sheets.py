@@ -22,10 +22,11 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from kaartgen.errors import KaartgenError
 
@@ -231,7 +232,7 @@ def child(path: Path, sheet: str | None, out) -> int:
         return 3
     except MemoryError:
         return 4
-    except Exception:  # noqa: BLE001 - any failure to open a damaged or foreign file is the same answer
+    except Exception:
         out.write(json.dumps({"error": "unreadable"}) + "\n")
         return 3
     return 0

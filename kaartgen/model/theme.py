@@ -29,7 +29,7 @@ class Colour(Strict):
     cmyk: tuple[float, float, float, float]
 
     @model_validator(mode="after")
-    def _range(self) -> "Colour":
+    def _range(self) -> Colour:
         if any(not 0 <= v <= 100 for v in self.cmyk):
             raise PydanticCustomError("template.cmyk_range", "CMYK values are percentages from 0 to 100")
         return self
@@ -185,7 +185,7 @@ class Shape(Strict):
     circle: tuple[float, float, float] | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> "Shape":
+    def _one(self) -> Shape:
         if sum(v is not None for v in (self.line, self.shape, self.circle)) != 1:
             raise PydanticCustomError("template.one_shape", "give exactly one of line, shape or circle")
         return self

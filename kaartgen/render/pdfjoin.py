@@ -14,8 +14,9 @@ import io
 import re
 import tempfile
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from kaartgen.reportlab_internals import (
     CONTENTS,
@@ -131,7 +132,7 @@ class PdfJoiner:
             raise ValueError(f"object {number} written out of order")
         self._write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
 
-    def add_library(self, library: "SharedObjects") -> dict[str, int]:
+    def add_library(self, library: SharedObjects) -> dict[str, int]:
         """Write `library`'s objects (once per file); returns its names -> their numbers here."""
         mapping = {}
         for number, _ in library.bodies:

@@ -225,7 +225,7 @@ def bounded(receive: Receive) -> Receive:
         left = BODY_SECONDS - (time.monotonic() - started)
         try:
             message = await asyncio.wait_for(receive(), timeout=max(0.0, min(BODY_PAUSE, left)))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise HTTPException(408, "the request body came too slowly") from None
         complete = message["type"] != "http.request" or not message.get("more_body", False)
         return message

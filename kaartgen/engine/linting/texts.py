@@ -3,10 +3,10 @@ use, uses only the variables allowed where it stands, and has every character in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from itertools import chain
-from typing import Iterator
 
 from jinja2 import TemplateSyntaxError
 
