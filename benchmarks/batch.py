@@ -195,7 +195,8 @@ def report(rows: dict[str, Row], sizes: list[int], repeats: int) -> None:
     big = sizes[-1] if len(sizes) < 3 else sizes[1]  # the ratios are taken at 2,000 clients
     print(f"\nmachine: {os.cpu_count()} CPUs; {repeats} interleaved repeats; packs/s as min / median\n")
     head = " | ".join(f"{n:,} clients, packs/s" for n in sizes)
-    print(f"| contender | {head} | CPU ms a pack | disk a client | print run, bytes per extra client | peak RSS at {big:,} |")
+    print(f"| contender | {head} | CPU ms a pack | disk a client | print run, bytes per extra client "
+          f"| peak RSS at {big:,} |")
     print("|---|" + "---|" * (len(sizes) + 4))
     for row in rows.values():
         rates = " | ".join(f"{min(row.rates[n]):.0f} / {row.median(n):.0f}" for n in sizes)
@@ -238,8 +239,8 @@ def main() -> None:
     rows = {name: Row(name) for name in names}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        subprocess.run([sys.executable, "-m", "kaartgen", "build", "--format", "office", "--out", str(work / "generic")],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "kaartgen", "build", "--format", "office",
+                        "--out", str(work / "generic")], check=True, stdout=subprocess.DEVNULL)
         generic = next((work / "generic").glob("*.pdf"))
         for repeat in range(args.repeats):
             for n in sizes:

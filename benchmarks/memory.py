@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from batch import write_clients  # noqa: E402
+from batch import write_clients
 
 
 def _rss_kib(pid: int) -> int:

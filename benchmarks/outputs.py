@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = "<b>Zoë</b> & {{ 7*7 }} İlknur Ĳsbrand"
 CLIENTS = (
     "id,name,street,postcode,city,country,professional,role,phone,appointment,location,language,variant,large_print\n"
-    "M1,Zoë de Wit,Kerkstraat 1,3511 lk,Utrecht,,Jan Jansen,arbeidsdeskundige,088 898 92 94,2026-12-03T10:30,UWV Utrecht,nl,standaard,nee\n"
+    "M1,Zoë de Wit,Kerkstraat 1,3511 lk,Utrecht,,Jan Jansen,arbeidsdeskundige,088 898 92 94,2026-12-03T10:30,"
+    "UWV Utrecht,nl,standaard,nee\n"
     "M2,İlknur Yılmaz,Dorpsweg 2,9711AA,Groningen,,,,,03-12-2026 11:00,,nl,eenvoudig,ja\n"
     "M3,Олена Шевченко,Laan 3,1012 AB,Amsterdam,,,,,,,en,standaard,\n"
     "M4,,Weg 4,1234 AB,Zwolle,,,,,,,nl,standaard,\n"
@@ -30,7 +31,8 @@ CLIENTS = (
 
 def kaartgen(*args: str) -> None:
     env = {**os.environ, "KAARTGEN_TODAY": "2026-11-23"}
-    result = subprocess.run([sys.executable, "-m", "kaartgen", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "kaartgen", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True)
     if result.returncode not in (0, 1):
         raise SystemExit(f"kaartgen {' '.join(args)}: {result.stderr}")
 

@@ -43,9 +43,10 @@ def contact_sheet() -> Image.Image:
 
 
 def main() -> None:
-    for name, (language, variant, large, pages) in STRIPS.items():
-        strip(language, variant, large, pages).quantize(colors=128, method=Image.Quantize.MAXCOVERAGE).save(DOCS / name, optimize=True)
-    contact_sheet().quantize(colors=128, method=Image.Quantize.MAXCOVERAGE).save(DOCS / "contact-sheet.png", optimize=True)
+    images = {name: strip(*how) for name, how in STRIPS.items()}
+    images["contact-sheet.png"] = contact_sheet()
+    for name, image in images.items():
+        image.quantize(colors=128, method=Image.Quantize.MAXCOVERAGE).save(DOCS / name, optimize=True)
 
 
 if __name__ == "__main__":

@@ -12,22 +12,29 @@ form label). The people who see these errors are content owners, professionals a
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kaartgen.model.merge import Loc
 
 
-def _rebuild(cls: type, state: dict[str, Any]) -> KaartgenError:
+def _rebuild(cls: type[KaartgenError], state: dict[str, Any]) -> KaartgenError:
     error = cls.__new__(cls)
     Exception.__init__(error, state.get("code", ""))
     error.__dict__.update(state)
     return error
 
 
+_Rebuild = Callable[[type["KaartgenError"], dict[str, Any]], "KaartgenError"]
+
+
 class KaartgenError(Exception):
     """A problem in the input (content, templates, options or client data) that the user can fix."""
 
     def __init__(self, code: str, *, file: Path | str | None = None, line: int | None = None,
-                 loc: tuple | None = None, key: str | None = None, field: str | None = None, **params: Any):
+                 loc: Loc | None = None, key: str | None = None, field: str | None = None, **params: Any):
         super().__init__(code)
         self.code = code
         self.params = params
@@ -37,7 +44,8 @@ class KaartgenError(Exception):
         self.key = key  # the dotted key path in the file, e.g. cards[1].sides[0].blocks[2]
         self.field = field  # the value it is about, by its engine name
 
-    def __reduce__(self):  # pickled whole (workers send errors back), whatever a subclass's __init__ takes
+    def __reduce__(self) -> tuple[_Rebuild, tuple[type[KaartgenError], dict[str, Any]]]:
+        # pickled whole (workers send errors back), whatever a subclass's __init__ takes
         return _rebuild, (type(self), self.__dict__)
 
     def text(self, lang: str = "en") -> str:
@@ -64,7 +72,7 @@ class KaartgenError(Exception):
         where = self.place()
         return f"{where}: {self.text(lang)}" if where else self.text(lang)
 
-    def at(self, loc: tuple | None) -> KaartgenError:
+    def at(self, loc: Loc | None) -> KaartgenError:
         """This error located at `loc` in the content model, unless it already names a place.
 
         For errors raised where the location is not known (deep inside a template's rendering):
@@ -107,7 +115,7 @@ class FieldError(KaartgenError):
 class MissingGlyph(KaartgenError):
     """A character that neither the style's font nor the fallback font can draw."""
 
-    def __init__(self, char: str, loc: tuple | None = None):
+    def __init__(self, char: str, loc: Loc | None = None):
         if len(char) != 1:  # made again from its text, as reportlab re-raises what passes through it
             super().__init__(char, loc=loc)
             self.char = ""

@@ -54,7 +54,7 @@ class Term:
         return hash((self.code, tuple(sorted(self.params.items(), key=str))))
 
 
-class All(list):
+class All(list[Any]):
     """Several things in a message, joined as the language does: "a, b and c", "a, b en c"."""
 
 

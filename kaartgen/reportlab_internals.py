@@ -49,14 +49,15 @@ import copy
 import re
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase.acroform import AcroForm, PDFFromString
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFDocument, PDFName, PDFPage, PDFStream, PDFString
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table
 
 # Every private reportlab name used in this module: no other module of kaartgen may use them
@@ -71,39 +72,42 @@ PRIVATE_NAMES = (
 
 # -- the canvas and its document ------------------------------------------------------------------
 
-def document(canvas) -> Any:
+def document(canvas: Canvas) -> Any:
     """The PDFDocument a canvas writes."""
     return canvas._doc
 
 
-def emit(canvas, operator: str) -> None:
+def emit(canvas: Canvas, operator: str) -> None:
     """An operator into the current page's content, where it stands among what is drawn."""
     canvas._code.append(operator)
 
 
-def page_has_content(canvas) -> bool:
+def page_has_content(canvas: Canvas) -> bool:
     return bool(len(canvas._code))
 
 
-def last_annotation_name(canvas) -> str:
+def last_annotation_name(canvas: Canvas) -> str:
     """The name of the annotation (a widget) the canvas added last."""
-    return canvas._annotationrefs[-1].name
+    name: str = canvas._annotationrefs[-1].name
+    return name
 
 
-def pages(canvas) -> list:
+def pages(canvas: Canvas) -> list[PDFPage]:
     """The document's finished pages (PDFPage objects), in order."""
-    return canvas._doc.Pages.pages
+    finished: list[PDFPage] = canvas._doc.Pages.pages
+    return finished
 
 
-def named_object(canvas, name: str) -> Any:
+def named_object(canvas: Canvas, name: str) -> Any:
     return canvas._doc.idToObject[name]
 
 
-def document_title(canvas) -> str:
-    return canvas._doc.info.title
+def document_title(canvas: Canvas) -> str:
+    title: str = canvas._doc.info.title
+    return title
 
 
-def set_catalog(canvas, **entries: Any) -> None:
+def set_catalog(canvas: Canvas, **entries: Any) -> None:
     """Entries of the document's catalog, including ones reportlab's catalog does not list."""
     catalog = canvas._doc._catalog
     known = {*type(catalog).__NoDefault__, *type(catalog).__Defaults__}
@@ -114,26 +118,26 @@ def set_catalog(canvas, **entries: Any) -> None:
         setattr(catalog, name, value)
 
 
-def set_page(page, **entries: Any) -> None:
+def set_page(page: PDFPage, **entries: Any) -> None:
     """Entries of a finished page, including ones reportlab's page does not list."""
     page.__NoDefault__ = [*type(page).__NoDefault__, *(n for n in entries if n not in type(page).__NoDefault__)]
     for name, value in entries.items():
         setattr(page, name, value)
 
 
-def mark_document(canvas, **flags: bool) -> None:
+def mark_document(canvas: Canvas, **flags: bool) -> None:
     """kaartgen's own flags on the document (read by SeededTTFont): `kaartgen_shared`, `kaartgen_part`."""
     for name, value in flags.items():
         setattr(canvas._doc, name, value)
 
 
-def one_xobject_dictionary(canvas, resources: Callable[[Any, list[str]], None]) -> None:
+def one_xobject_dictionary(canvas: Canvas, resources: Callable[[Any, list[str]], None]) -> None:
     """Every page's XObject resources set by `resources(page_resources, names_in_use)` instead of
     reportlab's own dictionary a page."""
     canvas._setXObjects = lambda thing: resources(thing, list(canvas._formsinuse))
 
 
-def compress_last_page(canvas) -> None:
+def compress_last_page(canvas: Canvas) -> None:
     """Compress the finished page's content now rather than at save time: a compressed stream with
     its Filter already set is written as it is, so the PDF is the same with less held in memory."""
     page = canvas._doc.Pages.pages[-1]
@@ -145,22 +149,22 @@ def compress_last_page(canvas) -> None:
         page.stream = None
 
 
-def embed_first_subset(font: TTFont, canvas) -> None:
+def embed_first_subset(font: TTFont, canvas: Canvas) -> None:
     """Make the document embed `font`'s first subset even if nothing drawn uses it."""
     font.getSubsetInternalName(0, canvas._doc)
 
 
-def install_form(canvas, form: AcroForm) -> None:
+def install_form(canvas: Canvas, form: AcroForm) -> None:
     """`form` as the document's AcroForm (before any field is drawn)."""
     canvas._doc._catalog.AcroForm = canvas.AcroForm = form
 
 
 # -- tables -----------------------------------------------------------------------------------------
 
-class DecoratedTable(Table):
+class DecoratedTable(Table):  # type: ignore[misc]  # reportlab has no type hints: Table is Any
     """A table whose backgrounds and rules are drawn inside `decoration()` (an Artifact in a tagged PDF)."""
 
-    def decoration(self):  # to override: what the grid is drawn inside
+    def decoration(self) -> AbstractContextManager[object]:  # to override: what the grid is drawn inside
         return _nothing()
 
     def _drawBkgrnd(self) -> None:
@@ -228,7 +232,7 @@ def with_end_spaces(p: Paragraph) -> Paragraph:
 
 # -- fonts whose first subset separately drawn documents share ---------------------------------------
 
-class SeededTTFont(TTFont):
+class SeededTTFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints: TTFont is Any
     """A TrueType font whose first subset is the same in every document that shares fonts.
 
     reportlab gives a font's codes out in the order characters first appear in a document, so two
@@ -244,7 +248,7 @@ class SeededTTFont(TTFont):
     SIZE = 256
     mismatch: Callable[[str], Exception] = ValueError
 
-    def _seed(self, doc) -> None:
+    def _seed(self, doc: PDFDocument) -> None:
         """Give a sharing document the seeded state (a copy: the document adds its own codes to it)."""
         if not getattr(doc, "kaartgen_shared", False) or doc in self.state:
             return
@@ -255,7 +259,7 @@ class SeededTTFont(TTFont):
         state.nextCode = seeded.nextCode
         self.state[doc] = state
 
-    def _seeded(self):
+    def _seeded(self) -> Any:  # a TTFont.State
         """The state of a sharing document before it draws anything, worked out once per font."""
         if getattr(self, "_kg_seeded", None) is None:
             class Probe:  # a stand-in document; only its identity matters
@@ -282,25 +286,28 @@ class SeededTTFont(TTFont):
         """The first subset as every sharing document has it."""
         return list(self._seeded().subsets[0])
 
-    def subset_of(self, doc) -> list[int]:
+    def subset_of(self, doc: PDFDocument) -> list[int]:
         """The first subset as `doc` has it."""
         return list(self.state[doc].subsets[0])
 
-    def splitString(self, text, doc, encoding="utf-8"):
+    def splitString(self, text: str, doc: PDFDocument, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         self._seed(doc)
-        return super().splitString(text, doc, encoding)
+        split: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
+        return split
 
-    def getSubsetInternalName(self, subset, doc):
+    def getSubsetInternalName(self, subset: int, doc: PDFDocument) -> str:
         self._seed(doc)
-        return super().getSubsetInternalName(subset, doc)
+        name: str = super().getSubsetInternalName(subset, doc)
+        return name
 
-    def addObjects(self, doc):
+    def addObjects(self, doc: PDFDocument) -> None:
         if getattr(doc, "kaartgen_shared", False):
             self._seed(doc)
             if self.subset_of(doc) != self.shared_subset():  # never a wrong letter: stop instead
                 raise self.mismatch(self.fontName)
         if not getattr(doc, "kaartgen_part", False):
-            return super().addObjects(doc)
+            super().addObjects(doc)
+            return
         state = self.state[doc]
         # the first subset: a placeholder the joiner replaces by the shared copy
         internal = self.getSubsetInternalName(0, doc)[1:]
@@ -310,7 +317,7 @@ class SeededTTFont(TTFont):
         _add_later_subsets(self, doc, state)
 
 
-def _add_later_subsets(font: TTFont, doc, state) -> None:
+def _add_later_subsets(font: TTFont, doc: PDFDocument, state: Any) -> None:
     """reportlab's TTFont.addObjects for subsets 1 and up only (subset 0 is shared)."""
     from reportlab.pdfbase import pdfdoc
     from reportlab.pdfbase.ttfonts import SUBSETN, makeToUnicodeCMap
@@ -322,7 +329,7 @@ def _add_later_subsets(font: TTFont, doc, state) -> None:
         internal = font.getSubsetInternalName(n, doc)[1:]
         base = (b"".join((SUBSETN(n), b"+", font.face.name, font.face.subfontNameX))).decode("pdfdoc")
         pdf_font = pdfdoc.PDFTrueTypeFont()
-        pdf_font.__Comment__ = "Font %s subset %d" % (font.fontName, n)
+        pdf_font.__Comment__ = f"Font {font.fontName} subset {n:d}"
         pdf_font.Name = internal
         pdf_font.BaseFont = base
         pdf_font.FirstChar = 0
@@ -341,34 +348,36 @@ def _add_later_subsets(font: TTFont, doc, state) -> None:
 
 # -- form fields that name an embedded font -----------------------------------------------------------
 
-class TypingAcroForm(AcroForm):
+class TypingAcroForm(AcroForm):  # type: ignore[misc]  # reportlab has no type hints: AcroForm is Any
     """reportlab's form, with one more font its fields may name: `typing`, whose font object is made
     by `make(document)` on first use and filed under `resource` in the form's /DR; and every font in
     one /DR /Font entry (reportlab writes an entry a font, and a dictionary that names /Font twice
     keeps only one of them)."""
 
-    def __init__(self, canv, typing: str, resource: str, make: Callable[[Any], Any]):
+    def __init__(self, canv: Canvas, typing: str, resource: str, make: Callable[[PDFDocument], Any]):
         super().__init__(canv)
         self._typing, self._resource, self._make = typing, resource, make
         self._typing_ref: str | None = None
 
-    def makeFont(self, fontName):
+    def makeFont(self, fontName: str) -> tuple[str, str]:
         if fontName != self._typing:
-            return super().makeFont(fontName)
+            made: tuple[str, str] = super().makeFont(fontName)
+            return made
         if self._typing_ref is None:
             doc = self.canv._doc
             self._typing_ref = self._make(doc).format(doc).decode("ascii")
             self.fonts[self._resource] = self._typing_ref
         return self._typing_ref, self._resource
 
-    def format(self, doc):
+    def format(self, doc: PDFDocument) -> bytes:
         entries = {"Fields": PDFArray([self.getRef(f) for f in self.fields])}
         if self.fonts:
             fonts = " ".join(f"/{name} {ref}" for name, ref in sorted(self.fonts.items()))
             entries["DA"] = PDFString(f"/{min(self.fonts)} 0 Tf 0 g")
             entries["DR"] = PDFFromString(f"<< /Encoding << /RLAFencoding {self.encRefStr} >> /Font << {fonts} >> >>")
         entries.update(self.extras)
-        return PDFDictionary(entries).format(doc)
+        formatted: bytes = PDFDictionary(entries).format(doc)
+        return formatted
 
 
 # -- the bytes reportlab writes ------------------------------------------------------------------------
@@ -402,7 +411,10 @@ def parse_output(pdf: bytes) -> Parsed:
         count = int(lines[1].split()[1])
         offsets = {i: int(lines[2 + i][:10]) for i in range(1, count) if lines[2 + i][17:18] == b"n"}
         trailer = pdf[pdf.index(b"trailer", xref):]
-        root = int(ROOT.search(trailer).group(1))
+        root_ref = ROOT.search(trailer)
+        if root_ref is None:
+            raise ValueError("no /Root")
+        root = int(root_ref.group(1))
     except (IndexError, ValueError, AttributeError):
         raise ValueError("not a PDF as reportlab writes it (classic xref table expected)") from None
     ends = sorted(offsets.values()) + [xref]
@@ -413,7 +425,10 @@ def parse_output(pdf: bytes) -> Parsed:
         data = data[data.index(b"obj") + 3:]
         objects[number] = data[:data.rindex(b"endobj")].strip(b"\r\n")
     catalog = objects[root]
-    tree = int(PAGES.search(catalog).group(1))
+    tree_ref = PAGES.search(catalog)
+    if tree_ref is None:
+        raise ValueError("not a PDF as reportlab writes it (its catalog names no page tree)")
+    tree = int(tree_ref.group(1))
     structural = {root, tree}
     info = INFO.search(trailer)
     if info:

@@ -123,8 +123,8 @@ def start_server(port: int, jobs: Path, *args: str) -> subprocess.Popen:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/static/app.css", timeout=2)
             return proc
-        except OSError:
+        except OSError as exc:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
-                raise AssertionError(proc.stderr.read().decode())
+                raise AssertionError(proc.stderr.read().decode()) from exc
             time.sleep(0.1)

@@ -61,7 +61,8 @@ def test_every_code_has_dutch_and_english_with_the_same_parameters():
 PREFIXES = ("term", "file", "yaml", "model", "template", "content", "text", "glyph", "date", "option", "value",
             "batch", "list", "row", "layout", "letter", "font", "read", "pool", "lint", "config", "cli", "clock",
             "web", "serve")
-CODE = re.compile(r"""["']((?:%s)\.[a-z0-9_\-]+(?:\.[a-z]+)?)["']""" % "|".join(PREFIXES))
+ANY_PREFIX = "|".join(PREFIXES)
+CODE = re.compile(rf"""["']((?:{ANY_PREFIX})\.[a-z0-9_\-]+(?:\.[a-z]+)?)["']""")
 DYNAMIC = {  # codes the code base builds from a part: each part it can take
     "content.{}_twice": ("stagnation", "domain", "card"),
     "template.unknown_{}": ("colour", "font_family", "style"),

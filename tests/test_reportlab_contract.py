@@ -190,7 +190,8 @@ def test_the_bytes_reportlab_writes_are_parsed():
 def test_no_module_but_the_adapter_uses_reportlab_s_private_parts():
     """A `._name` on anything but `self`/`cls`, or one of the adapter's private names, anywhere else."""
     private = re.compile(r"\b(?!self\b|cls\b|os\._exit\b)[A-Za-z_][\w\]\)]*\._[A-Za-z]")
-    names = re.compile(r"\b(%s)\b" % "|".join(re.escape(n) for n in rl.PRIVATE_NAMES))
+    any_name = "|".join(re.escape(n) for n in rl.PRIVATE_NAMES)
+    names = re.compile(rf"\b({any_name})\b")
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name == "reportlab_internals.py":

@@ -53,7 +53,7 @@ def test_a_second_server_on_a_port_in_use_fails_first_and_harms_nothing(first, t
 
 
 def test_a_second_server_on_the_same_job_folder_is_refused(first):
-    port, jobs = first
+    _, jobs = first
     before = sorted(p.name for p in jobs.iterdir())
     result = second("--port", str(free_port()), "--jobs-dir", str(jobs))
     assert result.returncode == 2 and "belongs to another kaartgen serve that is running" in result.stderr

@@ -130,6 +130,6 @@ def test_a_list_longer_than_the_limit_is_refused_naming_the_limit(tmp_path):
     assert refused.value.limit == 5 and "more than 5 rows" in refused.value.message
     csv = tmp_path / "l.csv"
     csv.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
-    with pytest.raises(TooManyRows, match="more than 5 rows with values.*reading stopped at row 7"):
+    with pytest.raises(TooManyRows, match=r"more than 5 rows with values.*reading stopped at row 7"):
         list(read_clients(csv, max_rows=5).rows)
     assert len(list(read_clients(csv, max_rows=6).rows)) == 6

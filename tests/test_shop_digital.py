@@ -184,7 +184,7 @@ def test_html_pack_is_self_contained_and_every_control_has_a_label(tmp_path):
     assert parser.lang == "nl"
     assert not parser.outside
     assert parser.controls
-    for tag, attrs, wrapped in parser.controls:
+    for _, attrs, wrapped in parser.controls:
         assert wrapped or attrs.get("id") in parser.label_for, attrs
     assert parser.fieldsets == 4 and parser.fieldsets == parser.legends  # verloop, A–E, two domain choices
     assert parser.headings[0] == 1 and all(b - a <= 1 for a, b in zip(parser.headings, parser.headings[1:]))

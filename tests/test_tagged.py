@@ -85,7 +85,8 @@ def field_of(reader: PdfReader, number: int) -> str:
     """A widget's field name, and its option for radio buttons and check boxes: name[=option]."""
     widget = reader.get_object(number)
     field = widget if "/T" in widget else widget["/Parent"].get_object()
-    options = [k for k in widget.get("/AP", {}).get("/N", {}) if k != "/Off"]
+    looks = widget["/AP"].get_object().get("/N") if "/AP" in widget else None
+    options = [k for k in (looks.get_object() if looks is not None else {}) if k != "/Off"]
     return str(field["/T"]) + (f"={options[0][1:]}" if field.get("/FT") == "/Btn" and "/Parent" in widget else "")
 
 
@@ -138,7 +139,7 @@ def test_outline_is_the_cards_in_reading_order(pack):
 def test_every_question_is_next_to_its_field(pack):
     """A Form element's neighbours in the outline say what it asks: a paragraph, heading or label
     just before it, or its list item's body; and its widget's /TU names the question."""
-    lang, path = pack
+    _, path = pack
     tree = outline(path)
     reader = PdfReader(path)
     count = 0
@@ -157,7 +158,7 @@ def test_every_question_is_next_to_its_field(pack):
 
 
 def test_list_items_carry_their_labels(pack):
-    lang, path = pack
+    _, path = pack
     tree = outline(path)
     labelled = [[k["text"] for k in li["kids"] if k["role"] == "Lbl"] for n in walk(tree[0]) if n["role"] == "L"
                 for li in n["kids"] if any(k["role"] == "Lbl" for k in li["kids"])]

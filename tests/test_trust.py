@@ -135,7 +135,7 @@ def test_lint_catches_an_optional_value_printed_without_if(content_copy):
     letter.write_text(text, encoding="utf-8")
     result = run("lint", "--content", str(content_copy))
     assert result.exit_code == 1
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if '"{{ professional }}"' in l)
+    line = next(n for n, written in enumerate(text.splitlines(), 1) if '"{{ professional }}"' in written)
     assert f"letter.yaml:{line}: letter.signature[0]: prints {{{{ professional }}}}" in result.output
     assert "only the required fields" in result.output
 
@@ -243,7 +243,7 @@ def test_a_stopped_batch_cleans_up_and_says_one_line(tmp_path, sig, code):
     time.sleep(0.05)
     if sig == signal.SIGINT:
         os.killpg(proc.pid, sig)  # a second Ctrl-C while it cleans up
-    stdout, stderr = proc.communicate(timeout=60)
+    _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, stderr
     assert stderr.decode().strip().splitlines() == ["stopped; run again with --resume to finish"]
     assert not list(out.glob(".*.tmp")) and not (out / "print-run.pdf").exists()
@@ -423,7 +423,8 @@ def test_a_megabyte_of_answers_reads_in_seconds(tmp_path):
 def test_extends_outside_the_content_folder_is_an_error(content_copy, target):
     info = content_copy / "nl" / "eenvoudig" / "set.yaml"
     text = info.read_text(encoding="utf-8")
-    info.write_text("\n".join(f"extends: {target}" if l.startswith("extends:") else l for l in text.splitlines()),
+    info.write_text("\n".join(f"extends: {target}" if line.startswith("extends:") else line
+                              for line in text.splitlines()),
                     encoding="utf-8")
     result = run("lint", "--content", str(content_copy))
     assert result.exit_code == 1

@@ -413,9 +413,17 @@ def test_a_workbook_that_asks_for_gigabytes_is_a_message_and_the_server_goes_on(
     before = set(os.listdir(jobs_root))
     started = time.monotonic()
     page = upload(client, "bom.ods", data.getvalue())
+    if page.status_code == 303:  # a loaded machine took longer than the upload waits: the job page says it
+        status = page.headers["location"] + "/status"
+        while client.get(status).json()["state"] == "checking":
+            assert time.monotonic() - started < 30
+            time.sleep(0.2)
+        page = client.get(page.headers["location"])
+        assert "sla het blad op als CSV" in page.text
+    else:
+        assert page.status_code == 422 and "sla het blad op als CSV" in page.text
+        assert set(os.listdir(jobs_root)) == before
     assert time.monotonic() - started < 30
-    assert page.status_code == 422 and "sla het blad op als CSV" in page.text
-    assert set(os.listdir(jobs_root)) == before
     assert client.get("/").status_code == 200
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -24,7 +24,7 @@ class TerminalBar:
 
     WIDTH = 30
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: TextIO | None = None):
         self.stream = stream or sys.stderr
         self.on = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.shown = False
@@ -88,7 +88,8 @@ def check_lines(report: CheckReport) -> list[str]:
     if report.warnings:  # every row, grouped: each one needs a look
         out.append(say("cli.check_warnings", count=len(report.warnings)))
         for name, reason, rows in _grouped(report.warnings):
-            out.append(say("cli.check_group", field=name, reason=reason, count=len(rows), rows=", ".join(map(str, rows))))
+            listed = ", ".join(map(str, rows))
+            out.append(say("cli.check_group", field=name, reason=reason, count=len(rows), rows=listed))
     if report.ignored_columns:
         out.append(say("cli.ignored", columns=", ".join(report.ignored_columns)))
     return out
@@ -98,7 +99,8 @@ def check_lines(report: CheckReport) -> list[str]:
 @click.argument("clients", type=click.Path(path_type=Path), required=False)
 @click.option("--out", type=click.Path(path_type=Path),
               help="Folder for the packs, print run and reports (required, except with --check).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.  [default: the number of CPUs]")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes.  [default: the number of CPUs]")
 @click.option("--format", "format_", default="office", show_default=True, help="Sheet format of the packs.")
 @click.option("--resume", is_flag=True, help="Complete an interrupted batch in the same folder.")
 @click.option("--update", is_flag=True,
@@ -107,14 +109,16 @@ def check_lines(report: CheckReport) -> list[str]:
 @click.option("--check", is_flag=True,
               help="Only check the list: every failing row and why, counts, date warnings. Writes nothing.")
 @click.option("--envelope-check", is_flag=True,
-              help=f"Only write {ENVELOPE_CHECK}: the letter with the envelope window drawn, to hold against your envelopes.")
+              help=f"Only write {ENVELOPE_CHECK}: the letter with the envelope window drawn, "
+                   "to hold against your envelopes.")
 @click.option("--insert-marks", is_flag=True, help="A DataMatrix on every sheet: job, pack sequence, sheet i/n.")
 @click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
 @content_option
 @templates_option
 @reports_errors("cli.stopped_batch")
-def batch(clients, out, jobs, format_, resume, update, sheet, check, envelope_check, insert_marks, letter_date, content,
-          templates) -> None:
+def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str, resume: bool, update: bool,
+          sheet: str | None, check: bool, envelope_check: bool, insert_marks: bool, letter_date: str | None,
+          content: Path | None, templates: Path | None) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
     CLIENTS is an Excel workbook (.xlsx; the first sheet, or --sheet), a CSV file (comma or

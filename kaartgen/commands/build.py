@@ -42,8 +42,10 @@ from kaartgen.commands.common import (
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
 @out_option("the PDF files")
 @reports_errors()
-def build(content, templates, language, variant, format_, name, professional, role, appointment, location,
-          reference, crop_marks, back_offset, large_print, calibration, out: Path) -> None:
+def build(content: Path | None, templates: Path | None, language: str, variant: str, format_: str, name: str | None,
+          professional: str | None, role: str | None, appointment: str | None, location: str | None,
+          reference: str | None, crop_marks: bool, back_offset: str | None, large_print: bool, calibration: bool,
+          out: Path) -> None:
     """Build a pack and print the path of each file written.
 
     \b

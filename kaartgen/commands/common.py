@@ -18,16 +18,22 @@ import functools
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
+from click.decorators import FC
 
 from kaartgen import messages
 from kaartgen.errors import KaartgenError, KaartgenErrors, Stopped, request_stop
 
 if TYPE_CHECKING:
     from kaartgen.engine import Library
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Commands import the engine inside their functions, not here: `kaartgen --help` and every
 # command's start would otherwise wait for the PDF, model and font libraries to load.
@@ -78,7 +84,7 @@ def row_line(row: int, cid: str, field: str, text: str) -> str:
     return say("cli.row", row=row, id=f" ({cid})" if cid else "", field=field, text=text)
 
 
-def _stop(signum: int, frame) -> None:
+def _stop(signum: int, frame: FrameType | None) -> None:
     """First Ctrl-C or SIGTERM: stop, clean up (further signals are ignored meanwhile), exit 130/143."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -86,12 +92,12 @@ def _stop(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
-def reports_errors(stopped: str = "cli.stopped"):
+def reports_errors(stopped: str = "cli.stopped") -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Turn every way a command can end badly into lines on stderr and its exit code."""
 
-    def decorate(func):
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if threading.current_thread() is threading.main_thread():  # signals go to the main thread only
                 signal.signal(signal.SIGINT, _stop)
                 signal.signal(signal.SIGTERM, _stop)
@@ -138,7 +144,7 @@ variant_option = click.option("--variant", default="standaard", show_default=Tru
                               help="Text variant folder of the content.")
 
 
-def out_option(what: str, required: bool = False):
+def out_option(what: str, required: bool = False) -> Callable[[FC], FC]:
     if required:
         return click.option("--out", type=click.Path(path_type=Path), required=True, help=f"Folder for {what}.")
     return click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,

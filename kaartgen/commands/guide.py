@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kaartgen.commands.common import (
@@ -22,7 +24,7 @@ from kaartgen.commands.common import (
 @content_option
 @templates_option
 @reports_errors()
-def guide(language, variant, out, content, templates) -> None:
+def guide(language: str, variant: str, out: Path, content: Path | None, templates: Path | None) -> None:
     """The professional's guide (A4) and the reflectiekaart (office and fillable).
 
     \b

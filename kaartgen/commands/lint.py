@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kaartgen.commands.common import content_option, error_lines, library, reports_errors, say, templates_option
+
+if TYPE_CHECKING:
+    from kaartgen.engine import SetReport
 
 
 @click.command("lint")
 @content_option
 @templates_option
 @reports_errors()
-def lint(content, templates) -> None:
+def lint(content: Path | None, templates: Path | None) -> None:
     """Check all content against the templates; print file:line: problems and exit 1 if any.
 
     \b
@@ -27,7 +32,8 @@ def lint(content, templates) -> None:
     engine = library(content, templates)
     report = check_all(engine.content, engine.templates)
     for section in report.sections:
-        click.echo(section.name + (say("cli.lint_inherits", keys=", ".join(section.inherited)) if section.inherited else ""))
+        inherits = say("cli.lint_inherits", keys=", ".join(section.inherited)) if section.inherited else ""
+        click.echo(section.name + inherits)
         if section.rows:
             click.echo("\n".join(table(section, list(LINT_SIZES))))
     for warning in report.warnings:
@@ -42,7 +48,7 @@ def lint(content, templates) -> None:
     click.echo(say("cli.lint_ok", count=len(report.sets), cards=report.cards, sets=", ".join(report.sets)))
 
 
-def table(section, sizes: list[str]) -> list[str]:
+def table(section: SetReport, sizes: list[str]) -> list[str]:
     """A compact table a content owner can read: readability and fit margin per card."""
     head = f"  {say('cli.lint_card'):<16}{say('cli.lint_score'):>6}{say('cli.lint_longest'):>9}{say('cli.lint_avg'):>6}"
     head += "".join(f"{say('cli.lint_fit', size=s):>10}" for s in sizes)

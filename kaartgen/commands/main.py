@@ -13,7 +13,8 @@ from kaartgen.commands import batch, build, guide, init, lint, preview, read, se
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kaartgen")
 @click.option("--config", type=click.Path(path_type=Path), default=None,
-              help="A kaartgen.yaml naming the content and templates folders.  [default: ./kaartgen.yaml if there is one]")
+              help="A kaartgen.yaml naming the content and templates folders.  "
+                   "[default: ./kaartgen.yaml if there is one]")
 def main(config: Path | None) -> None:
     """Make print-ready packs of the card set 'werken aan een nieuw verhaal'.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kaartgen.commands.common import (
@@ -23,7 +25,8 @@ from kaartgen.commands.common import (
 @content_option
 @templates_option
 @reports_errors()
-def preview(language, variant, large_print, out, content, templates) -> None:
+def preview(language: str, variant: str, large_print: bool, out: Path, content: Path | None,
+            templates: Path | None) -> None:
     """A PNG per card side and a contact sheet of the whole set, front and back.
 
     \b

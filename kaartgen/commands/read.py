@@ -17,7 +17,7 @@ from kaartgen.commands.common import content_option, library, out_option, report
 @content_option
 @templates_option
 @reports_errors()
-def read(filled, as_json, out, content, templates) -> None:
+def read(filled: Path, as_json: bool, out: Path, content: Path | None, templates: Path | None) -> None:
     """Read a filled digital pack (PDF) or saved answers (JSON) into a summary for the professional.
 
     \b

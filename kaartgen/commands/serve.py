@@ -71,7 +71,7 @@ def bind(host: str, port: int) -> socket.socket:
 @templates_option
 @reports_errors()
 def serve(host: str, port: int, token: str | None, keep_hours: float, jobs_dir: Path | None, allowed: tuple[str, ...],
-          content, templates) -> None:
+          content: Path | None, templates: Path | None) -> None:
     """Start the web app and print the address to open in a browser.
 
     \b

@@ -12,6 +12,7 @@ import io
 import math
 
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, TableStyle
 
 from kaartgen import __version__
@@ -19,9 +20,9 @@ from kaartgen.errors import KaartgenError
 from kaartgen.fonts import Fonts
 from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.imposition import impose
-from kaartgen.layout.items import CardLayout, P, Tag
+from kaartgen.layout.items import CardLayout, P, SideLayout, Tag
 from kaartgen.layout.typeset import Typesetter
-from kaartgen.model.content import CardSet, Descriptions, Heading
+from kaartgen.model.content import CardSet, Descriptions, FillInCard, Heading
 from kaartgen.model.text import render
 from kaartgen.model.theme import Theme
 from kaartgen.render.draw import draw_side_body
@@ -38,7 +39,7 @@ def _cell(row: int, column: int) -> Tag:
                1 if row == column == 0 else 2 if column == 0 else 3)
 
 
-class CycleDiagram(Flowable):
+class CycleDiagram(Flowable):  # type: ignore[misc]  # reportlab has no type hints: Flowable is Any
     """The adaptive cycle as a figure eight (equilibrium, disruption, reorientation, growth) with the
     stagnations placed at their phase; one that belongs to no phase sits at the crossing."""
 
@@ -102,10 +103,10 @@ class CycleDiagram(Flowable):
             q.drawOn(c, self.width / 2 - box / 2, self.height / 2 - qh / 2)
 
 
-class CardPicture(Flowable):
+class CardPicture(Flowable):  # type: ignore[misc]  # reportlab has no type hints: Flowable is Any
     """A card side drawn at a reduced scale, for showing the reflectiekaart in the guide."""
 
-    def __init__(self, sides: list, theme: Theme, scale: float, gap: float):
+    def __init__(self, sides: list[SideLayout], theme: Theme, scale: float, gap: float):
         super().__init__()
         self.sides, self.theme, self.scale, self.gap = sides, theme, scale, gap
         self.width = len(sides) * theme.card.width * scale + (len(sides) - 1) * gap
@@ -123,10 +124,15 @@ class CardPicture(Flowable):
             c.restoreState()
 
 
-def _reflection(maker: CardMaker, cs: CardSet) -> CardLayout:
+def _reflection_card(cs: CardSet) -> FillInCard:
+    """The set's reflectiekaart, which the guide and the reflection PDFs need."""
     if cs.reflection is None:
         raise KaartgenError("content.no_reflection", set=f"{cs.info.language}/{cs.info.variant}")
-    return maker.card(cs.reflection, None, ("reflection",))
+    return cs.reflection
+
+
+def _reflection(maker: CardMaker, cs: CardSet) -> CardLayout:
+    return maker.card(_reflection_card(cs), None, ("reflection",))
 
 
 def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
@@ -136,7 +142,7 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
     look = theme.guide
     maker = CardMaker(theme, fonts, cs)
     width = A4[0] - 2 * look.margin
-    flow: list = []
+    flow: list[Flowable] = []
 
     def para(text: str, style: str, w: float = width, align: str | None = None, tag: Tag = _IN) -> Tagged:
         return Tagged(maker.ts.para(text, style, w, align=align)[0], tag)
@@ -192,7 +198,7 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
     flow += prompts
 
     reflection = _reflection(maker, cs)
-    shown = [render(b.text, maker.ts.values) for _, b, _ in cs.reflection.walk() if isinstance(b, Heading)]
+    shown = [render(b.text, maker.ts.values) for _, b, _ in _reflection_card(cs).walk() if isinstance(b, Heading)]
     flow.append(KeepTogether([para(g.reflection.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
                               para(g.reflection.text, body), Spacer(1, look.gap_figure),
                               Tagged(CardPicture(reflection.sides, theme, look.reflection_scale, look.reflection_gap),
@@ -200,7 +206,7 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
     buffer = io.BytesIO()
     footer = theme.style(theme.footer.style)
 
-    def page_number(canvas, doc) -> None:
+    def page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         with canvas.tags.artifact():
             canvas.saveState()
             canvas.setFont(fonts.name(footer.font, footer.weight), footer.size)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -36,7 +37,9 @@ def _svg(theme: Theme, name: str | None, colour: str) -> str:
             cx, cy, r = shape.circle
             parts.append(f'<circle cx="{cx}" cy="{100 - cy}" r="{r}"/>')
         else:
-            points = " ".join(f"{x},{100 - y}" for x, y in (shape.line or shape.shape))
+            outline = shape.line or shape.shape
+            assert outline is not None  # a template's shape has exactly one of line, shape and circle
+            points = " ".join(f"{x},{100 - y}" for x, y in outline)
             tag = "polygon" if shape.shape else "polyline"
             parts.append(f'<{tag} points="{points}"/>')
     return (f'<svg viewBox="0 0 100 100" aria-hidden="true" focusable="false" fill="none" stroke="{colour}" '
@@ -47,14 +50,14 @@ def _font(theme: Theme, weight: str) -> str:
     return base64.b64encode(font_path(getattr(theme.fonts["sans"], weight)).read_bytes()).decode("ascii")
 
 
-def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict:
+def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict[str, Any]:
     values = card_values(personal, cs.info.dates)
     labels = cs.info.summary
     first_choice = next((i for i, c in enumerate(cs.cards)
                          if any(isinstance(b, DomainChoice) for _, b, _ in c.walk())), len(cs.cards))
     cards = []
     for index, card in enumerate(cs.cards):
-        blocks: list[dict] = []
+        blocks: list[dict[str, Any]] = []
         asks = questions(card)
         for position, (_, b, under) in enumerate(card.walk()):
             name = answer_name(card, b) if hasattr(b, "id") else ""

@@ -11,15 +11,15 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
 
 from kaartgen import __version__
 from kaartgen.fonts import Fonts
 from kaartgen.layout.items import P, Tag
 from kaartgen.layout.typeset import Typesetter
-from kaartgen.model.content import CardSet
+from kaartgen.model.content import CardSet, SummaryLabels
 from kaartgen.model.text import format_date, render
-from kaartgen.model.theme import Theme
+from kaartgen.model.theme import SummaryLook, Theme
 from kaartgen.render.tags import Tagged, tagging_canvas
 
 _IN_CARD = Tag(("Sect", "P"), 1)  # a paragraph in the card's section (each card: a Sect under its H2)
@@ -33,80 +33,99 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
     their code in brackets ("[U+1F600]"), so the summary is always made and nothing is silently lost."""
 
     look = theme.summary
-    ts = Typesetter(theme, fonts)
     labels = cs.info.summary
-    width = A4[0] - 2 * look.margin
-    flow: list = []
-    answer_style, question_style = look.answer_style, look.question_style
+    out = _Flow(Typesetter(theme, fonts), fonts, A4[0] - 2 * look.margin)
+    question_style = look.question_style
 
-    placeholders = 0
-
-    def para(text: str, style: str, indent: float = 0.0, tag: Tag = _IN_CARD) -> None:
-        nonlocal placeholders
-        missing = set(fonts.unprintable(text))
-        if missing:
-            placeholders += sum(1 for c in text if c in missing)
-            text = "".join(f"[U+{ord(c):04X}]" if c in missing else c for c in text)
-        p, _ = ts.para(text, style, width - indent, bind=False)  # the client's words as written
-        p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
-        flow.append(Tagged(p, tag))
-
-    def answer(text: str) -> list[str]:
-        """An answer as paragraphs: one a line the client wrote, long lines in chunks, so that a
-        long answer is laid out in time linear in its length (reportlab re-wraps a paragraph
-        that it splits across pages from the start, every page)."""
-        if not text.strip():
-            return [labels.empty]
-        out = []
-        for line in text.splitlines():
-            while len(line) > CHUNK:
-                cut = line.rfind(" ", CHUNK // 2, CHUNK)
-                cut = cut if cut > 0 else CHUNK
-                out.append(line[:cut])
-                line = line[cut:].lstrip(" ")
-            out.append(line)
-        return [line if line.strip() else "\u00a0" for line in out]
-
-    para(f"{cs.info.title}: {labels.title}", look.title_style, tag=Tag(("H1",)))
+    out.para(f"{cs.info.title}: {labels.title}", look.title_style, tag=Tag(("H1",)))
     when = format_date(date.fromisoformat(summary["read"]), cs.info.dates)
     about = ([render(labels.reference, {"reference": summary["reference"]})] if summary.get("reference") else []) \
         + [render(labels.read_on, {"date": when})]
-    para("   ·   ".join(about), question_style, tag=P)
-    flow.append(Spacer(1, look.gap_title))
+    out.para("   ·   ".join(about), question_style, tag=P)
+    out.flow.append(Spacer(1, look.gap_title))
     for card in summary["cards"]:
-        para(f"{card['number']}/{summary['total']}  {card['title']}" if summary["of"] == "pack" else card["title"],
-             look.card_style, tag=Tag(("Sect", "H2")))
+        out.para(f"{card['number']}/{summary['total']}  {card['title']}" if summary["of"] == "pack" else card["title"],
+                 look.card_style, tag=Tag(("Sect", "H2")))
         for item in card["answers"]:
             if "ticked" in item:
-                para(f"{labels.ticked}: {', '.join(item['ticked']) or labels.empty}", answer_style, look.indent)
-                if item.get("too_many"):
-                    para(f"! {item['too_many']}", question_style, look.indent)
-                for n, note in enumerate(item["notes"], 1):
-                    first, *rest = answer(note)
-                    para(f"{n}. {first}", answer_style, look.answer_indent)
-                    for line in rest:
-                        para(line, answer_style, look.note_indent)
-                    hidden = item.get("notes_cut", [0] * n)[n - 1]
-                    if hidden:
-                        para(render(labels.cut, {"count": hidden}), question_style, look.note_indent)
+                _ticked(out, item, look, labels)
             else:
-                if item["question"] and item["question"] != card["title"]:
-                    para(item["question"], question_style, look.indent, Tag(("Sect", "H3"), 1))
-                if not item.get("problem"):
-                    for line in answer(item["answer"]):
-                        para(line, answer_style, look.answer_indent)
-                if item.get("cut"):
-                    para(render(labels.cut, {"count": item["cut"]}), question_style, look.answer_indent)
-                if item.get("stagnation"):
-                    para(f"{labels.stagnation}: {item['stagnation']}", question_style, look.indent, Tag(("Sect", "H3"), 1))
-                    para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", answer_style, look.answer_indent)
+                _answered(out, item, card["title"], look, labels)
             if item.get("problem"):
-                para(f"! {item['problem']}", question_style, look.answer_indent)
-        flow.append(Spacer(1, look.gap_card))
+                out.para(f"! {item['problem']}", question_style, look.answer_indent)
+        out.flow.append(Spacer(1, look.gap_card))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=look.margin, rightMargin=look.margin,
                             topMargin=look.top, bottomMargin=look.bottom, invariant=1, initialFontName=fonts.base,
                             title=labels.title, author="", creator=f"kaartgen {__version__}",
                             keywords="kaartgen summary")
-    doc.build(flow, canvasmaker=tagging_canvas(cs.info.language))
-    return buffer.getvalue(), placeholders
+    doc.build(out.flow, canvasmaker=tagging_canvas(cs.info.language))
+    return buffer.getvalue(), out.placeholders
+
+
+class _Flow:
+    """The summary's paragraphs as they are set, and how many characters in them no font can draw."""
+
+    def __init__(self, ts: Typesetter, fonts: Fonts, width: float):
+        self.ts, self.fonts, self.width = ts, fonts, width
+        self.flow: list[Flowable] = []
+        self.placeholders = 0
+
+    def para(self, text: str, style: str, indent: float = 0.0, tag: Tag = _IN_CARD) -> None:
+        """A paragraph of the text as written; a character no font can draw shows as its code."""
+        missing = set(self.fonts.unprintable(text))
+        if missing:
+            self.placeholders += sum(1 for c in text if c in missing)
+            text = "".join(f"[U+{ord(c):04X}]" if c in missing else c for c in text)
+        p, _ = self.ts.para(text, style, self.width - indent, bind=False)  # the client's words as written
+        p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
+        self.flow.append(Tagged(p, tag))
+
+
+def _lines(text: str, empty: str) -> list[str]:
+    """An answer as paragraphs: one a line the client wrote, long lines in chunks, so that a
+    long answer is laid out in time linear in its length (reportlab re-wraps a paragraph
+    that it splits across pages from the start, every page); `empty` for an empty answer."""
+    if not text.strip():
+        return [empty]
+    out = []
+    for line in text.splitlines():
+        while len(line) > CHUNK:
+            cut = line.rfind(" ", CHUNK // 2, CHUNK)
+            cut = cut if cut > 0 else CHUNK
+            out.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        out.append(line)
+    return [line if line.strip() else "\u00a0" for line in out]
+
+
+def _ticked(out: _Flow, item: dict[str, Any], look: SummaryLook, labels: SummaryLabels) -> None:
+    """A domain choice's answer: the domains ticked, then the numbered notes, each as the client
+    wrote it (a note's later lines indented under its first)."""
+    out.para(f"{labels.ticked}: {', '.join(item['ticked']) or labels.empty}", look.answer_style, look.indent)
+    if item.get("too_many"):
+        out.para(f"! {item['too_many']}", look.question_style, look.indent)
+    for n, note in enumerate(item["notes"], 1):
+        first, *rest = _lines(note, labels.empty)
+        out.para(f"{n}. {first}", look.answer_style, look.answer_indent)
+        for line in rest:
+            out.para(line, look.answer_style, look.note_indent)
+        hidden = item.get("notes_cut", [0] * n)[n - 1]
+        if hidden:
+            out.para(render(labels.cut, {"count": hidden}), look.question_style, look.note_indent)
+
+
+def _answered(out: _Flow, item: dict[str, Any], title: str, look: SummaryLook, labels: SummaryLabels) -> None:
+    """Any other answer: its question (unless the card's title already asks it), the answer, what
+    was cut from it, and for a chosen description the stagnation it stands for."""
+    question_style, answer_style = look.question_style, look.answer_style
+    if item["question"] and item["question"] != title:
+        out.para(item["question"], question_style, look.indent, Tag(("Sect", "H3"), 1))
+    if not item.get("problem"):
+        for line in _lines(item["answer"], labels.empty):
+            out.para(line, answer_style, look.answer_indent)
+    if item.get("cut"):
+        out.para(render(labels.cut, {"count": item["cut"]}), question_style, look.answer_indent)
+    if item.get("stagnation"):
+        out.para(f"{labels.stagnation}: {item['stagnation']}", question_style, look.indent, Tag(("Sect", "H3"), 1))
+        out.para(f"{labels.mechanism}: {item['mechanism']}. {item['action']}", answer_style, look.answer_indent)

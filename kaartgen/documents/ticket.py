@@ -20,7 +20,7 @@ THUMB_WIDTH = mm(27)
 PER_ROW = 5
 
 
-class Swatch(Flowable):
+class Swatch(Flowable):  # type: ignore[misc]  # reportlab has no type hints: Flowable is Any
     """A square of one CMYK colour, outlined so that white shows."""
 
     def __init__(self, cmyk: list[float], size: float):

@@ -38,13 +38,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO, Literal, TextIO
 
 from kaartgen import __version__
 from kaartgen.engine import workers
 from kaartgen.engine.clientstore import ClientStore
 from kaartgen.engine.edition import Library
 from kaartgen.engine.jobfolder import JOURNAL, MANIFEST, FolderLock, claim, digests, job_identity, journal, setup_digest
-from kaartgen.engine.workers import PackMaker
+from kaartgen.engine.workers import EditionKey, PackMaker
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.fonts import font_files
 from kaartgen.model.clients import Client, ClientList, RowError, read_clients
@@ -110,12 +111,13 @@ def printed_format(name: str) -> str:
 
 def envelope_check_pdf(library: Library, fmt: str, letter_date: date) -> bytes:
     """The envelope check for normal and large-print letters (see Edition.envelope_check)."""
-    doc = None
+    doc: PdfDoc | None = None
     for large in (False, True):
         edition = library.edition("nl", "standaard", large, printed_format(fmt))
         pages = edition.envelope_check(letter_date)
         doc = doc or PdfDoc(edition.card_set.info.title, "envelope check", edition.fonts)
-        doc.add(pages, edition.theme, edition.fmt)
+        doc.add(pages, edition.theme, edition.pdf_fmt)
+    assert doc is not None  # made in the loop's first round
     return doc.finish()
 
 
@@ -135,7 +137,8 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress) -> BatchR
             else:
                 errors += item
         order.seal()
-        fonts = sorted(set(font_files(maker.library.theme(False).model)) | set(font_files(maker.library.theme(True).model)))
+        library = maker.library
+        fonts = sorted(set(font_files(library.theme(False).model)) | set(font_files(library.theme(True).model)))
         identity = job_identity(options.clients, options.content, options.templates, fonts,
                                 [options.format, options.insert_marks, options.letter_date.isoformat(), options.sheet])
         maker.job = identity["job"]
@@ -169,25 +172,16 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
     counts = Counts()
     failed: list[RowError] = []
     maker.setup = setup
-    for key in sorted(order.editions):
-        try:
-            edition = maker.edition(*key)
-            edition.shared_keys  # laid out once here, inherited by forked workers
-        except KaartgenError:
-            continue  # reported per client below
-        if options.insert_marks:
-            edition.mark_spots()  # a template without a mark position stops the job before any pack
+    _lay_out_editions(order, maker, options.insert_marks)
     release_memory()  # what reading the list left behind, before the workers inherit it
     total = len(order)
     progress(0, total)
-    journal_file = open(os.open(out / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8")
-    if journal_file.tell() == 0:
-        journal_file.write("id,sha256,inputs\n")
+    journal_file = _open_journal(out)
     ahead = max(1, options.jobs) * IN_FLIGHT
     slots = threading.Semaphore(ahead)
     stopping = threading.Event()
 
-    def tasks():
+    def tasks() -> Iterator[Client]:
         for client in order:
             slots.acquire()  # a few tasks ahead of the joining, never the whole list
             if stopping.is_set():
@@ -199,43 +193,35 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=workers.init)
     merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
-    info = {"Title": "", "Subject": "print run", "Creator": f"kaartgen {__version__}", "Producer": f"kaartgen {__version__}"}
+    info = {"Title": "", "Subject": "print run", "Creator": f"kaartgen {__version__}",
+            "Producer": f"kaartgen {__version__}"}
     rows = tempfile.TemporaryFile(dir=out)  # the manifest's rows, in mailing order; no name, gone on any exit
     try:
         results = pool.imap(workers.make, tasks()) if pool is not None else map(workers.make, tasks())
         with open(os.open(merged_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as run_file:
             run = PdfJoiner(run_file, info, spill=out)
-            in_run: dict[tuple, dict[str, int]] = {}  # an edition's shared objects, once in the print run
+            in_run: dict[EditionKey, dict[str, int]] = {}  # an edition's shared objects, once in the print run
             sequence = pages = 0
-            for done_count, (cid, key, inputs, part, heights, error) in enumerate(results, 1):
+            for done_count, result in enumerate(results, 1):
                 slots.release()
                 check_stop()  # once a client: a stop that a library swallowed is honoured here
                 progress(done_count, total)
-                if part is None:
-                    failed.append(error)
+                if isinstance(result, RowError):
+                    failed.append(result)
                     continue
+                cid, key, inputs, part, heights = result
                 sequence += 1
                 edition = maker.edition(*key)
                 info["Title"] = info["Title"] or edition.card_set.info.title
                 pack = assemble(edition.library, part, {**info, "Subject": edition.card_set.info.title})
-                digest = hashlib.sha256(pack).hexdigest()
-                path = out / f"{cid}.pdf"
-                earlier = done.pop(cid, None)  # what is left in `done` at the end has no pack any more
-                if earlier == digests(digest, inputs) and path.is_file() and hashlib.sha256(path.read_bytes()).digest().hex() == digest:
-                    counts.kept += 1
-                else:
-                    write_atomic(path, pack, private=True)
-                    journal_file.write(f"{cid},{digest},{inputs}\n")
-                    journal_file.flush()
-                    os.fsync(journal_file.fileno())
-                    counts.made += 1
+                digest = _keep_or_write(out, cid, pack, inputs, done, journal_file, counts)
                 if key not in in_run:
                     in_run[key] = run.add_library(edition.library)
                 overlays = edition.mark_overlays(heights, sequence, maker.job or "-") if options.insert_marks else None
                 run.add(part, in_run[key], overlays)
-                step = 2 if edition.fmt.duplex is not None else 1
-                rows.write(csv_bytes([[cid, sequence, len(heights), len(heights) // step, pages + 1, pages + len(heights),
-                                  digest, inputs]]))
+                step = 2 if edition.pdf_fmt.duplex is not None else 1
+                rows.write(csv_bytes([[cid, sequence, len(heights), len(heights) // step, pages + 1,
+                                       pages + len(heights), digest, inputs]]))
                 pages += len(heights)
                 if sequence % RELEASE_EVERY == 0:
                     release_memory()
@@ -246,24 +232,12 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
         if pool is not None:
             pool.close()
             pool.join()
-
-        def manifest():  # copied from `rows` in chunks: a manifest of 50,000 rows is never held in memory
-            yield csv_bytes([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
-            rows.seek(0)
-            while chunk := rows.read(1 << 20):
-                yield chunk
-
         errors.extend(failed)
         errors.sort(key=lambda e: e.row)
-        write_atomic(out / ERRORS, csv_bytes([["row", "id", "field", "code", "reason"]] +
-                                             [[e.row, e.id, e.field, e.code, e.text(options.messages)] for e in errors]),
-                     private=True)
-        if produced:
-            os.replace(merged_tmp, out / MERGED)
-        else:
-            merged_tmp.unlink(missing_ok=True)
-            (out / MERGED).unlink(missing_ok=True)
-        write_atomic(out / MANIFEST, manifest(), private=True)
+        reasons = [[e.row, e.id, e.field, e.code, e.text(options.messages)] for e in errors]
+        write_atomic(out / ERRORS, csv_bytes([["row", "id", "field", "code", "reason"], *reasons]), private=True)
+        _publish_run(out, merged_tmp, produced)
+        write_atomic(out / MANIFEST, _manifest(rows), private=True)
     except BaseException:
         stopping.set()  # the pool's feeder may wait for a slot: let it see the stop
         for _ in range(ahead + 1):
@@ -275,13 +249,81 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
     finally:
         journal_file.close()
         rows.close()
-    for cid in sorted(done):  # rows that left the list, or fail now: their old pack must not be mailed
+    _remove_stale(out, done, counts)
+    (out / JOURNAL).unlink(missing_ok=True)
+    return counts
+
+
+def _lay_out_editions(order: ClientStore, maker: PackMaker, insert_marks: bool) -> None:
+    """Lay out each edition's shared sides here, before the workers are forked, so that they
+    inherit them rather than each laying them out again; with insert marks, a template without a
+    mark position stops the job before any pack. An edition that fails is reported per client."""
+    for key in sorted(order.editions):
+        try:
+            edition = maker.edition(*key)
+            _ = edition.shared_keys  # laid out once here, inherited by forked workers
+        except KaartgenError:
+            continue  # reported per client, by the workers
+        if insert_marks:
+            edition.mark_spots()
+
+
+def _open_journal(out: Path) -> TextIO:
+    """The job's journal, open to append a row a pack as each is written (this user only: it lists
+    the clients' ids); a new one starts with its header."""
+    journal_file = open(os.open(out / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8")
+    if journal_file.tell() == 0:
+        journal_file.write("id,sha256,inputs\n")
+    return journal_file
+
+
+def _keep_or_write(out: Path, cid: str, pack: bytes, inputs: str, done: dict[str, bytes], journal_file: TextIO,
+                   counts: Counts) -> str:
+    """A client's pack file, kept when an earlier run of the job (--resume, --update) wrote these
+    very bytes from the same inputs and the file still holds them, else written and journaled at
+    once, so that a stop loses nothing; returns its sha256. The client leaves `done`: what is left
+    there at the end has no pack any more."""
+    digest = hashlib.sha256(pack).hexdigest()
+    path = out / f"{cid}.pdf"
+    earlier = done.pop(cid, None)
+    if (earlier == digests(digest, inputs) and path.is_file()
+            and hashlib.sha256(path.read_bytes()).digest().hex() == digest):
+        counts.kept += 1
+    else:
+        write_atomic(path, pack, private=True)
+        journal_file.write(f"{cid},{digest},{inputs}\n")
+        journal_file.flush()
+        os.fsync(journal_file.fileno())
+        counts.made += 1
+    return digest
+
+
+def _publish_run(out: Path, merged_tmp: Path, produced: int) -> None:
+    """The print run under its name when any pack was made; when none was, neither the temporary
+    file nor an earlier run's print run is left."""
+    if produced:
+        os.replace(merged_tmp, out / MERGED)
+    else:
+        merged_tmp.unlink(missing_ok=True)
+        (out / MERGED).unlink(missing_ok=True)
+
+
+def _manifest(rows: BinaryIO) -> Iterator[bytes]:
+    """The manifest: its header, then the rows copied from `rows` in chunks, so that a manifest of
+    50,000 rows is never held in memory."""
+    yield csv_bytes([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
+    rows.seek(0)
+    while chunk := rows.read(1 << 20):
+        yield chunk
+
+
+def _remove_stale(out: Path, done: dict[str, bytes], counts: Counts) -> None:
+    """Remove the packs of rows that left the list, or fail now: their old pack must not be mailed."""
+    for cid in sorted(done):
         path = out / f"{cid}.pdf"
         if path.is_file():
             path.unlink()
             counts.removed += 1
-    (out / JOURNAL).unlink(missing_ok=True)
-    return counts
 
 
 def release_memory() -> None:
@@ -300,7 +342,7 @@ def release_memory() -> None:
         _libc.malloc_trim(0)
 
 
-_libc = None
+_libc: ctypes.CDLL | Literal[False] | None = None  # False: the system has no malloc_trim
 RELEASE_EVERY = 400  # packs between handing freed memory back to the system
 
 

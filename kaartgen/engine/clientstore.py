@@ -33,7 +33,7 @@ class ClientStore:
     def __enter__(self) -> ClientStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.file.close()
 
     def add(self, client: Client) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
@@ -39,15 +39,19 @@ from kaartgen.model.theme import Format, Point, Theme
 from kaartgen.render.marks import InsertMark, mark_value
 from kaartgen.render.pdf import render_pdf
 
+if TYPE_CHECKING:
+    from kaartgen.render.pdfjoin import SharedObjects
+
 LARGE_PRINT = ("large-print",)  # the template overlay behind large print
 HTML = "html"  # the one format that is not a PDF
 PREVIEW_FORMAT = "cards"  # one card side a page, trimmed: what a preview shows
 PERSONAL_OPTIONS = ("name", "professional", "role", "location")  # client values a single pack takes
+NO_CLIENT = Personal()  # a generic pack: no client values, no reference
 
 
-def check_theme_names(card_set: Loaded, theme: Theme) -> None:
+def check_theme_names(card_set: Loaded[CardSet], theme: Theme) -> None:
     """Names in the content that must exist in the templates: domain colours, pictograms, styles."""
-    problems = []
+    problems: list[KaartgenError] = []
     for i, domain in enumerate(card_set.model.domains):
         if domain.colour not in theme.domain_colours:
             problems.append(card_set.sources.error(("domains", i, "colour"), "content.unknown_domain_colour",
@@ -65,7 +69,7 @@ def check_theme_names(card_set: Loaded, theme: Theme) -> None:
         raise KaartgenErrors(problems)
 
 
-def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | None = None,
+def lay_out(theme: Loaded[Theme], card_set: Loaded[CardSet], personal: Personal, fonts: Fonts | None = None,
             screen: bool = False) -> list[CardLayout]:
     """All cards laid out; layout errors get the file and line of the content they concern."""
     check_theme_names(card_set, theme.model)
@@ -78,7 +82,8 @@ def lay_out(theme: Loaded, card_set: Loaded, personal: Personal, fonts: Fonts | 
 def personal_cards(cs: CardSet) -> list[int]:
     """Indexes of fill-in cards with a text (of any kind: heading, text, label, option) that uses a
     client value. Only these differ between clients; domain cards may use no client value (lint)."""
-    return [i for i, card in enumerate(cs.cards) if any(variables(text) & CARD_VARIABLES for _, text, _ in card.texts())]
+    return [i for i, card in enumerate(cs.cards)
+            if any(variables(text) & CARD_VARIABLES for _, text, _ in card.texts())]
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ class Edition:
 
     Read-only once made, so threads and forked workers may share it."""
 
-    def __init__(self, theme: Loaded, card_set: Loaded, fonts: Fonts, fmt_name: str,
+    def __init__(self, theme: Loaded[Theme], card_set: Loaded[CardSet], fonts: Fonts, fmt_name: str,
                  back_offset: tuple[float, float] | None = None):
         self.loaded_theme, self.loaded_set = theme, card_set
         self.theme: Theme = theme.model
@@ -120,6 +125,14 @@ class Edition:
         check_theme_names(card_set, theme.model)
         self.personal = personal_cards(self.card_set)
         self._lock = threading.Lock()
+
+    @property
+    def pdf_fmt(self) -> Format:
+        """The sheet format, for what only a PDF edition makes (pages, tickets, batch parts); the
+        html edition has none, and a batch or a print shop never asks it for one."""
+        if self.fmt is None:
+            raise FieldError("format", "option.format_not_printed", format=self.fmt_name)
+        return self.fmt
 
     @property
     def screen(self) -> bool:
@@ -143,9 +156,10 @@ class Edition:
     def check_personal(self, personal: Personal) -> None:
         """Client values given as options: refused before any layout, every field at once, naming
         the field, never the value."""
-        problems = [FieldError(option, found[0][0], **found[0][1])
-                    for option in PERSONAL_OPTIONS for value in [getattr(personal, option)]
-                    for found in [value_problems(value, self.fonts.unprintable) if value else []] if found]
+        problems: list[KaartgenError] = [
+            FieldError(option, found[0][0], **found[0][1])
+            for option in PERSONAL_OPTIONS for value in [getattr(personal, option)]
+            for found in [value_problems(value, self.fonts.unprintable) if value else []] if found]
         if len(problems) == 1:
             raise problems[0]
         if problems:
@@ -160,7 +174,7 @@ class Edition:
         try:
             return self._relaid(self._maker(personal), personal)
         except KaartgenError as exc:
-            self.generic  # the content's own problem, if it has one, comes first
+            _ = self.generic  # the content's own problem, if it has one, comes first
             raise _option_error(exc, personal) from None
 
     def _maker(self, personal: Personal) -> CardMaker:
@@ -175,7 +189,7 @@ class Edition:
             cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
         return cards
 
-    def preview(self, personal: Personal = Personal(), index: int = 0) -> bytes:
+    def preview(self, personal: Personal = NO_CLIENT, index: int = 0) -> bytes:
         """The first side of fill-in card `index` for `personal` as a PNG, at screen resolution:
         what the professional sees while typing. Laid out and drawn like the pack itself."""
         from kaartgen.render.preview import side_png
@@ -190,7 +204,7 @@ class Edition:
         pages = impose([one], fmt, self.theme, PREVIEW_FORMAT)
         return side_png(render_pdf(pages, self.theme, fmt, self.card_set.info.title, "preview", self.fonts))
 
-    def pack(self, personal: Personal = Personal(), crop_marks: bool = False) -> bytes:
+    def pack(self, personal: Personal = NO_CLIENT, crop_marks: bool = False) -> bytes:
         """The whole pack as one PDF, or as one web page (format html), as bytes."""
         if self.fmt is None:
             from kaartgen.documents.html import render_html
@@ -209,7 +223,7 @@ class Edition:
                           keywords=f"kaartgen {info.language}/{info.variant} {self.theme.card.name} {self.fmt_name}",
                           lang=info.language)
 
-    def ticket(self, pdf: bytes, crop_marks: bool = False) -> tuple[str, dict, bytes]:
+    def ticket(self, pdf: bytes, crop_marks: bool = False) -> tuple[str, dict[str, Any], bytes]:
         """The print shop's job ticket of `pdf`, this edition's generic pack in a print-shop format:
         its file stem, its data (for the JSON file) and its PDF."""
         from kaartgen.documents.ticket import ticket_pdf
@@ -219,14 +233,15 @@ class Edition:
         if info.ticket is None:
             raise KaartgenError("content.no_ticket", set=f"{info.language}/{info.variant}")
         labels = info.labels
-        pages = impose(self.generic, self.fmt, self.theme, self.fmt_name, crop_marks, (labels.front, labels.back))
-        intent = self.fmt.output_intent.condition if self.fmt.output_intent else None
+        fmt = self.pdf_fmt
+        pages = impose(self.generic, fmt, self.theme, self.fmt_name, crop_marks, (labels.front, labels.back))
+        intent = fmt.output_intent.condition if fmt.output_intent else None
         data = shop_ticket(pdf, self.file_name(), pages, self.theme, f"{info.language}/{info.variant}",
-                           (labels.front, labels.back), self.fmt.stock, intent)
+                           (labels.front, labels.back), fmt.stock, intent)
         ts = Typesetter(self.theme, self.fonts)
         return self.file_name().removesuffix(".pdf") + "-ticket", data, ticket_pdf(data, info.ticket, ts, pdf)
 
-    def file_name(self, personal: Personal = Personal()) -> str:
+    def file_name(self, personal: Personal = NO_CLIENT) -> str:
         """language, variant, size and format in the name; never anything about the client."""
         info = self.card_set.info
         suffix = "-personal" if personal.is_personal else ""
@@ -256,9 +271,10 @@ class Edition:
             letter = [letter_page(maker.ts, self.card_set.letter, self.card_set.info.dates, client, letter_date)]
         except KaartgenError as exc:
             raise client_error(exc, {f: getattr(client, f) for f in PRINTED}) from None
-        if self.fmt.duplex is not None:
+        fmt = self.pdf_fmt
+        if fmt.duplex is not None:
             letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet
-        return letter + impose(cards, self.fmt, self.theme, self.fmt_name)
+        return letter + impose(cards, fmt, self.theme, self.fmt_name)
 
     def envelope_check(self, letter_date: date) -> list[Page]:
         """The letter of the set's sample client with the envelope window and the zone only the
@@ -280,14 +296,14 @@ class Edition:
                 if id(side) in self.shared}
 
     @cached_property
-    def library(self):
+    def library(self) -> SharedObjects:
         """The shared sides and fonts of this edition's packs, rendered and parsed once (main process)."""
         from kaartgen.render.pdf import render_library
         from kaartgen.render.pdfjoin import SharedObjects
 
         sides = [(key, side) for card in self.generic for side in card.sides
                  for key in [self.shared_keys.get(id(side))] if key is not None]
-        return SharedObjects(render_library(sides, self.fonts.all_names(), self.theme, self.fmt, self.fonts))
+        return SharedObjects(render_library(sides, self.fonts.all_names(), self.theme, self.pdf_fmt, self.fonts))
 
     def client_part(self, client: Client, letter_date: date) -> tuple[bytes, list[float]]:
         """A client's pages drawn once, as a part that names the shared sides and fonts (joined by
@@ -297,20 +313,21 @@ class Edition:
         pages = self.client_pages(client, letter_date)
         doc = PdfDoc(self.card_set.info.title, f"{self.card_set.info.language}/{self.card_set.info.variant}",
                      self.fonts, share="part", keys=self.shared_keys)
-        doc.add(pages, self.theme, self.fmt, self.shared)
+        doc.add(pages, self.theme, self.pdf_fmt, self.shared)
         return doc.finish(), [page.height for page in pages]
 
     def mark_spots(self) -> tuple[Point, Point]:
         """Where the inserter mark goes on the letter's sheet and on the cards' sheets."""
-        if self.fmt.insert_mark is None:
+        insert_mark = self.pdf_fmt.insert_mark
+        if insert_mark is None:
             raise FieldError("insert_marks", "template.no_insert_mark", format=self.fmt_name)
-        return self.theme.letter.insert_mark, self.fmt.insert_mark
+        return self.theme.letter.insert_mark, insert_mark
 
     def mark_overlays(self, heights: list[float], sequence: int, job: str) -> list[bytes | None]:
         """The inserter mark of each sheet of a pack, as content drawn over its first page."""
         from kaartgen.render.marks import mark_operators
 
-        step = 2 if self.fmt.duplex is not None else 1
+        step = 2 if self.pdf_fmt.duplex is not None else 1
         sheets = len(heights) // step
         dark = tuple(v / 100 for v in self.theme.colours["mark"].cmyk)
         light = tuple(v / 100 for v in self.theme.colours["paper"].cmyk)
@@ -328,12 +345,12 @@ class Library:
     def __init__(self, content: Path = DEFAULT_CONTENT, templates: Path = DEFAULT_TEMPLATES):
         self.content, self.templates = Path(content), Path(templates)
         self._lock = threading.RLock()
-        self._themes: dict[bool, Loaded] = {}
+        self._themes: dict[bool, Loaded[Theme]] = {}
         self._fonts: dict[bool, Fonts] = {}
-        self._sets: dict[tuple[str, str], Loaded] = {}
-        self._editions: dict[tuple, Edition] = {}
+        self._sets: dict[tuple[str, str], Loaded[CardSet]] = {}
+        self._editions: dict[tuple[str, str, bool, str, tuple[float, float] | None], Edition] = {}
 
-    def theme(self, large_print: bool = False) -> Loaded:
+    def theme(self, large_print: bool = False) -> Loaded[Theme]:
         with self._lock:
             if large_print not in self._themes:
                 self._themes[large_print] = load_theme(self.templates, LARGE_PRINT if large_print else ())
@@ -345,7 +362,7 @@ class Library:
                 self._fonts[large_print] = Fonts(self.theme(large_print).model)
             return self._fonts[large_print]
 
-    def card_set(self, language: str, variant: str) -> Loaded:
+    def card_set(self, language: str, variant: str) -> Loaded[CardSet]:
         with self._lock:
             if (language, variant) not in self._sets:
                 self._sets[(language, variant)] = load_card_set(self.content, language, variant)

@@ -64,10 +64,12 @@ def _versions() -> str:
 
 
 # What the job's identity is made of, and how a message names each part.
-IDENTITY = {part: Term(f"term.identity_{part}") for part in ("clients", "content", "templates", "fonts", "options", "versions")}
+IDENTITY = {part: Term(f"term.identity_{part}")
+            for part in ("clients", "content", "templates", "fonts", "options", "versions")}
 
 
-def job_identity(clients: Path, content: Path, templates: Path, fonts: list[Path], options: list[object]) -> dict[str, str]:
+def job_identity(clients: Path, content: Path, templates: Path, fonts: list[Path],
+                 options: list[object]) -> dict[str, str]:
     """Everything that changes what a batch writes, each part hashed, and the job id over all of it."""
     parts = {
         "clients": hashlib.sha256(clients.read_bytes()).hexdigest(),
@@ -140,7 +142,7 @@ class FolderLock:
                 self.fd = None
                 raise KaartgenError("batch.running", file=self.out, field="out") from None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.fd is not None:
             os.close(self.fd)
 
@@ -157,7 +159,8 @@ def journal(out: Path) -> dict[str, bytes]:
             with open(path, encoding="utf-8", newline="") as f:
                 for row in csv.DictReader(f):
                     cid = row.get("id") or ""
-                    if SAFE_ID.fullmatch(cid) and row.get("sha256"):  # never a path: the ids name files that may be removed
+                    # never a path: the ids name files that may be removed
+                    if SAFE_ID.fullmatch(cid) and row.get("sha256"):
                         done[cid] = digests(row["sha256"], row.get("inputs") or "")
     return done
 

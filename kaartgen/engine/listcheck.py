@@ -30,7 +30,7 @@ class CheckReport:
     ok: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
-    sets: Counter = field(default_factory=Counter)
+    sets: Counter[str] = field(default_factory=Counter)
     large_print: int = 0
     first: datetime | None = None
     last: datetime | None = None

@@ -11,6 +11,7 @@ Errors come back whole (code, parameters, field) and are raised again in the cal
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -19,10 +20,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from kaartgen.engine.edition import Library
+from kaartgen.engine.edition import Library, Reading
 from kaartgen.errors import KaartgenError
 from kaartgen.model.text import Personal
 
@@ -51,7 +54,7 @@ def _watch(server: int) -> None:
             pass
 
 
-def _do(library: Library, kind: str, args: tuple) -> Any:
+def _do(library: Library, kind: str, args: tuple[Any, ...]) -> Any:
     if kind == "read":
         name, data, read_on = args
         return library.read(Path(name), read_on, data)
@@ -61,7 +64,7 @@ def _do(library: Library, kind: str, args: tuple) -> Any:
     return made, edition.file_name(personal)
 
 
-def _serve(conn, content: Path, templates: Path, server: int, memory: int) -> None:
+def _serve(conn: Connection, content: Path, templates: Path, server: int, memory: int) -> None:
     """A worker: answer tasks from `conn` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops the pool
     threading.Thread(target=_watch, args=(server,), daemon=True).start()
@@ -72,17 +75,15 @@ def _serve(conn, content: Path, templates: Path, server: int, memory: int) -> No
     except (ImportError, ValueError, OSError):
         pass
     library = Library(content, templates)
-    try:
-        library.edition().generic  # fonts registered, the default set laid out: the first request is warm
-    except KaartgenError:
-        pass  # content with a problem: each task reports it
+    with contextlib.suppress(KaartgenError):  # content with a problem: each task reports it
+        _ = library.edition().generic  # fonts registered, the default set laid out: the first request is warm
     while True:
         try:
             kind, args = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            outcome: tuple = ("ok", _do(library, kind, args))
+            outcome: tuple[Any, ...] = ("ok", _do(library, kind, args))
         except KaartgenError as exc:  # pickled whole: code, parameters and field
             outcome = ("error", exc)
         except MemoryError:
@@ -92,8 +93,8 @@ def _serve(conn, content: Path, templates: Path, server: int, memory: int) -> No
 
 @dataclass(eq=False)  # compared and hashed by identity
 class _Worker:
-    process: multiprocessing.Process
-    conn: Any
+    process: BaseProcess
+    conn: Connection
 
 
 class RenderPool:
@@ -153,13 +154,16 @@ class RenderPool:
             raise value
         return value
 
-    def pack(self, kind: str, language: str, variant: str, large: bool, fmt: str, personal: Personal) -> tuple[bytes, str]:
+    def pack(self, kind: str, language: str, variant: str, large: bool, fmt: str,
+             personal: Personal) -> tuple[bytes, str]:
         """A pack ("pack") or card-1 preview ("preview"): (bytes, file name)."""
-        return self.call(kind, language, variant, large, fmt, personal)
+        made: tuple[bytes, str] = self.call(kind, language, variant, large, fmt, personal)
+        return made
 
-    def read(self, name: str, data: bytes, read_on: date, seconds: float = SECONDS):
+    def read(self, name: str, data: bytes, read_on: date, seconds: float = SECONDS) -> Reading:
         """The engine's Reading of an uploaded answers file, made in a worker."""
-        return self.call("read", name, data, read_on, seconds=seconds)
+        reading: Reading = self.call("read", name, data, read_on, seconds=seconds)
+        return reading
 
     def close(self) -> None:
         self._closed = True

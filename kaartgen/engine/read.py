@@ -15,16 +15,28 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
 from kaartgen.messages import Term
 from kaartgen.model.answers import REFERENCE_FIELD, answer_name, answer_names, note_name, questions, schema, tick_name
-from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
+from kaartgen.model.content import (
+    Block,
+    CardSet,
+    Choice,
+    Descriptions,
+    DomainChoice,
+    FillInCard,
+    SummaryLabels,
+    WriteIn,
+)
 from kaartgen.model.options import REFERENCE
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.yamlfile import read_limited
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)
 
@@ -57,15 +69,15 @@ def _unreadable(path: Path) -> KaartgenError:
     return KaartgenError("read.unreadable", file=path)
 
 
-def _pdf_fields(reader, not_text: set[str]) -> Answers:
+def _pdf_fields(reader: PdfReader, not_text: set[str]) -> Answers:
     """Field name -> value, walking /Fields and /Kids with a bound and a guard against loops. A
     value that is no text (a stream, a dictionary: only a forged file has one) is left empty and
     its field named in `not_text`."""
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # whatever the file holds: a wrong type fails, and the file is unreadable
     form = root.get("/AcroForm")
     form = form.get_object() if form is not None else None
     stack = [(f, "", None) for f in reversed(list(form.get("/Fields", []) if form else []))]
-    seen: set = set()
+    seen: set[int] = set()
     answers: Answers = {}
     while stack:
         ref, prefix, inherited_type = stack.pop()
@@ -77,7 +89,7 @@ def _pdf_fields(reader, not_text: set[str]) -> Answers:
             raise ValueError("too many fields")
         field = ref.get_object()
         partial = field.get("/T")
-        name = f"{prefix}.{partial}" if prefix and partial is not None else str(partial) if partial is not None else prefix
+        name = prefix if partial is None else f"{prefix}.{partial}" if prefix else str(partial)
         kind = field.get("/FT", inherited_type)
         kids = field.get("/Kids")
         if kids and any("/T" in k.get_object() for k in kids):
@@ -116,7 +128,8 @@ def _pdf_answers(data: bytes, path: Path) -> Filled:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise _encrypted(path)
-        keywords = str((reader.metadata or {}).get("/Keywords", ""))
+        metadata = reader.metadata
+        keywords = str(metadata.get("/Keywords", "")) if metadata else ""
         words = keywords.split()
         if len(words) < 2 or words[0] != "kaartgen" or "/" not in words[1]:
             raise KaartgenError("read.not_kaartgen_pdf", file=path)
@@ -185,7 +198,7 @@ def shown(text: str) -> tuple[str, int]:
     return head, len(text) - len(head)
 
 
-def check_text(filled: Filled, cs: CardSet, cards: list | None, path: Path) -> None:
+def check_text(filled: Filled, cs: CardSet, cards: list[FillInCard] | None, path: Path) -> None:
     """Every answer kaartgen reads is text it can write again: a lone UTF-16 surrogate (which no
     viewer types, and no file can hold as UTF-8) is refused, naming the field, before anything is made."""
     for name in sorted(answer_names(cs, cards) & set(filled.answers)):
@@ -194,40 +207,15 @@ def check_text(filled: Filled, cs: CardSet, cards: list | None, path: Path) -> N
             raise KaartgenError("read.surrogate", file=path, answer=name)
 
 
-def summarise(cs: CardSet, filled: Filled, source: str, read_on: date, cards: list | None = None) -> dict[str, Any]:
+def summarise(cs: CardSet, filled: Filled, source: str, read_on: date,
+              cards: list[FillInCard] | None = None) -> dict[str, Any]:
     """The professional's summary as plain data, card by card, block by block.
 
     A long answer is shown cut (`shown`), with "cut" counting the characters left out; a value
     that is not what its field holds (a tick where text belongs, a choice the card does not have:
     only a forged or damaged file has one) is shown as empty with a "problem" that says so."""
     values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
-    labels = cs.info.summary
-    answers = filled.answers
-    cut = problems = 0
-
-    def text(name: str) -> tuple[str, int, str | None]:
-        nonlocal cut, problems
-        value = answers.get(name, "")
-        if isinstance(value, bool) or name in filled.not_text:
-            problems += 1
-            return "", 0, labels.not_text
-        answer, hidden = shown(value or "")
-        cut += hidden > 0
-        return answer, hidden, None
-
-    def choice(name: str, known: list[str]) -> tuple[str | None, str | None]:
-        nonlocal problems
-        value = answers.get(name, "")
-        if value in ("", None):
-            return None, None
-        if not isinstance(value, str) or name in filled.not_text:
-            problems += 1
-            return None, labels.not_text
-        if value not in known:
-            problems += 1
-            return None, labels.unknown_choice
-        return value, None
-
+    reader = _Reader(filled, cs.info.summary)
     found = []
     for number, card in enumerate(cs.cards if cards is None else cards, 1):
         items = []
@@ -235,48 +223,100 @@ def summarise(cs: CardSet, filled: Filled, source: str, read_on: date, cards: li
         for index, (_, block, under) in enumerate(card.walk()):
             name = answer_name(card, block) if hasattr(block, "id") else ""
             heading = render(asks.get(index, under), values)
-            item: dict[str, Any] = {"field": name, "question": heading}
-            problem = None
-            if isinstance(block, WriteIn):
-                item["answer"], hidden, problem = text(name)
-                if hidden:
-                    item["cut"] = hidden
-            elif isinstance(block, Choice):
-                value, problem = choice(name, [o.id for o in block.options])
-                item["answer"] = next((o.label for o in block.options if o.id == value), "")
-            elif isinstance(block, Descriptions):
-                value, problem = choice(name, [o.letter for o in block.options])
-                option = next((o for o in block.options if o.letter == value), None)
-                item["answer"] = ""
-                if option:
-                    s = cs.stagnation(option.stagnation)
-                    item.update(answer=f"{option.letter}: {option.text}", stagnation=s.name,
-                                mechanism=s.mechanism, action=s.action)
-            elif isinstance(block, DomainChoice):
-                ticks = [(d, answers.get(tick_name(name, d.id), False)) for d in cs.domains]
-                if any(not isinstance(v, bool) for _, v in ticks):
-                    problem = labels.not_text
-                    problems += 1
-                item["ticked"] = [d.label for d, v in ticks if v is True]
-                notes = [text(note_name(name, n)) for n in range(1, block.max + 1)]
-                item["notes"] = [answer for answer, _, _ in notes]
-                if any(hidden for _, hidden, _ in notes):
-                    item["notes_cut"] = [hidden for _, hidden, _ in notes]
-                problem = problem or next((p for _, _, p in notes if p), None)
-                if len(item["ticked"]) > block.max:  # the card asks for at most `max`: the professional should know
-                    item["too_many"] = render(labels.too_many, {"max": block.max, "count": len(item["ticked"])})
-            else:
-                continue
-            if problem:
-                item["problem"] = problem
-            items.append(item)
+            item = _item(block, name, heading, reader, cs)
+            if item is not None:
+                items.append(item)
         if items:  # the introduction letter asks nothing
             found.append({"card": card.id, "number": number, "title": render(card.name or card.title, values),
                           "answers": items})
     return {"kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
             "source": source, "reference": filled.reference, "read": read_on.isoformat(),
             "of": "pack" if cards is None else "reflection", "total": len(cs.cards if cards is None else cards),
-            "cut": cut, "problems": problems, "cards": found}
+            "cut": reader.cut, "problems": reader.problems, "cards": found}
+
+
+class _Reader:
+    """The answers of one file as the summary reads them, counting as it goes the answers it shows
+    cut and the values that are not what their field holds (the summary's "cut" and "problems")."""
+
+    def __init__(self, filled: Filled, labels: SummaryLabels):
+        self.answers = filled.answers
+        self.not_text = filled.not_text
+        self.labels = labels
+        self.cut = 0
+        self.problems = 0
+
+    def text(self, name: str) -> tuple[str, int, str | None]:
+        """A written answer as shown, the characters left out, and its problem."""
+        value = self.answers.get(name, "")
+        if isinstance(value, bool) or name in self.not_text:
+            self.problems += 1
+            return "", 0, self.labels.not_text
+        answer, hidden = shown(value or "")
+        self.cut += hidden > 0
+        return answer, hidden, None
+
+    def choice(self, name: str, known: list[str]) -> tuple[str | None, str | None]:
+        """The option chosen (None when none is), and its problem."""
+        value = self.answers.get(name, "")
+        if value in ("", None):
+            return None, None
+        if not isinstance(value, str) or name in self.not_text:
+            self.problems += 1
+            return None, self.labels.not_text
+        if value not in known:
+            self.problems += 1
+            return None, self.labels.unknown_choice
+        return value, None
+
+
+def _item(block: Block, name: str, question: str, reader: _Reader, cs: CardSet) -> dict[str, Any] | None:
+    """One block's entry in the summary: its question, the answer as the card words it, and a
+    problem when the value is not what the field holds; None for a block that asks nothing."""
+    item: dict[str, Any] = {"field": name, "question": question}
+    problem = None
+    if isinstance(block, WriteIn):
+        item["answer"], hidden, problem = reader.text(name)
+        if hidden:
+            item["cut"] = hidden
+    elif isinstance(block, Choice):
+        value, problem = reader.choice(name, [o.id for o in block.options])
+        item["answer"] = next((o.label for o in block.options if o.id == value), "")
+    elif isinstance(block, Descriptions):
+        value, problem = reader.choice(name, [o.letter for o in block.options])
+        option = next((o for o in block.options if o.letter == value), None)
+        item["answer"] = ""
+        if option:
+            s = cs.stagnation(option.stagnation)
+            item.update(answer=f"{option.letter}: {option.text}", stagnation=s.name,
+                        mechanism=s.mechanism, action=s.action)
+    elif isinstance(block, DomainChoice):
+        problem = _domain_choice(item, block, name, reader, cs)
+    else:
+        return None
+    if problem:
+        item["problem"] = problem
+    return item
+
+
+def _domain_choice(item: dict[str, Any], block: DomainChoice, name: str, reader: _Reader, cs: CardSet) -> str | None:
+    """A domain choice's part of its entry: the domains ticked and the notes written, apart because
+    it reads many fields (a tick a domain, a note a line); returns the entry's problem, if any."""
+    labels = reader.labels
+    problem = None
+    ticks = [(d, reader.answers.get(tick_name(name, d.id), False)) for d in cs.domains]
+    if any(not isinstance(v, bool) for _, v in ticks):
+        problem = labels.not_text
+        reader.problems += 1
+    item["ticked"] = [d.label for d, v in ticks if v is True]
+    notes = [reader.text(note_name(name, n)) for n in range(1, block.max + 1)]
+    item["notes"] = [answer for answer, _, _ in notes]
+    if any(hidden for _, hidden, _ in notes):
+        item["notes_cut"] = [hidden for _, hidden, _ in notes]
+    problem = problem or next((p for _, _, p in notes if p), None)
+    if len(item["ticked"]) > block.max:  # the card asks for at most `max`: the professional should know
+        item["too_many"] = render(labels.too_many, {"max": block.max, "count": len(item["ticked"])})
+    return problem
 
 
 def summary_stem(cs: CardSet, summary: dict[str, Any], source: Path) -> str:

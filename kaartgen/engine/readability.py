@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from kaartgen.model.content import CardSet
+from kaartgen.model.merge import Loc
 from kaartgen.model.text import Personal, card_values, render
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -21,7 +22,7 @@ SCORED_LANGUAGES = frozenset({"nl"})
 
 @dataclass(frozen=True)
 class Sentence:
-    loc: tuple
+    loc: Loc
     text: str
 
     @property
@@ -40,11 +41,11 @@ class CardScore:
     questions: int = 0
 
 
-def _split(loc: tuple, text: str) -> list[Sentence]:
+def _split(loc: Loc, text: str) -> list[Sentence]:
     return [Sentence(loc, s) for s in _SENTENCE_END.split(text.strip()) if _WORD.search(s)]
 
 
-def _fill_in_texts(cs: CardSet, index: int) -> list[tuple[tuple, str]]:
+def _fill_in_texts(cs: CardSet, index: int) -> list[tuple[Loc, str]]:
     values = card_values(Personal(), cs.info.dates)  # what a generic pack prints
     out = [(("cards", index) + loc, render(text, values)) for loc, text, _ in cs.cards[index].texts()]
     return [(loc, text) for loc, text in out if text]
@@ -64,11 +65,11 @@ def card_scores(cs: CardSet) -> list[CardScore]:
     """One row per card, fill-in cards first, as a reader meets them."""
     language = cs.info.language
     rows = []
-    groups: list[tuple[str, str, int, list[tuple[tuple, str]], int]] = []
+    groups: list[tuple[str, str, int, list[tuple[Loc, str]], int]] = []
     for i, card in enumerate(cs.cards):
         groups.append((card.id, "fill-in", i, _fill_in_texts(cs, i), 0))
     for i, d in enumerate(cs.domains):
-        texts = [(("domains", i, "title"), d.title), (("domains", i, "intro"), d.intro)]
+        texts: list[tuple[Loc, str]] = [(("domains", i, "title"), d.title), (("domains", i, "intro"), d.intro)]
         texts += [(("domains", i, "questions", j), q) for j, q in enumerate(d.questions)]
         texts += [(("domains", i, "examples", j), e) for j, e in enumerate(d.examples)]
         groups.append((d.id, "domain", i, texts, len(d.questions)))

@@ -11,23 +11,27 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaartgen import __version__
 from kaartgen.layout.imposition import Page
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
 
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
 CMYK_OPERATOR = re.compile(rb"(?<![\w.])(\d*\.?\d+) (\d*\.?\d+) (\d*\.?\d+) (\d*\.?\d+) [kK]\b")
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 
 
-def _streams(reader) -> list[bytes]:
+def _streams(reader: PdfReader) -> list[bytes]:
     """Every content stream of the file: pages and the form XObjects they draw (once each)."""
     out, seen = [], set()
     todo = []
     for page in reader.pages:
-        out.append(page.get_contents().get_data() if page.get_contents() is not None else b"")
+        contents = page.get_contents()
+        out.append(contents.get_data() if contents is not None else b"")
         todo.append(page.get("/Resources"))
     while todo:
         resources = todo.pop()
@@ -46,7 +50,7 @@ def _streams(reader) -> list[bytes]:
     return out
 
 
-def _fonts(reader) -> list[dict[str, Any]]:
+def _fonts(reader: PdfReader) -> list[dict[str, Any]]:
     found: dict[str, bool] = {}
     for page in reader.pages:
         resources = page.get("/Resources")
@@ -70,7 +74,7 @@ def _fonts(reader) -> list[dict[str, Any]]:
     return [{"name": name, "embedded": embedded} for name, embedded in sorted(found.items())]
 
 
-def _colours(reader, theme: Theme) -> list[dict[str, Any]]:
+def _colours(reader: PdfReader, theme: Theme) -> list[dict[str, Any]]:
     """The CMYK colours the file paints with, by their name in templates/colours.yaml."""
     named = {tuple(round(v / 100, 4) for v in c.cmyk): name for name, c in theme.colours.items()}
     used = set()
@@ -92,6 +96,7 @@ def shop_ticket(pdf: bytes, file_name: str, pages: list[Page], theme: Theme, set
     bleed = first.bleed or trim
     sides = []
     for number, page in enumerate(pages, 1):
+        assert page.label is not None  # imposed with the side words: every page is labelled
         card_number, rest = page.label.split("-", 1)  # <number>-<card id>-<side word>
         card, side = rest.rsplit("-", 1)
         sides.append({"page": number, "label": page.label, "card": card, "card_number": int(card_number),

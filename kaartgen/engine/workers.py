@@ -15,6 +15,9 @@ from kaartgen.layout.imposition import Page
 from kaartgen.model.clients import Client, RowError
 from kaartgen.model.rows import row_error
 
+EditionKey = tuple[str, str, bool]  # (language, variant, large print): which edition a client's pack is of
+Made = tuple[str, EditionKey, str, bytes, list[float]]  # (id, edition, inputs' sha256, part, page heights)
+
 
 @dataclass
 class PackMaker:
@@ -44,14 +47,15 @@ def init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def make(client: Client) -> tuple[str, tuple, str, bytes | None, list[float], RowError | None]:
+def make(client: Client) -> Made | RowError:
     """Lay out and draw one client's pages, once, as a part (see Edition.client_part); returns its
-    id, edition, inputs' sha256, part, page heights, or the row's error. The main process joins the
-    part into the client's file and into the print run."""
+    id, edition, inputs' sha256, part and page heights, or the row's error. The main process joins
+    the part into the client's file and into the print run."""
+    assert maker is not None, "set by the main process before it forks"
     edition = (client.language, client.variant, client.large_print)
     key = input_key(maker.setup, client)
     try:
         part, heights = maker.edition(*edition).client_part(client, maker.letter_date)
     except KaartgenError as exc:
-        return client.id, edition, key, None, [], row_error(client, exc)
-    return client.id, edition, key, part, heights, None
+        return row_error(client, exc)
+    return client.id, edition, key, part, heights

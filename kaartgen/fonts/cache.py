@@ -19,7 +19,8 @@ def cache_dir() -> Path:
     return Path(base) / "kaartgen" / "fonts"
 
 
-def cached(path: Path, request: tuple, name: str, make: Callable[[], bytes], suffix: str = ".ttf") -> bytes:
+def cached(path: Path, request: tuple[object, ...], name: str, make: Callable[[], bytes],
+           suffix: str = ".ttf") -> bytes:
     """A font made from `path`, kept in the user's cache folder keyed by the font file's contents
     and the request. Making one takes up to a second; the bytes are the same whether cached or
     not, and on every machine (a made font keeps the source font's timestamps)."""

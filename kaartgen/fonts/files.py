@@ -15,7 +15,7 @@ def font_path(spec: FontFile) -> Path:
     found = importlib.util.find_spec(spec.package)
     if found is None or not found.submodule_search_locations:
         raise KaartgenError("font.package", package=spec.package, pip=spec.package.replace("_", "-"))
-    path = Path(list(found.submodule_search_locations)[0]) / spec.file
+    path = Path(next(iter(found.submodule_search_locations))) / spec.file
     if not path.is_file():
         raise KaartgenError("font.file", file=spec.file, package=spec.package)
     return path
@@ -23,4 +23,5 @@ def font_path(spec: FontFile) -> Path:
 
 def font_files(theme: Theme) -> list[Path]:
     """Every font file the templates use (their bytes are part of a batch's identity)."""
-    return sorted({font_path(getattr(family, weight)) for family in theme.fonts.values() for weight in ("regular", "bold")})
+    weights = ("regular", "bold")
+    return sorted({font_path(getattr(family, weight)) for family in theme.fonts.values() for weight in weights})

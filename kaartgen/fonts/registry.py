@@ -21,6 +21,7 @@ from kaartgen.fonts.cut import SEQUENCES, Ranges, completed, in_ranges, static_i
 from kaartgen.fonts.cut import cmap as character_map
 from kaartgen.fonts.files import font_path
 from kaartgen.fonts.shared import SharedTTFont
+from kaartgen.model.merge import Loc
 from kaartgen.model.theme import FontFile, Style, Theme
 
 # Categories never drawn: controls, invisible format characters (bidi overrides, zero-width),
@@ -127,7 +128,7 @@ class Fonts:
                 self._chars(font, weight) | self._chars(self.theme.fallback, weight) for font, weight in pairs))
         return sorted(set(text) - self._printable)
 
-    def markup(self, text: str, style: Style, loc: tuple | None = None) -> str:
+    def markup(self, text: str, style: Style, loc: Loc | None = None) -> str:
         """Escape `text` for reportlab and route characters the style's font lacks to the fallback.
         A character no font has is a MissingGlyph naming `loc`, the text's place in the content."""
         own_chars = self._chars(style.font, style.weight)

@@ -26,6 +26,7 @@ from kaartgen.model.content import (
     Text,
     WriteIn,
 )
+from kaartgen.model.merge import Loc
 
 # Structure roles of a tagged PDF (render/tags.py): a card's first heading is H1, later ones H2;
 # boxes to tick and lettered or numbered options are lists, each option a list item whose field
@@ -33,6 +34,7 @@ from kaartgen.model.content import (
 _H1, _H2 = Tag(("H1",)), Tag(("H2",))
 _LI_FORM = ("L", "LI", "Form")
 _BODY = Tag(("L", "LI", "LBody"), 2)
+_UNNAMED = Term("term.block_unnamed")  # a block in messages, when the caller names none
 
 
 class Blocks:
@@ -45,7 +47,7 @@ class Blocks:
         self.cs = card_set
         self.inner = self.theme.card.width - 2 * self.theme.card.margin
 
-    def piece(self, card: FillInCard, block: Block, loc: tuple, question: str, title: bool = False) -> Piece | None:
+    def piece(self, card: FillInCard, block: Block, loc: Loc, question: str, title: bool = False) -> Piece | None:
         """The piece for one block of a fill-in card; None for a text that renders empty (e.g. no
         appointment given), which takes no space. `question` is the (unrendered) question the block
         asks (model/answers.py `questions`): what a screen reader says for its fields. `title`: the
@@ -53,7 +55,8 @@ class Blocks:
         what = (Term("term.block_id", n=loc[-1] + 1, type=block.type, id=block.id) if hasattr(block, "id")
                 else Term("term.block", n=loc[-1] + 1, type=block.type))
         if isinstance(block, (Heading, Text)):
-            at = loc + ("screen",) if isinstance(block, Text) and self.screen and block.screen is not None else loc + ("text",)
+            screen = isinstance(block, Text) and self.screen and block.screen is not None
+            at = loc + ("screen",) if screen else loc + ("text",)
             text = self.ts.render(block.for_screen(self.screen) if isinstance(block, Text) else block.text, at)
             if not text:
                 return None
@@ -73,7 +76,7 @@ class Blocks:
 
     # -- text ---------------------------------------------------------------------------------
 
-    def text_piece(self, text: str, style_name: str, loc: tuple, what: Term, width: float | None = None,
+    def text_piece(self, text: str, style_name: str, loc: Loc, what: Term, width: float | None = None,
                    domain: Domain | None = None, tag: Tag = P) -> Piece:
         width = width or self.inner
         p, h = self.ts.para(text, style_name, width, loc, domain)
@@ -83,7 +86,7 @@ class Blocks:
 
         return Piece(h, place, what=what, loc=loc)
 
-    def lines_piece(self, texts: list[str], style_name: str, loc: tuple, what: Term) -> Piece:
+    def lines_piece(self, texts: list[str], style_name: str, loc: Loc, what: Term) -> Piece:
         """Several short paragraphs, each starting on a new line, a quarter line apart."""
         paras = [self.ts.para(text, style_name, self.inner, loc) for text in texts]
         gap = self.theme.style(style_name).leading * 0.25
@@ -110,7 +113,7 @@ class Blocks:
         items.append(Field(Rect(x, top - count * s, width, count * s), name, "text", label=label, tag=tag))
         return items
 
-    def write_in(self, name: str, label: str | None, lines: int, loc: tuple, what: Term, heading: str) -> Piece:
+    def write_in(self, name: str, label: str | None, lines: int, loc: Loc, what: Term, heading: str) -> Piece:
         look = self.theme.write_in
         text = self.ts.render(label, loc + ("label",)) if label else ""
         if text:
@@ -126,9 +129,9 @@ class Blocks:
 
         return Piece(lh + lines * look.line_spacing, place, groups=1, what=what, loc=loc)
 
-    def tick_grid(self, labels: list[tuple[str, str]], columns: int, name: str, kind: str, loc: tuple,
-                  what: Term = Term("term.block_unnamed"), domains: list[Domain] | None = None, question: str = "") -> Piece:
-        """Boxes to tick with a label each, in a grid of at most `columns`: as many as leave every
+    def tick_grid(self, labels: list[tuple[str, str]], max_columns: int, name: str, kind: str, loc: Loc,
+                  what: Term = _UNNAMED, domains: list[Domain] | None = None, question: str = "") -> Piece:
+        """Boxes to tick with a label each, in a grid of at most `max_columns`: as many as leave every
         label on one line, so no label can be read as another box's. With `domains`, each box has
         the domain's pictogram on a chip of the domain's colour, linking it to its coloured card."""
         box = self.theme.checkbox
@@ -137,14 +140,14 @@ class Blocks:
         chip = icon + 2 * look.chip_padding if domains else 0.0
         lead = box.size + box.label_gap + (chip + box.label_gap if domains else 0.0)
         texts = [self.ts.render(text, loc) for _, text in labels]
-        for columns in range(columns, 0, -1):
+        for columns in range(max_columns, 0, -1):
             cell = self.inner / columns
             text_w = cell - lead
             paras = [self.ts.para(text, box.label_style, text_w, loc) for text in texts]
             if all(rl.line_count(p) == 1 for p, _ in paras):
                 break
         rows = [paras[i:i + columns] for i in range(0, len(paras), columns)]
-        heights = [max(max(h for _, h in row), box.size, chip) for row in rows]
+        heights = [max(*(h for _, h in row), box.size, chip) for row in rows]
         row_gap = box.row_gap if columns > 1 or not domains else box.list_row_gap  # a list of one column packs tighter
         height = sum(heights) + row_gap * (len(rows) - 1)
 
@@ -198,11 +201,13 @@ class Blocks:
                 cx, cy, r = shape.circle
                 items.append(Circle(x + cx * k, y + cy * k, r * k, colour, width, tag=tag))
             else:
-                points = tuple((x + px * k, y + py * k) for px, py in (shape.line or shape.shape))
+                outline = shape.line or shape.shape
+                assert outline is not None  # a template's shape has exactly one of line, shape and circle
+                points = tuple((x + px * k, y + py * k) for px, py in outline)
                 items.append(Polyline(points, colour, width, closed=shape.shape is not None, tag=tag))
         return items
 
-    def descriptions(self, card: FillInCard, block: Descriptions, loc: tuple, what: Term, question: str) -> Piece:
+    def descriptions(self, card: FillInCard, block: Descriptions, loc: Loc, what: Term, question: str) -> Piece:
         """Card 3's lettered descriptions in framed cells, one to pick."""
         look = self.theme.descriptions
         badge = self.theme.badge.diameter
@@ -244,7 +249,7 @@ class Blocks:
 
         return Piece(height, place, what=what, loc=loc)
 
-    def domain_choice(self, card: FillInCard, block: DomainChoice, loc: tuple, what: Term, heading: str) -> Piece:
+    def domain_choice(self, card: FillInCard, block: DomainChoice, loc: Loc, what: Term, heading: str) -> Piece:
         """The domains to tick, then `max` numbered write-in areas for what the client means."""
         name = answer_name(card, block)
         ticks = self.tick_grid([(d.id, d.label) for d in self.cs.domains], self.theme.checkbox.domain_columns,
@@ -271,7 +276,7 @@ class Blocks:
 
     # -- domain cards -------------------------------------------------------------------------
 
-    def examples(self, domain: Domain, loc: tuple, fill: str, item_style: str | None = None,
+    def examples(self, domain: Domain, loc: Loc, fill: str, item_style: str | None = None,
                  heading_style: str | None = None) -> Piece:
         """A domain card's 'denk daarbij aan' list: a heading, then bullets in the domain's colour."""
         look = self.theme.examples

@@ -18,6 +18,7 @@ from kaartgen.layout.typeset import Typesetter
 from kaartgen.messages import Term
 from kaartgen.model.answers import REFERENCE_FIELD, questions
 from kaartgen.model.content import CardSet, Domain, FillInCard, Heading
+from kaartgen.model.merge import Loc
 from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
@@ -45,11 +46,13 @@ class CardMaker:
 
     def fill_in_card(self, index: int, card: FillInCard) -> CardLayout:
         number = render(self.cs.info.labels.card_number, {"number": index + 1, "total": len(self.cs.cards)})
-        reference = render(self.cs.info.labels.reference, {"reference": self.reference}, ("info", "labels", "reference")) \
-            if index == 0 and self.reference else None
+        reference = None
+        if index == 0 and self.reference:
+            reference = render(self.cs.info.labels.reference, {"reference": self.reference},
+                               ("info", "labels", "reference"))
         return self.card(card, number, ("cards", index), reference)
 
-    def card(self, card: FillInCard, number: str | None, where: tuple, reference: str | None = None) -> CardLayout:
+    def card(self, card: FillInCard, number: str | None, where: Loc, reference: str | None = None) -> CardLayout:
         """A card of blocks: a fill-in card (with its number) or the professional's reflectiekaart."""
         pieces: list[list[Piece]] = [[] for _ in card.sides]
         asks = questions(card)
@@ -135,14 +138,17 @@ class CardMaker:
         side.items.append(Fill(band_rect, fill))
         visible = band.height - card.margin / 2  # the panel may start up to half the margin inside the trim
         # the title again, read out already as the card's H1 on the front: decoration here
-        side.items.append(TextBox(card.margin, band_rect.y + (visible - th) / 2 + th * 0.1, self.inner, th, title, None))
+        title_y = band_rect.y + (visible - th) / 2 + th * 0.1
+        side.items.append(TextBox(card.margin, title_y, self.inner, th, title, None))
 
         back = self.cs.info.domain_back
         style = back.text_style or self.theme.text_blocks.text
         what = Term("term.questions_text")
         if back.questions == "lines":  # the intro, then each question on a line of its own
-            texts = [(domain.intro, loc + ("intro",))] + [(q, loc + ("questions", i)) for i, q in enumerate(domain.questions)]
-            pieces = [self.blocks.lines_piece([self.ts.render(t, at) for t, at in texts], style, loc + ("intro",), what)]
+            texts: list[tuple[str, Loc]] = [(domain.intro, loc + ("intro",))]
+            texts += [(q, loc + ("questions", i)) for i, q in enumerate(domain.questions)]
+            rendered = [self.ts.render(t, at) for t, at in texts]
+            pieces = [self.blocks.lines_piece(rendered, style, loc + ("intro",), what)]
         else:
             body = " ".join([domain.intro] + domain.questions)
             pieces = [self.blocks.text_piece(self.ts.render(body, loc + ("intro",)), style, loc + ("intro",), what)]

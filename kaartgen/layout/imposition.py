@@ -67,7 +67,7 @@ def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str, cr
                     page.label = f"{number}-{card.id}-{sides[min(i, 1)]}"
                 pages.append(page)
         return pages
-    return _grid(cards, fmt, theme, fmt_name)
+    return _grid(cards, fmt, fmt.page, theme, fmt_name)
 
 
 def _single(side: SideLayout | None, fmt: Format, theme: Theme, crop_marks: bool) -> Page:
@@ -90,8 +90,9 @@ def _single(side: SideLayout | None, fmt: Format, theme: Theme, crop_marks: bool
     return page
 
 
-def _grid(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str) -> list[Page]:
-    pw, ph = fmt.page
+def _grid(cards: list[CardLayout], fmt: Format, page: tuple[float, float], theme: Theme, fmt_name: str) -> list[Page]:
+    """Cards on sheets of size `page` (the format's page, when it is not "card")."""
+    pw, ph = page
     w, h = (theme.card.height, theme.card.width) if fmt.rotate else (theme.card.width, theme.card.height)
     cols, rows = fmt.columns, fmt.rows
     gx, gy = (pw - cols * w) / 2, (ph - rows * h) / 2

@@ -16,19 +16,20 @@ from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import Frame, Item, Rect, Rule, TextBox
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.messages import Term
-from kaartgen.model.clients import TWO_SPACES
+from kaartgen.model.clients import TWO_SPACES, Client
 from kaartgen.model.content import Dates, Letter
 from kaartgen.model.text import format_appointment, format_date, optional, render
 from kaartgen.model.units import to_mm
 
 
-def letter_values(dates: Dates, client, when: date) -> dict[str, object]:
+def letter_values(dates: Dates, client: Client, when: date) -> dict[str, object]:
     """The variables letter texts see; optional values the client lacks are Absent."""
+    appointment = format_appointment(client.appointment, dates) if client.appointment else None
     return {
         "name": client.name,
         "professional": optional("professional", client.professional),
         "phone": optional("phone", client.phone),
-        "appointment": optional("appointment", format_appointment(client.appointment, dates) if client.appointment else None),
+        "appointment": optional("appointment", appointment),
         "location": optional("location", client.location),
         "role": optional("role", client.role),
         "date": format_date(when, dates),
@@ -45,7 +46,8 @@ def keep_numbers(text: str) -> str:
     return NUMBER_GAP.sub("\u00a0", text)
 
 
-def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date, outline: bool = False) -> Page:
+def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client: Client, when: date,
+                outline: bool = False) -> Page:
     """The letter for `client`, dated `when`; `ts` sets the text (with the client's card values).
     With `outline`, the envelope check: the window and the zone kept clear of everything else
     drawn, and frames where the address lines go instead of the address."""
@@ -71,7 +73,8 @@ def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date
     block(look.subject.top, [render(letter.subject, values)], look.subject.style)
     gap = look.paragraph_gap
     top = look.body_top
-    paragraphs = [render(letter.greeting, values)] + [render(t, values) for t in letter.body] + [render(letter.closing, values)]
+    paragraphs = [render(letter.greeting, values), *(render(t, values) for t in letter.body),
+                  render(letter.closing, values)]
     for text in paragraphs:
         if text:
             top = block(top, [text], look.body_style) + gap
@@ -86,7 +89,8 @@ def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client, when: date
     return Page(pw, ph, items=items)
 
 
-def _return_line(ts: Typesetter, letter: Letter, values: dict[str, object], x: float, y: float, width: float):
+def _return_line(ts: Typesetter, letter: Letter, values: dict[str, object], x: float, y: float,
+                 width: float) -> tuple[TextBox, float]:
     returned = render(letter.return_address.replace("  ", TWO_SPACES), values)
     p, h = ts.para(keep_numbers(returned), ts.theme.letter.window.return_style, width)
     if rl.line_count(p) > 1:
@@ -103,7 +107,8 @@ def envelope_outline(ts: Typesetter, letter: Letter, values: dict[str, object]) 
     m = window.margin
     items: list[Item] = [
         Frame(Rect(window.left, top - window.height, window.width, window.height), 0, "ink", 0.75),
-        Frame(Rect(window.left - m, top - window.height - m, window.width + 2 * m, window.height + 2 * m), 0, "guide", 0.5),
+        Frame(Rect(window.left - m, top - window.height - m, window.width + 2 * m, window.height + 2 * m),
+              0, "guide", 0.5),
     ]
     x, width = window.left + window.inset, window.width - 2 * window.inset
     line, h = _return_line(ts, letter, values, x, top - window.inset, width)
@@ -116,7 +121,7 @@ def envelope_outline(ts: Typesetter, letter: Letter, values: dict[str, object]) 
     return items
 
 
-def address_block(ts: Typesetter, letter: Letter, client, values: dict[str, object]) -> list[Item]:
+def address_block(ts: Typesetter, letter: Letter, client: Client, values: dict[str, object]) -> list[Item]:
     """The return address on one line, then the address, inside the window by its inset: every
     line on one line, the whole within the window's height, or an error naming the field."""
     look = ts.theme.letter
@@ -129,8 +134,8 @@ def address_block(ts: Typesetter, letter: Letter, client, values: dict[str, obje
         raise FieldError("street", "letter.address_lines", lines=len(lines), window=window.lines)
     items: list[Item] = []
     y = ph - window.top - window.inset
-    line, h = _return_line(ts, letter, values, x, y, width)
-    items.append(line)
+    returned, h = _return_line(ts, letter, values, x, y, width)
+    items.append(returned)
     y -= h
     for line, field in zip(lines, ["name", "street", "city", "country"]):  # the third line: postcode  TOWN
         p, h = ts.para(line, window.style, width, bind=False)  # the address exactly as given

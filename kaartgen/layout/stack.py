@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kaartgen.errors import FitError
 from kaartgen.layout.items import Item, SideLayout
 from kaartgen.messages import Term
+from kaartgen.model.merge import Loc
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
 
@@ -27,7 +28,7 @@ class Piece:
     place: Place
     groups: int = 0  # flexible write-in areas in this piece
     what: Term | None = None  # for messages: "block 3 (write_in 'doel')"
-    loc: tuple = ()  # where the block is in the content
+    loc: Loc = ()  # where the block is in the content
 
 
 def stack(pieces: list[Piece], top: float, side: SideLayout, theme: Theme) -> None:

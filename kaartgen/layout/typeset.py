@@ -7,12 +7,14 @@ same font fallback, the same widow rule and the same error for a character no fo
 
 from __future__ import annotations
 
+from reportlab.lib.colors import CMYKColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from kaartgen.fonts import Fonts
 from kaartgen.model.content import Domain
+from kaartgen.model.merge import Loc
 from kaartgen.model.text import render
 from kaartgen.model.theme import DOMAIN_TEXT, Theme
 
@@ -40,7 +42,7 @@ class Typesetter:
         self.values = values or {}
         self._styles: dict[tuple[str, str, str], ParagraphStyle] = {}
 
-    def colour(self, name: str):
+    def colour(self, name: str) -> CMYKColor:
         return self.theme.colours[name].pdf
 
     def _style(self, name: str, colour: str, align: str | None) -> ParagraphStyle:
@@ -57,7 +59,7 @@ class Typesetter:
             )
         return self._styles[key]
 
-    def para(self, text: str, style_name: str, width: float, loc: tuple = (),
+    def para(self, text: str, style_name: str, width: float, loc: Loc = (),
              domain: Domain | None = None, align: str | None = None, bind: bool = True) -> tuple[Paragraph, float]:
         """A wrapped paragraph of plain text and its height; markup in the text is printed literally.
 
@@ -75,6 +77,6 @@ class Typesetter:
         _, h = p.wrap(width, _TALL)
         return p, h
 
-    def render(self, source: str, loc: tuple) -> str:
+    def render(self, source: str, loc: Loc) -> str:
         """A content text rendered with this typesetter's values; errors name `loc`."""
         return render(source, self.values, loc)

@@ -83,9 +83,11 @@ def _last_question(text: str) -> str:
 @cache
 def schema() -> dict[str, Any]:
     """The JSON schema of a saved-answers file."""
-    return json.loads(resources.files("kaartgen.model").joinpath(SCHEMA).read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(resources.files("kaartgen.model").joinpath(SCHEMA).read_text(encoding="utf-8"))
+    return loaded
 
 
 def marker() -> str:
     """The value of the file's `kaartgen` key that says it holds answers."""
-    return schema()["properties"]["kaartgen"]["const"]
+    const: str = schema()["properties"]["kaartgen"]["const"]
+    return const

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field as dfield
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kaartgen.errors import KaartgenError
 from kaartgen.messages import render
@@ -90,7 +91,7 @@ class RowError:
     id: str
     field: str
     code: str
-    params: dict = dfield(default_factory=dict, compare=False, hash=False)
+    params: dict[str, Any] = dfield(default_factory=dict, compare=False, hash=False)
 
     def text(self, lang: str = "en") -> str:
         """The reason in `lang`, without row or field (each front end shows those its own way)."""
@@ -187,7 +188,8 @@ def _rows_csv(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[str], Iterator
                     extra = sum(1 for cell in cells[len(header):] if cell.strip())
                     yield Row(number, values, extra)
             except csv.Error as exc:
-                raise KaartgenError("list.csv_unreadable", file=path, near=reader.line_num + 1, problem=str(exc)) from None
+                raise KaartgenError("list.csv_unreadable", file=path, near=reader.line_num + 1,
+                                    problem=str(exc)) from None
             except UnicodeDecodeError:
                 raise KaartgenError("list.not_utf8_after", file=path, after=reader.line_num + 1) from None
 

@@ -6,10 +6,12 @@ that names the key instead of a text that silently disappears from the cards.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Iterator
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kaartgen.model.merge import Loc, Problem
 
 IDENT = r"^[a-z0-9_\u00e0-\u024f]+$"
 
@@ -224,7 +226,7 @@ class FillInCard(Strict):
     notes: str
     sides: list[Side] = Field(min_length=1, max_length=2)
 
-    def walk(self) -> Iterator[tuple[tuple, Block, str]]:
+    def walk(self) -> Iterator[tuple[Loc, Block, str]]:
         """Every block in reading order, with its location in the card ("sides", s, "blocks", b) and
         the (unrendered) heading it stands under: the one walk every reader of a card shares."""
         heading = ""
@@ -239,7 +241,7 @@ class FillInCard(Strict):
         """The card's first heading (unrendered)."""
         return next((b.text for _, b, _ in self.walk() if isinstance(b, Heading)), self.id)
 
-    def texts(self) -> Iterator[tuple[tuple, str, str]]:
+    def texts(self) -> Iterator[tuple[Loc, str, str]]:
         """Every text printed on the card with its location and kind: "heading", "text", "label",
         "option" or "description". For checks that read the texts rather than draw them."""
         for loc, b, _ in self.walk():
@@ -253,8 +255,8 @@ class FillInCard(Strict):
                 for i, o in enumerate(b.options):
                     yield loc + ("options", i, "label"), o.label, "option"
             elif isinstance(b, Descriptions):
-                for i, o in enumerate(b.options):
-                    yield loc + ("options", i, "text"), o.text, "description"
+                for i, d in enumerate(b.options):
+                    yield loc + ("options", i, "text"), d.text, "description"
 
 
 class Letter(Strict):
@@ -315,14 +317,13 @@ class CardSet(Strict):
         return next(s for s in self.stagnations if s.id == stagnation_id)
 
 
-Problem = tuple[tuple, str, dict[str, Any]]  # (location in the model, message code, its parameters)
 
 
 def check_references(cs: CardSet) -> list[Problem]:
     """Cross-references the schema alone cannot check: unique ids, known stagnations and colours."""
     problems: list[Problem] = []
 
-    def unique(loc_of, items: list[str], what: str) -> None:
+    def unique(loc_of: Callable[[int], Loc], items: list[str], what: str) -> None:
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item in seen:

@@ -10,14 +10,15 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.messages import Term
 from kaartgen.model.content import CardSet, check_references
-from kaartgen.model.merge import Tree, merge
+from kaartgen.model.merge import Loc, Problem, Tree, merge
 from kaartgen.model.theme import Theme
 from kaartgen.model.yamlfile import YamlFile, load_yaml
 
@@ -33,13 +34,13 @@ class Sources:
     """Turns a location in a model into the file and line of the YAML it came from."""
 
     tree: Tree
-    fallback: Path | None = None
+    fallback: Path  # the folder it was loaded from: named when a location has no file of its own
 
-    def where(self, loc: tuple) -> tuple[Path | None, int | None]:
+    def where(self, loc: Loc) -> tuple[Path | None, int | None]:
         origin = self.tree.where(loc)
         return origin if origin else (self.fallback, None)
 
-    def error(self, loc: tuple, code: str, **params: Any) -> KaartgenError:
+    def error(self, loc: Loc, code: str, **params: Any) -> KaartgenError:
         file, line = self.where(loc)
         return KaartgenError(code, file=file, line=line, key=dotted(loc) or None, **params)
 
@@ -55,19 +56,19 @@ class Sources:
 
 
 @dataclass
-class Loaded:
+class Loaded(Generic[M]):
     """A validated model with the map back to its YAML sources."""
 
-    model: Any
+    model: M
     sources: Sources
 
     @property
-    def folder(self) -> Path | None:
+    def folder(self) -> Path:
         """The folder it was loaded from (a content set's folder, or the templates folder)."""
         return self.sources.fallback
 
 
-def dotted(loc: tuple) -> str:
+def dotted(loc: Loc) -> str:
     """('cards', 1, 'sides', 0, 'text') -> 'cards[1].sides[0].text', the way people read YAML."""
     out = ""
     for part in loc:
@@ -78,7 +79,7 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-def _friendly(err: dict) -> tuple[str, dict[str, Any]]:
+def _friendly(err: ErrorDetails) -> tuple[str, dict[str, Any]]:
     """A pydantic error as a message code and its parameters."""
     kind = err["type"]
     ctx = err.get("ctx", {})
@@ -115,7 +116,7 @@ _EXPECTED = {"string": Term("term.text"), "int": Term("term.whole_number"), "flo
              "model": Term("term.mapping"), "tuple": Term("term.list")}
 
 
-def _validate(model: type[M], data: Any, sources: Sources, clean_loc: Callable[[tuple], tuple]) -> M:
+def _validate(model: type[M], data: Any, sources: Sources, clean_loc: Callable[[Loc], Loc]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -127,7 +128,7 @@ def _validate(model: type[M], data: Any, sources: Sources, clean_loc: Callable[[
         raise KaartgenErrors(errors) from None
 
 
-def _no_tags(loc: tuple) -> tuple:
+def _no_tags(loc: Loc) -> Loc:
     """Drop pydantic's union tag after a block index ('write_in', …): it is not a YAML key."""
     return tuple(
         part for i, part in enumerate(loc)
@@ -135,13 +136,13 @@ def _no_tags(loc: tuple) -> tuple:
     )
 
 
-def _mapping(yf: YamlFile) -> dict:
+def _mapping(yf: YamlFile) -> dict[str, Any]:
     if not isinstance(yf.data, dict):
         raise KaartgenError("yaml.not_mapping", file=yf.path, line=1)
     return yf.data
 
 
-def _raise_problems(problems: list[tuple[tuple, str, dict[str, Any]]], sources: Sources) -> None:
+def _raise_problems(problems: list[Problem], sources: Sources) -> None:
     if problems:
         raise KaartgenErrors([sources.error(loc, code, **params) for loc, code, params in problems])
 
@@ -167,7 +168,8 @@ def unreadable_sets(content: Path) -> list[KaartgenError]:
         except OSError as exc:
             problems.append(KaartgenError("content.folder_unreadable", file=folder, reason=exc.strerror or ""))
             continue
-        if INFO_FILE in names or any(n in names for n in CONTENT_FILES) or any(n.endswith((".yaml", ".yml")) for n in names):
+        yaml_files = any(n.endswith((".yaml", ".yml")) for n in names)
+        if INFO_FILE in names or any(n in names for n in CONTENT_FILES) or yaml_files:
             problems.append(KaartgenError("content.no_set_yaml", file=folder / INFO_FILE, name=INFO_FILE))
     return problems
 
@@ -221,7 +223,7 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def load_card_set(content: Path, language: str, variant: str) -> Loaded:
+def load_card_set(content: Path, language: str, variant: str) -> Loaded[CardSet]:
     """Load content/<language>/<variant>/ into a CardSet, or raise every problem found."""
     if not content.is_dir():
         raise KaartgenError("content.folder_not_found", field="content", folder=str(content))
@@ -250,7 +252,7 @@ def _templates_tree(folder: Path) -> Tree:
     return tree
 
 
-def load_theme(templates: Path, overlays: tuple[str, ...] = ()) -> Loaded:
+def load_theme(templates: Path, overlays: tuple[str, ...] = ()) -> Loaded[Theme]:
     """The templates folder, with each overlay subfolder (e.g. large-print/) merged on top."""
     if not templates.is_dir():
         raise KaartgenError("template.folder_not_found", field="templates", folder=str(templates))

@@ -17,12 +17,13 @@ from kaartgen.model.yamlfile import YamlFile
 
 Loc = tuple[Any, ...]
 Origin = tuple[Path, int]
+Problem = tuple[Loc, str, dict[str, Any]]  # (location in the model, message code, its parameters)
 
 
 @dataclass
 class Tree:
     data: Any
-    origins: dict[Loc, Origin] = field(default_factory=dict)
+    origins: dict[Loc, Origin | None] = field(default_factory=dict)  # None: a merged node neither side placed
     inherited: list[Loc] = field(default_factory=list)  # subtrees taken whole from the base
 
     @classmethod
@@ -40,7 +41,7 @@ class Tree:
         return best
 
 
-def _copy(src: dict[Loc, Origin], at: Loc, to: Loc, out: dict[Loc, Origin]) -> None:
+def _copy(src: dict[Loc, Origin | None], at: Loc, to: Loc, out: dict[Loc, Origin | None]) -> None:
     n = len(at)
     for loc, origin in src.items():
         if loc[:n] == at:
@@ -74,7 +75,7 @@ def merge(base: Tree, over: Tree) -> Tree:
         if _by_id(b) and _by_id(o):
             result.origins[to] = over.origins.get(po) or base.origins.get(pb)
             index = {item["id"]: j for j, item in enumerate(o)}
-            merged_list: list = []
+            merged_list: list[Any] = []
             for i, item in enumerate(b):
                 here = to + (len(merged_list),)
                 if item["id"] in index:

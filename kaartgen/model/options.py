@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.model.dates import parse_date_time
 from kaartgen.model.text import Personal
 from kaartgen.model.units import mm
+
+T = TypeVar("T")
 
 REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,23}")  # what a client id may be, and fits card 1's foot
 
@@ -68,7 +72,7 @@ class PackOptions:
         """Options from values as typed; every problem at once (KaartgenErrors of FieldErrors)."""
         problems: list[KaartgenError] = []
 
-        def checked(parse, *args):
+        def checked(parse: Callable[..., T], *args: Any) -> T | None:
             try:
                 return parse(*args)
             except KaartgenErrors as exc:
@@ -109,7 +113,7 @@ class BatchOptions:
     messages: str = "en"  # the language of errors.csv's reasons
 
     def __post_init__(self) -> None:
-        problems = []
+        problems: list[KaartgenError] = []
         if self.format in PRINT_ONLY:
             problems.append(FieldError("format", "option.format_not_printed", format=self.format))
         if not 1 <= self.jobs <= 64:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
 from kaartgen.model.clients import (
@@ -33,6 +33,9 @@ from kaartgen.model.clients import (
     RowError,
 )
 from kaartgen.model.dates import date_warnings, parse_date_time
+
+if TYPE_CHECKING:
+    from kaartgen.model.content import CardSet
 
 Problem = tuple[str, str, dict[str, Any]]  # (field, message code, parameters)
 Unprintable = Callable[[str], list[str]]
@@ -88,7 +91,8 @@ class Checker:
     def check(self, row: Row) -> Client | list[RowError] | None:
         """The row as a client, its problems, or None for a row without any value."""
         # a value far over the limit is refused below as it is: not worth normalising (a 60 MB cell)
-        raw = {k: v if len(v) > 4 * MAX_FIELD else unicodedata.normalize("NFC", v.strip()) for k, v in row.values.items()}
+        raw = {k: v if len(v) > 4 * MAX_FIELD else unicodedata.normalize("NFC", v.strip())
+               for k, v in row.values.items()}
         if not any(raw.values()):
             if row.extra_cells:  # nothing under the header, something far right: a stray value
                 return [RowError(row.number, "", "row", "row.stray_values")]
@@ -219,7 +223,7 @@ def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str
             yield found
 
 
-def sample_client(cs) -> Client:
+def sample_client(cs: CardSet) -> Client:
     """The long but realistic (fictional) client of the set's set.yaml, as a client of a list."""
     s = cs.info.sample
     return Client(row=0, id="sample", name=s.name, street=s.street, postcode=s.postcode, city=s.city,

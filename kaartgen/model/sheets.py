@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kaartgen.errors import KaartgenError
 
@@ -105,7 +105,7 @@ class TooManyRows(KaartgenError):
         self.limit = limit
 
 
-def _emit(out, number: int, cells: list[str], beyond: int, counted: list[int]) -> None:
+def _emit(out: TextIO, number: int, cells: list[str], beyond: int, counted: list[int]) -> None:
     """One row with a value, trailing empty cells dropped; refused past the row limit."""
     while cells and not cells[-1].strip():
         cells.pop()
@@ -138,7 +138,7 @@ def _pick(names: list[tuple[str, str]], sheet: str | None) -> str:
     return visible[0]
 
 
-def _xlsx(path: Path, sheet: str | None, out) -> None:
+def _xlsx(path: Path, sheet: str | None, out: TextIO) -> None:
     import warnings
 
     from openpyxl import load_workbook
@@ -164,7 +164,7 @@ def _xlsx(path: Path, sheet: str | None, out) -> None:
         book.close()
 
 
-def _calamine(path: Path, sheet: str | None, out) -> None:
+def _calamine(path: Path, sheet: str | None, out: TextIO) -> None:
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     _unpacked_size(path)
@@ -186,12 +186,12 @@ def _calamine(path: Path, sheet: str | None, out) -> None:
         _emit(out, number, cells, beyond, counted)
 
 
-def _yaml(path: Path, out) -> None:
+def _yaml(path: Path, out: TextIO) -> None:
     from kaartgen.model.yamlfile import load_yaml
 
     yf = load_yaml(path, max_bytes=MAX_FILE, plain=True)
     data = yf.data
-    key: tuple = ()
+    key: tuple[str, ...] = ()
     if isinstance(data, dict) and "clients" in data:
         data, key = data["clients"], ("clients",)
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -214,7 +214,7 @@ def _yaml(path: Path, out) -> None:
 _limit = [MAX_ROWS]  # the child's row limit, from its command line
 
 
-def child(path: Path, sheet: str | None, out) -> int:
+def child(path: Path, sheet: str | None, out: TextIO) -> int:
     """What the reading process does: rows of `path` as JSON lines on `out`; 0, or 3 with a message."""
     try:
         if path.suffix.lower() in YAML:
@@ -224,7 +224,8 @@ def child(path: Path, sheet: str | None, out) -> int:
         else:
             _calamine(path, sheet, out)
     except TooManyRows as exc:
-        out.write(json.dumps({"error": exc.code, "params": exc.params, "too_many": exc.limit}, ensure_ascii=False) + "\n")
+        message = {"error": exc.code, "params": exc.params, "too_many": exc.limit}
+        out.write(json.dumps(message, ensure_ascii=False) + "\n")
         return 3
     except KaartgenError as exc:
         out.write(json.dumps({"error": exc.code, "params": exc.params, "line": exc.line, "field": exc.field},
@@ -280,15 +281,16 @@ def read_isolated(path: Path, sheet: str | None = None, seconds: float = SECONDS
     head = json.loads(first) if first.strip() else None
     if code == 3:  # the child's message is its last line
         last = first
-        for last in rows:
-            pass
+        for line in rows:
+            last = line
         rows.close()
         error = json.loads(last)
         if error["error"] == "unreadable":
             raise unreadable_book(path)
         if error.get("too_many"):
             raise TooManyRows(error["too_many"], path, error["params"].get("row"))
-        raise KaartgenError(error["error"], file=path, line=error.get("line"), field=error.get("field"), **error["params"])
+        raise KaartgenError(error["error"], file=path, line=error.get("line"), field=error.get("field"),
+                            **error["params"])
     if code != 0 or not isinstance(head, dict):
         rows.close()
         raise KaartgenError("list.read_limits", file=path, mb=MEMORY // (1024 * 1024), seconds=SECONDS)

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kaartgen.errors import AbsentValue, KaartgenError, TextNotAllowed
 from kaartgen.model.content import Dates
+from kaartgen.model.merge import Loc
 
 
 class Absent:
@@ -93,7 +94,7 @@ def _parse(source: str) -> nodes.Template:
 
 
 @lru_cache(maxsize=4096)
-def _compile(source: str):
+def _compile(source: str) -> Template:
     return _ENV.from_string(_parse(source))
 
 
@@ -102,7 +103,7 @@ def variables(source: str) -> set[str]:
     return set(meta.find_undeclared_variables(_parse(source)))
 
 
-def render(source: str, values: dict[str, object], loc: tuple | None = None) -> str:
+def render(source: str, values: dict[str, object], loc: Loc | None = None) -> str:
     """Render one text to plain text with runs of white space folded to one space. An error names
     `loc`, the text's place in the content model, when given."""
     if "{" not in source:
@@ -148,10 +149,11 @@ def optional(name: str, value: object | None) -> object:
 
 def card_values(personal: Personal, dates: Dates) -> dict[str, object]:
     """The variables card texts see; absent values are Absent so `{% if name %}` works."""
+    appointment = format_appointment(personal.appointment, dates) if personal.appointment else None
     return {
         "name": optional("name", personal.name),
         "professional": optional("professional", personal.professional),
-        "appointment": optional("appointment", format_appointment(personal.appointment, dates) if personal.appointment else None),
+        "appointment": optional("appointment", appointment),
         "location": optional("location", personal.location),
         "role": optional("role", personal.role),
     }

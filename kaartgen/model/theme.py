@@ -8,12 +8,13 @@ strings into points.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 from reportlab.lib.colors import CMYKColor
 
+from kaartgen.model.merge import Loc, Problem
 from kaartgen.model.units import parse_length
 
 Length = Annotated[float, BeforeValidator(parse_length)]
@@ -247,7 +248,7 @@ class LetterLook(Strict):
     fold_marks: FoldMarks
     insert_mark: Point
 
-    def keep_out(self) -> list[tuple[tuple, str, dict]]:
+    def keep_out(self) -> list[Problem]:
         """Everything the letter prints besides the address block, kept out of the zone of
         `window.margin` around the window (a folded letter slides that far in its envelope).
 
@@ -259,7 +260,7 @@ class LetterLook(Strict):
         top, bottom = w.top - w.margin, w.top + w.height + w.margin
         mm = 72 / 25.4
         why = {"margin": f"{w.margin / mm:.0f}", "right": f"{right / mm:.0f}", "bottom": f"{bottom / mm:.0f}"}
-        problems: list[tuple[tuple, str, dict]] = []
+        problems: list[Problem] = []
         blocks = [("sender", self.sender.left, self.sender.top), ("date", self.date.left, self.date.top),
                   ("subject", self.subject.left, self.subject.top), ("body_top", None, self.body_top)]
         for key, x, y in blocks:
@@ -423,13 +424,14 @@ class Theme(Strict):
     calibration: CalibrationLook
     html: HtmlLook
 
-    def check_references(self) -> list[tuple[tuple, str, dict]]:
+    def check_references(self) -> list[Problem]:
         """Names that must point at something defined elsewhere in the templates."""
-        problems: list[tuple[tuple, str, dict]] = []
+        problems: list[Problem] = []
 
-        def need(kind: dict, name: str, loc: tuple, what: str) -> None:
+        def need(kind: dict[str, Any], name: str, loc: Loc, what: str) -> None:
             if name not in kind:
-                problems.append((loc, f"template.unknown_{what.replace(' ', '_')}", {"name": name, "known": sorted(kind)}))
+                code = f"template.unknown_{what.replace(' ', '_')}"
+                problems.append((loc, code, {"name": name, "known": sorted(kind)}))
 
         for key, dc in self.domain_colours.items():
             need(self.colours, dc.fill, ("domain_colours", key, "fill"), "colour")
@@ -449,9 +451,10 @@ class Theme(Strict):
         problems += self.letter.keep_out()
         return problems
 
-    def _style_refs(self) -> list[tuple[tuple, str]]:
-        refs = [(("text_blocks", k), v) for k, v in self.text_blocks.model_dump().items()]
-        refs += [(("letter", part, "style"), getattr(self.letter, part).style) for part in ("sender", "window", "date", "subject")]
+    def _style_refs(self) -> list[tuple[Loc, str]]:
+        refs: list[tuple[Loc, str]] = [(("text_blocks", k), v) for k, v in self.text_blocks.model_dump().items()]
+        refs += [(("letter", part, "style"), getattr(self.letter, part).style)
+                 for part in ("sender", "window", "date", "subject")]
         refs.append((("letter", "window", "return_style"), self.letter.window.return_style))
         refs.append((("letter", "body_style"), self.letter.body_style))
         for part in ("front", "band", "footer", "write_in", "checkbox", "badge", "descriptions", "examples",
@@ -459,8 +462,9 @@ class Theme(Strict):
             refs += _named(getattr(self, part).model_dump(), (part,), "style")
         return refs
 
-    def _colour_refs(self) -> list[tuple[tuple, str]]:
-        refs = _named(self.guide.model_dump(), ("guide",), "colour") + _named(self.guide.model_dump(), ("guide",), "fill")
+    def _colour_refs(self) -> list[tuple[Loc, str]]:
+        guide = self.guide.model_dump()
+        refs = _named(guide, ("guide",), "colour") + _named(guide, ("guide",), "fill")
         refs += [(("calibration", "colour"), self.calibration.colour)]
         refs += [(("html", "colours", i), name) for i, name in enumerate(self.html.colours)]
         refs += [
@@ -481,7 +485,7 @@ class Theme(Strict):
         return self.styles[name]
 
 
-def _named(data: dict, loc: tuple, suffix: str) -> list[tuple[tuple, str]]:
+def _named(data: dict[str, Any], loc: Loc, suffix: str) -> list[tuple[Loc, str]]:
     """(location, name) of every key ending in `suffix` (e.g. "style") in a nested template section,
     so that a new section's names are checked without listing them here."""
     out = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -66,9 +66,10 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> 
 MAX_BYTES = 2 * 1024 * 1024  # a content file; client lists pass their own limit
 MIN_EXPANSION = 10_000  # nodes an alias-using document may always expand to
 MAX_DEPTH = 100
+A_FILE = Term("term.file")  # what a file is called in messages unless the caller names it
 
 
-def read_limited(path: Path, max_bytes: int, what: Term = Term("term.file")) -> bytes:
+def read_limited(path: Path, max_bytes: int, what: Term = A_FILE) -> bytes:
     """A file's bytes, refused with a clear message when larger than `max_bytes` (never read whole)."""
     try:
         with open(path, "rb") as f:
@@ -84,7 +85,7 @@ def read_limited(path: Path, max_bytes: int, what: Term = Term("term.file")) -> 
     return data
 
 
-def read_text_limited(path: Path, max_bytes: int, what: Term = Term("term.file")) -> str:
+def read_text_limited(path: Path, max_bytes: int, what: Term = A_FILE) -> str:
     """A UTF-8 text file (BOM allowed), refused with a clear message when larger than `max_bytes`."""
     data = read_limited(path, max_bytes, what)
     try:
@@ -122,7 +123,10 @@ def _check_size(root: yaml.Node, path: Path) -> None:
 
 # libyaml's parser when PyYAML has it (its wheels do): the same documents and marks, five times faster.
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BASE = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+if TYPE_CHECKING:  # the type stubs describe both; which one is installed is known only when running
+    _BASE = yaml.BaseLoader
+else:
+    _BASE = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 class _PlainLoader(_BASE):

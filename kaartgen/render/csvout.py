@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell a spreadsheet would run as a formula (OWASP)
 
@@ -20,7 +21,7 @@ def spreadsheet_safe(value: object) -> object:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def csv_bytes(rows: list[list[object]]) -> bytes:
+def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
     """Rows as CSV (UTF-8), every cell safe to open in a spreadsheet."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([spreadsheet_safe(v) for v in row] for row in rows)

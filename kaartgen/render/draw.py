@@ -7,8 +7,10 @@ whether white cards get a thin frame. Everything else comes from the layout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 
+from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import reportlab_internals as rl
@@ -19,6 +21,7 @@ from kaartgen.render.fields import for_typing
 from kaartgen.render.tags import Tagger
 
 _RUN_ON = mm(10)  # how far edge-touching fills are extended before the panel clip cuts them
+Colours = Callable[[str], CMYKColor]  # a colour's name in templates/colours.yaml -> the reportlab colour
 
 
 def _panel(theme: Theme, fmt: Format) -> tuple[float, float, float, float, float]:
@@ -52,7 +55,7 @@ def place(c: Canvas, x: float, y: float, rotation: int, theme: Theme) -> None:
         c.rotate(rotation)
 
 
-def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour,
+def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour: Colours,
               rotation: int = 0, tags: Tagger | None = None) -> None:
     """Draw `side` in the cell whose bottom-left corner is (x, y), turned by `rotation` degrees.
 
@@ -64,7 +67,8 @@ def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt
     c.restoreState()
 
 
-def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour, tags: Tagger | None = None) -> None:
+def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour: Colours,
+                   tags: Tagger | None = None) -> None:
     """Draw `side` with its trim box's bottom-left corner at the origin: the panel (decoration),
     then the items."""
     if tags is not None:
@@ -74,7 +78,7 @@ def draw_side_body(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colou
     draw_items(c, side.items if fmt.write_in == "lines" else for_typing(side.items, theme), colour, tags)
 
 
-def _draw_panel(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour) -> None:
+def _draw_panel(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour: Colours) -> None:
     card = theme.card
     px, py, pw, ph, radius = _panel(theme, fmt)
     c.saveState()
@@ -94,7 +98,7 @@ def _draw_panel(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour) 
         c.roundRect(px, py, pw, ph, radius, stroke=1, fill=0)
 
 
-def draw_items(c: Canvas, items: list[Item], colour, tags: Tagger | None = None) -> None:
+def draw_items(c: Canvas, items: list[Item], colour: Colours, tags: Tagger | None = None) -> None:
     """Draw the foreground items (text, rules, circles, frames) of a side or page; with `tags`,
     each in marked content of its structure element, or as an artifact, and each field's Form
     element in its place in the reading order (its widget comes later, render/fields.py)."""
@@ -104,7 +108,7 @@ def draw_items(c: Canvas, items: list[Item], colour, tags: Tagger | None = None)
         return
     for item in items:
         if isinstance(item, Field):
-            if item.tagged:
+            if item.tag is not None and item.tagged:
                 tags.form(item.tag, (item.name, item.value))
         elif not isinstance(item, Fill):
             with tags.mark(item.tag):
@@ -145,7 +149,7 @@ def _draw_text(c: Canvas, box: TextBox, end_spaces: bool = False) -> None:
     c.drawText(t)
 
 
-def _draw_item(c: Canvas, item: Item, colour, end_spaces: bool = False) -> None:
+def _draw_item(c: Canvas, item: Item, colour: Colours, end_spaces: bool = False) -> None:
     if isinstance(item, TextBox):
         _draw_text(c, item, end_spaces)
     elif isinstance(item, Rule):

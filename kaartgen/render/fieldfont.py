@@ -21,7 +21,16 @@ import zlib
 from functools import lru_cache
 
 from fontTools.ttLib import TTFont as ToolsFont
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFDocument,
+    PDFName,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+)
+from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import reportlab_internals as rl
 
@@ -73,7 +82,7 @@ def _prepared(data: bytes) -> _Prepared:
     return _Prepared(data)
 
 
-def _stream(content: bytes, **entries) -> PDFStream:
+def _stream(content: bytes, **entries: object) -> PDFStream:
     stream = PDFStream()
     stream.dictionary["Filter"] = PDFName("FlateDecode")
     for key, value in entries.items():
@@ -82,7 +91,7 @@ def _stream(content: bytes, **entries) -> PDFStream:
     return stream
 
 
-def type0_font(doc, data: bytes):
+def type0_font(doc: PDFDocument, data: bytes) -> PDFObjectReference:
     """The font as PDF objects in reportlab document `doc`; returns a reference to the Type0 font."""
     p = _prepared(data)
     descriptor = PDFDictionary({
@@ -102,6 +111,6 @@ def type0_font(doc, data: bytes):
         "ToUnicode": doc.Reference(_stream(p.to_unicode))}))
 
 
-def install(canvas, typing_font: bytes) -> None:
+def install(canvas: Canvas, typing_font: bytes) -> None:
     """Give `canvas` a form whose text fields can use the typing font (before any field is drawn)."""
     rl.install_form(canvas, rl.TypingAcroForm(canvas, TYPING, FIELD_FONT, lambda doc: type0_font(doc, typing_font)))

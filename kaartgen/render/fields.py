@@ -7,13 +7,19 @@ the tab order follows the card. Names are stable ids from the content: `<card>.<
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import Field, Frame, Item, Rect, Rule
 from kaartgen.model.theme import Theme
 from kaartgen.render.fieldfont import TYPING
+
+if TYPE_CHECKING:
+    from kaartgen.render.draw import Colours
+    from kaartgen.render.tags import Tagger
 
 TRANSPARENT = Color(1, 1, 1, alpha=0)
 
@@ -35,7 +41,8 @@ def for_typing(items: list[Item], theme: Theme) -> list[Item]:
     return out
 
 
-def draw_fields(c, page: Page, colour, typing: Theme | None = None, tags=None) -> None:
+def draw_fields(c: Canvas, page: Page, colour: Colours, typing: Theme | None = None,
+                tags: Tagger | None = None) -> None:
     """The page's fields; with `typing` (a format typed in), where `for_typing` puts them; with
     `tags` (a render.tags.Tagger), each widget linked to its Form element."""
     form = c.acroForm
@@ -61,7 +68,7 @@ def draw_fields(c, page: Page, colour, typing: Theme | None = None, tags=None) -
                               fieldFlags="")
             else:
                 form.radio(name=item.name, value=item.value, tooltip=item.label or item.name, x=x, y=y, size=r.w,
-                           buttonStyle="circle" if item.shape == "circle" else "check", shape=item.shape, borderWidth=0, fillColor=TRANSPARENT,
-                           textColor=ink, fieldFlags="noToggleToOff radio")
+                           buttonStyle="circle" if item.shape == "circle" else "check", shape=item.shape,
+                           borderWidth=0, fillColor=TRANSPARENT, textColor=ink, fieldFlags="noToggleToOff radio")
             if tags is not None and item.tagged:
                 tags.widget((item.name, item.value))

@@ -32,7 +32,8 @@ def modules(value: str) -> list[list[int]]:
 
     symbol = ECC200DataMatrix(value=value)
     symbol.validate()
-    return symbol.encode()
+    matrix: list[list[int]] = symbol.encode()
+    return matrix
 
 
 def _rects(mark: InsertMark) -> tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]:
@@ -62,7 +63,7 @@ def mark_operators(mark: InsertMark, dark: tuple[float, ...], light: tuple[float
     def number(v: float) -> str:
         return f"{v:.3f}".rstrip("0").rstrip(".") or "0"
 
-    def rect(r) -> str:
+    def rect(r: tuple[float, float, float, float]) -> str:
         return " ".join(map(number, r)) + " re"
 
     quiet, runs = _rects(mark)

@@ -8,7 +8,8 @@ temporary file in the same folder and renamed, so an interrupted run never leave
 from __future__ import annotations
 
 import io
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase import pdfmetrics
@@ -18,17 +19,17 @@ from reportlab.pdfgen.canvas import Canvas
 from kaartgen import __version__
 from kaartgen import reportlab_internals as rl
 from kaartgen.fonts import Fonts
-from kaartgen.layout.imposition import Page
+from kaartgen.layout.imposition import Guide, Page
 from kaartgen.layout.items import SideLayout
 from kaartgen.model.theme import Format, OutputIntent, Theme
 from kaartgen.model.units import mm
-from kaartgen.render.draw import draw_items, draw_side, draw_side_body, place
+from kaartgen.render.draw import Colours, draw_items, draw_side, draw_side_body, place
 from kaartgen.render.fieldfont import install
 from kaartgen.render.fields import draw_fields
 from kaartgen.render.tags import Tagger
 
 
-def colour_lookup(theme: Theme):
+def colour_lookup(theme: Theme) -> Colours:
     cache: dict[str, CMYKColor] = {}
 
     def colour(name: str) -> CMYKColor:
@@ -75,7 +76,7 @@ class PdfDoc:
         if share is not None:  # "library" or "part"
             rl.mark_document(self.c, kaartgen_shared=True, kaartgen_part=share == "part")
 
-    def _set_xobjects(self, thing, names: list[str]) -> None:
+    def _set_xobjects(self, thing: Any, names: list[str]) -> None:
         if not names:
             thing.XObjects = None
             return
@@ -84,7 +85,7 @@ class PdfDoc:
             self._xobjects.dict.setdefault(internal, PDFObjectReference(internal))
         thing.XObjects = self._xobjects_ref
 
-    def form(self, side: SideLayout, theme: Theme, fmt: Format, colour) -> str:
+    def form(self, side: SideLayout, theme: Theme, fmt: Format, colour: Colours) -> str:
         key = id(side)
         if key not in self._forms and self.share == "part":  # drawn in the library: a placeholder here
             name = self.keys[key]
@@ -102,6 +103,8 @@ class PdfDoc:
         return self._forms[key]
 
     def add(self, pages: list[Page], theme: Theme, fmt: Format, shared: frozenset[int] = frozenset()) -> None:
+        """Draw `pages` in format `fmt`, each a page of the document: its cut guides, its sides (the
+        ones in `shared` as forms), its own items, crop marks, boxes, label and fields."""
         c = self.c
         colour = colour_lookup(theme)
         if self.tags is not None:
@@ -109,55 +112,68 @@ class PdfDoc:
         for page in pages:
             c.setPageSize((page.width, page.height))
             if page.guides and fmt.cut_guides is not None:
-                with self._decoration():
-                    c.saveState()
-                    c.setStrokeColor(colour(fmt.cut_guides.colour))
-                    c.setLineWidth(fmt.cut_guides.width)
-                    if fmt.cut_guides.dash:
-                        c.setDash(list(fmt.cut_guides.dash))
-                    for g in page.guides:
-                        c.line(g.x1, g.y1, g.x2, g.y2)
-                    c.restoreState()
-            for p in page.placements:
-                if self.tags is not None and id(p.side) in shared:
-                    raise AssertionError("a tagged PDF draws every side in place")
-                if id(p.side) in shared:
-                    name = self.form(p.side, theme, fmt, colour)
-                    c.saveState()
-                    place(c, p.x, p.y, p.rotation, theme)
-                    c.doForm(name)
-                    c.restoreState()
-                else:
-                    draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation, self.tags)
+                guides = fmt.cut_guides
+                self._guide_lines(page.guides, colour(guides.colour), guides.width, guides.dash)
+            self._place_sides(page, theme, fmt, colour, shared)
             if self.tags is not None and page.items:
                 self.tags.section(f"page {self.pages}")
             draw_items(c, page.items, colour, self.tags)
             if page.crop_marks and fmt.crop_marks is not None:
-                with self._decoration():
-                    c.saveState()
-                    c.setStrokeColor(colour(fmt.crop_marks.colour))
-                    c.setLineWidth(fmt.crop_marks.width)
-                    for g in page.crop_marks:
-                        c.line(g.x1, g.y1, g.x2, g.y2)
-                    c.restoreState()
-            if page.trim:
-                c.setTrimBox(page.trim)
-                c.setBleedBox(page.bleed)
-            if fmt.output_intent is not None and not self._intent:
-                self._set_output_intent(fmt.output_intent)
-            if page.label:
-                c.addPageLabel(self.pages, prefix=page.label)
-            if fmt.fields:
-                if not hasattr(c, "AcroForm"):
-                    install(c, self.fonts.typing())
-                draw_fields(c, page, colour, theme if fmt.write_in == "box" else None, self.tags)
+                self._guide_lines(page.crop_marks, colour(fmt.crop_marks.colour), fmt.crop_marks.width)
+            self._page_entries(page, theme, fmt, colour)
             c.showPage()
             rl.compress_last_page(c)  # a print run never holds every page's operators as text
             self.pages += 1
             if self.tags is not None:
                 self.tags.next_page()
 
-    def _decoration(self):
+    def _guide_lines(self, lines: list[Guide], stroke: CMYKColor, width: float,
+                     dash: tuple[float, float] | None = None) -> None:
+        """Cut guides or crop marks: lines for the guillotine, drawn as decoration."""
+        c = self.c
+        with self._decoration():
+            c.saveState()
+            c.setStrokeColor(stroke)
+            c.setLineWidth(width)
+            if dash:
+                c.setDash(list(dash))
+            for g in lines:
+                c.line(g.x1, g.y1, g.x2, g.y2)
+            c.restoreState()
+
+    def _place_sides(self, page: Page, theme: Theme, fmt: Format, colour: Colours, shared: frozenset[int]) -> None:
+        """The card sides of a page: a shared one placed as its form (drawn once in the document),
+        every other one drawn in place (always, in a tagged PDF: a form has no structure)."""
+        c = self.c
+        for p in page.placements:
+            if self.tags is not None and id(p.side) in shared:
+                raise AssertionError("a tagged PDF draws every side in place")
+            if id(p.side) in shared:
+                name = self.form(p.side, theme, fmt, colour)
+                c.saveState()
+                place(c, p.x, p.y, p.rotation, theme)
+                c.doForm(name)
+                c.restoreState()
+            else:
+                draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation, self.tags)
+
+    def _page_entries(self, page: Page, theme: Theme, fmt: Format, colour: Colours) -> None:
+        """What a page holds besides its drawing: the trim and bleed boxes, the document's output
+        intent (once), the page's label and, in a fillable format, its form fields."""
+        c = self.c
+        if page.trim:
+            c.setTrimBox(page.trim)
+            c.setBleedBox(page.bleed)
+        if fmt.output_intent is not None and not self._intent:
+            self._set_output_intent(fmt.output_intent)
+        if page.label:
+            c.addPageLabel(self.pages, prefix=page.label)
+        if fmt.fields:
+            if not hasattr(c, "AcroForm"):
+                install(c, self.fonts.typing())
+            draw_fields(c, page, colour, theme if fmt.write_in == "box" else None, self.tags)
+
+    def _decoration(self) -> AbstractContextManager[None]:
         """Cut guides and crop marks: artifacts in a tagged PDF."""
         return self.tags.artifact() if self.tags is not None else nullcontext()
 

@@ -26,6 +26,7 @@ from kaartgen.reportlab_internals import (
     REF,
     STREAM_START,
     TYPE_PAGE,
+    Parsed,
     parse_output,
     stream_dictionary,
 )
@@ -86,7 +87,7 @@ class _Numbers:
     def __len__(self) -> int:
         return self.spilled + len(self.buffer)
 
-    def chunks(self) -> Iterator[array]:
+    def chunks(self) -> Iterator[array[int]]:
         """The numbers in order, CHUNK at a time."""
         if self.file is not None:
             self.file.seek(0)
@@ -153,25 +154,16 @@ class PdfJoiner:
         parsed = parse_output(pdf)
         objects, pages = parsed.objects, parsed.pages
         skip = parsed.structural
-        mapping = {pages: PAGES}
-        for number, data in sorted(objects.items()):
-            if number in skip:
-                continue
-            placeholder = _PLACEHOLDER.fullmatch(data)
-            if placeholder:
-                name = placeholder.group(1).decode("latin-1")
-                if shared is None or name not in shared:
-                    raise ValueError(f"the part needs the shared object '{name}', which was not written")
-                mapping[number] = shared[name]
-                skip.add(number)
-                continue
-            mapping[number] = self.next
-            self.next += 1
-        kids = [int(n) for n in REF.findall(KIDS.search(objects[pages]).group(1))]
-        extra = {}
+        mapping = self._renumbering(parsed, shared)
+        tree = KIDS.search(objects[pages])
+        if tree is None:
+            raise ValueError("the part's page tree lists no pages")
+        kids = [int(n) for n in REF.findall(tree.group(1))]
+        extra: dict[int, tuple[int, bytes]] = {}  # a page drawn over -> its overlay's number and content
         for i, kid in enumerate(kids):
-            if overlays and i < len(overlays) and overlays[i]:
-                extra[kid] = self.next
+            overlay = overlays[i] if overlays and i < len(overlays) else None
+            if overlay:
+                extra[kid] = (self.next, overlay)
                 self.next += 1
 
         def renumber(data: bytes) -> bytes:
@@ -186,14 +178,34 @@ class PdfJoiner:
             else:
                 data = renumber(data)
                 if number in extra:  # the page draws its own content, then the overlay
-                    data = CONTENTS.sub(lambda m: b"/Contents [ %s %d 0 R ]" % (m.group(1), extra[number]), data, 1)
+                    data = CONTENTS.sub(b"/Contents [ \\1 %d 0 R ]" % extra[number][0], data, 1)
             self._object(mapping[number], data)
-        for i, kid in enumerate(kids):
+        for kid in kids:
             if kid in extra:
-                stream = overlays[i]
-                self._object(extra[kid], b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+                number, stream = extra[kid]
+                self._object(number, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         for kid in kids:
             self.kids.append(mapping[kid])
+
+    def _renumbering(self, parsed: Parsed, shared: dict[str, int] | None) -> dict[int, int]:
+        """A part's object numbers -> their numbers in this file: its page tree is the file's own,
+        a placeholder of a shared object is that object (and joins `parsed.structural`, the objects
+        not written), and every other object takes the next free number, in order."""
+        mapping = {parsed.pages: PAGES}
+        for number, data in sorted(parsed.objects.items()):
+            if number in parsed.structural:
+                continue
+            placeholder = _PLACEHOLDER.fullmatch(data)
+            if placeholder:
+                name = placeholder.group(1).decode("latin-1")
+                if shared is None or name not in shared:
+                    raise ValueError(f"the part needs the shared object '{name}', which was not written")
+                mapping[number] = shared[name]
+                parsed.structural.add(number)
+                continue
+            mapping[number] = self.next
+            self.next += 1
+        return mapping
 
     def close(self) -> None:
         """Write the page tree, catalog, info and xref, in chunks: a print run of 50,000 packs has
@@ -213,7 +225,8 @@ class PdfJoiner:
         for chunk in self.offsets.chunks():
             self.out.write(b"".join(b"%010d 00000 n \n" % offset for offset in chunk))
         ident = self.digest.hexdigest().encode("ascii")
-        self.out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\n" % (size, CATALOG, INFO, ident, ident))
+        trailer = b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\n"
+        self.out.write(trailer % (size, CATALOG, INFO, ident, ident))
         self.out.write(b"startxref\n%d\n%%%%EOF\n" % start)
         self.offsets.close()
         self.kids.close()

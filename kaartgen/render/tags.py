@@ -12,16 +12,26 @@ objects, so the file is still written once, by reportlab, byte for byte the same
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from html import escape  # not xml.sax.saxutils: that imports urllib, http and ssl (11 ms at start)
+from typing import Any
 
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFDocument,
+    PDFName,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from kaartgen import reportlab_internals as rl
 from kaartgen.layout.items import Tag
+from kaartgen.messages import Term
 
 ARTIFACT = "/Artifact BMC"
 
@@ -56,8 +66,8 @@ class Tagger:
         self.root = Element("Document", None)
         self.base: list[Element] = [self.root]  # the document and, once one is open, the section
         self.open: list[Element] = [self.root]  # the base, then the elements the last item left open
-        self.section_key: str | None = None
-        self.sections: dict[str, Element] = {}
+        self.section_key: str | Term | None = None
+        self.sections: dict[str | Term, Element] = {}
         self.mcid = 0  # the next MCID on the current page
         self.page = 0
         self.on_page: list[list[Element]] = [[]]  # per page: the element of each MCID
@@ -67,8 +77,8 @@ class Tagger:
 
     # -- while drawing ------------------------------------------------------------------------------
 
-    def section(self, key: str) -> None:
-        """Continue in the Sect of `key` (a card's id), new at its first use: a card's sides share
+    def section(self, key: str | Term) -> None:
+        """Continue in the Sect of `key` (a card's id, or a side's label), new at its first use: a card's sides share
         one, even when imposition draws other cards between its front and its back (the structure
         keeps the reading order, whatever the order on the sheet)."""
         if key != self.section_key:
@@ -108,7 +118,7 @@ class Tagger:
         yield
         rl.emit(self.c, "EMC")
 
-    def artifact(self):
+    def artifact(self) -> AbstractContextManager[None]:
         """Wrap what is drawn inside as decoration."""
         return self.mark(None)
 
@@ -184,7 +194,7 @@ class Tagger:
         ref(self.root)
         build(self.root, root_ref)
 
-        nums: list = []
+        nums: list[object] = []
         for index, page in enumerate(pages):
             rl.set_page(page, StructParents=index, Tabs=PDFName("S"))
             elements = self.on_page[index] if index < len(self.on_page) else []
@@ -202,7 +212,7 @@ class Tagger:
                        Metadata=_xmp(self.title, self.lang, doc))
 
 
-def _xmp(title: str, lang: str, doc) -> PDFObjectReference:
+def _xmp(title: str, lang: str, doc: PDFDocument) -> PDFObjectReference:
     """The XMP packet PDF/UA asks for: the title (the set's, never a client's) and the PDF/UA part."""
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -222,7 +232,7 @@ def _xmp(title: str, lang: str, doc) -> PDFObjectReference:
     return doc.Reference(stream, "KgMetadata")
 
 
-class Tagged(Flowable):
+class Tagged(Flowable):  # type: ignore[misc]  # reportlab has no type hints: Flowable is Any
     """A platypus flowable drawn as one structure element (`tag`), or as decoration (None). A
     paragraph split over pages stays one element: its later parts continue it."""
 
@@ -240,13 +250,17 @@ class Tagged(Flowable):
         return [Tagged(part, self.tag if i == 0 else later) for i, part in enumerate(parts)]
 
     def getSpaceBefore(self) -> float:  # reportlab's names
-        return self.inner.getSpaceBefore()
+        space: float = self.inner.getSpaceBefore()
+        return space
 
     def getSpaceAfter(self) -> float:
-        return self.inner.getSpaceAfter()
+        space: float = self.inner.getSpaceAfter()
+        return space
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        inner = rl.with_end_spaces(self.inner) if isinstance(self.inner, Paragraph) and self.tag is not None else self.inner
+        inner = self.inner
+        if isinstance(inner, Paragraph) and self.tag is not None:
+            inner = rl.with_end_spaces(inner)
         with canvas.tags.mark(self.tag):
             inner.drawOn(canvas, x, y, _sW)
 
@@ -254,8 +268,9 @@ class Tagged(Flowable):
 class TaggedTable(rl.DecoratedTable):
     """A table whose backgrounds and rules are decoration; its cells are Tagged flowables."""
 
-    def decoration(self):
-        return self.canv.tags.artifact()
+    def decoration(self) -> AbstractContextManager[None]:
+        tagger: Tagger = self.canv.tags
+        return tagger.artifact()
 
 
 def tagging_canvas(lang: str) -> type[Canvas]:
@@ -263,8 +278,8 @@ def tagging_canvas(lang: str) -> type[Canvas]:
     wrapped in Tagged mark themselves; the structure is written when the document is saved, under
     the document's title."""
 
-    class TaggingCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
+    class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints: Canvas is Any
+        def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self.tags = Tagger(self, "", lang)
 

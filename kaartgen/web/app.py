@@ -15,21 +15,22 @@ import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from kaartgen import clock
 from kaartgen.engine import (
@@ -59,6 +60,9 @@ from kaartgen.web.security import (
     csrf_ok,
     same,
 )
+
+if TYPE_CHECKING:
+    from kaartgen.engine import LintReport
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded list or answers file
 MAX_ROWS = 20_000  # rows of one mailing
@@ -111,11 +115,11 @@ class WebApp:
                                trim_blocks=True, lstrip_blocks=True)
         self.static = web / "static"
         self._summaries: dict[str, tuple[float, bytes, str]] = {}
-        self._cache: dict[tuple, tuple[str, bytes]] = {}
+        self._cache: dict[tuple[str, str], dict[str, bytes]] = {}  # a set's files, by (language, variant)
         self._summaries_lock = threading.Lock()  # taken on the event loop: held only for a dict lookup
         self._lint_lock = threading.Lock()  # taken in worker threads: held while lint runs, seconds
         self._files_lock = threading.Lock()  # the same, while a set's previews and documents are made
-        self._lint: Any = None
+        self._lint: LintReport | None = None
         self.attempts = Attempts()  # failed logins by client address
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -134,7 +138,7 @@ class WebApp:
             variants=sorted({s.split("/")[1] for s in sets}), **values)
         return HTMLResponse(html, status_code=status)
 
-    async def form(self, request: Request, files: bool = False):
+    async def form(self, request: Request, files: bool = False) -> FormData | None:
         """The POSTed form, size-limited before it is read; None when the CSRF check fails."""
         length = request.headers.get("content-length")
         limit = MAX_UPLOAD + MAX_FORM if files else MAX_FORM
@@ -162,11 +166,12 @@ class WebApp:
         return form, upload.filename, data
 
     def error_text(self, request: Request, key: str, **values: Any) -> str:
-        return self.texts[self.lang(request)]["errors"][key].format(**values)
+        text: str = self.texts[self.lang(request)]["errors"][key].format(**values)
+        return text
 
     # -- one client ---------------------------------------------------------------------------------
 
-    def _options(self, form) -> PackOptions:
+    def _options(self, form: Mapping[str, Any]) -> PackOptions:
         """The pack's options from the form, or KaartgenErrors naming every field that is wrong."""
         day, hour = (form.get("date") or "").strip(), (form.get("time") or "").strip()
         problems: list[KaartgenError] = []
@@ -186,7 +191,7 @@ class WebApp:
             options = None
         if options is not None and f"{options.language}/{options.variant}" not in self.sets:
             problems.append(FieldError("variant", "web.no_variant"))
-        if problems:
+        if problems or options is None:
             raise KaartgenErrors(problems)
         return options
 
@@ -243,7 +248,8 @@ class WebApp:
             return self.page(request, "client.html.j2", 413, values={}, errors={},
                              error=self.error_text(request, "too_large", mb=0))
         if form is None:
-            return self.page(request, "client.html.j2", 403, values={}, errors={}, error=self.error_text(request, "csrf"))
+            return self.page(request, "client.html.j2", 403, values={}, errors={},
+                             error=self.error_text(request, "csrf"))
         values = {k: v for k, v in form.items() if k != CSRF_FIELD and isinstance(v, str)}
         try:
             options = self._options(form)
@@ -283,6 +289,7 @@ class WebApp:
             self.jobs.forget(job)
             if job.too_many:
                 return refuse(413, self.error_text(request, "too_many_rows", rows=MAX_ROWS))
+            assert job.error is not None  # a list refused for anything but its length says why
             return refuse(422, job.error.text(self.lang(request)))  # without the place: no server path
         return RedirectResponse(f"/mailing/{job.id}", status_code=303)
 
@@ -380,7 +387,7 @@ class WebApp:
         report = await run_in_threadpool(self._lint_report)
         return self.page(request, "cards.html.j2", report=report)
 
-    def _lint_report(self):
+    def _lint_report(self) -> LintReport:
         from kaartgen.engine import lint
 
         with self._lint_lock:
@@ -435,7 +442,7 @@ class WebApp:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="strict")
         return response
 
-    async def login_page(self, scope, receive, send) -> None:
+    async def login_page(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         response = self.page(request, "login.html.j2", 401, wrong=False)
         await response(scope, receive, send)
@@ -450,18 +457,19 @@ class WebApp:
             form = await self.form(request)
         except TooLarge:
             form = None
-        if form is None or not same(form.get("token"), self.token):
+        given = form.get("token") if form is not None else None  # a form without files: text or nothing
+        if form is None or not isinstance(given, str) or not same(given, self.token):
             if form is not None:
                 self.attempts.failed(address(request.scope))
             return self.page(request, "login.html.j2", 401, wrong=form is not None)
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(TOKEN_COOKIE, form.get("token"), httponly=True, samesite="strict")
+        response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
         return response
 
-    async def not_found(self, request: Request, exc) -> Response:
+    async def not_found(self, request: Request, exc: Exception) -> Response:
         return self.page(request, "gone.html.j2", 404)
 
-    async def internal(self, request: Request, exc) -> Response:
+    async def internal(self, request: Request, exc: Exception) -> Response:
         """A bug, not the user's input: a page that says so, never a traceback or a value."""
         return self.page(request, "error.html.j2", 500)
 
@@ -502,7 +510,7 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
         Mount("/static", StaticFiles(directory=web.static), name="static"),
     ]
     @contextlib.asynccontextmanager
-    async def lifespan(_app):
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
         web.jobs.close()  # running mailings stop and every job folder goes with the server
         web.pool.close()

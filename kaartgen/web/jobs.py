@@ -13,6 +13,7 @@ files removed, nothing half written) and the server's threads never meet the bat
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import secrets
@@ -22,12 +23,20 @@ import stat
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from kaartgen.engine import ERRORS, MANIFEST, MERGED, BatchOptions, CheckReport, Library, RowError, run_batch
 from kaartgen.errors import KaartgenError, Stopped, request_stop
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 ZIP = "packs.zip"
 RESULTS = (MERGED, ZIP, MANIFEST, ERRORS)  # what the clerk downloads, in this order
@@ -60,17 +69,10 @@ class JobRoot:
         os.chmod(path, 0o700)
         self.path = path
         self._fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; one server a folder is then up to the operator
-            fcntl = None
-        if fcntl is not None:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                owner = os.read(self._fd, 32).decode("ascii", "replace").strip() or "?"
-                os.close(self._fd)
-                raise KaartgenError("serve.job_folder_locked", file=path, field="jobs_dir", process=owner) from None
+        if not _lock(self._fd):
+            owner = os.read(self._fd, 32).decode("ascii", "replace").strip() or "?"
+            os.close(self._fd)
+            raise KaartgenError("serve.job_folder_locked", file=path, field="jobs_dir", process=owner)
         os.ftruncate(self._fd, 0)
         os.write(self._fd, f"{os.getpid()}\n".encode())
         for stale in path.iterdir():  # an earlier server's jobs: this server holds the lock, so that one is gone
@@ -82,13 +84,25 @@ class JobRoot:
         """The server stops: its lock file goes, and the folder too when it is empty."""
         (self.path / LOCK).unlink(missing_ok=True)
         os.close(self._fd)
-        try:
+        with contextlib.suppress(OSError):
             self.path.rmdir()  # another server may share its parent
-        except OSError:
-            pass
 
 
-def _stop(signum: int, frame) -> None:
+def _lock(fd: int) -> bool:
+    """Take the advisory lock on the open file `fd` for this process; False when another process
+    holds it. Apart, because the lock exists only where fcntl does."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one server a folder is then up to the operator
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     request_stop(signum)
     raise Stopped(signum)
@@ -97,7 +111,7 @@ def _stop(signum: int, frame) -> None:
 class _Shared:
     """Progress kept in shared memory, for the server to read while the check or the batch runs."""
 
-    def __init__(self, done, total):
+    def __init__(self, done: Synchronized[int], total: Synchronized[int]):
         self.done_value, self.total_value = done, total
 
     def __call__(self, done: int, total: int) -> None:
@@ -135,7 +149,7 @@ def _child() -> None:
 
 
 def _check(path: Path, content: Path, templates: Path, fmt: str, letter_date: date, max_rows: int,
-           done, total, outcome) -> None:
+           done: Synchronized[int], total: Synchronized[int], outcome: Connection) -> None:
     """The pre-check, in its own process (see check_batch); `outcome` receives the report or a message."""
     _child()
     from kaartgen.engine import TooManyRows, check_batch
@@ -154,7 +168,7 @@ def _check(path: Path, content: Path, templates: Path, fmt: str, letter_date: da
         outcome.send(("refused", KaartgenError("web.check_memory", mb=MEMORY // (1024 * 1024))))
 
 
-def _run(options: BatchOptions, done, total, outcome) -> None:
+def _run(options: BatchOptions, done: Synchronized[int], total: Synchronized[int], outcome: Connection) -> None:
     """The batch, in its own process; `outcome` receives (packs, failed rows) or an error message."""
     _child()
     try:
@@ -199,10 +213,10 @@ class Job:
     packs: int = 0
     failed_rows: int = 0
     settled: threading.Event = field(default_factory=threading.Event)  # the check is over
-    process: multiprocessing.Process | None = None
-    done_count: object = None  # shared values the job's process counts in
-    total_count: object = None
-    outcome: object = None  # the pipe its result comes through
+    process: BaseProcess | None = None
+    done_count: Synchronized[int] | None = None  # shared values the job's process counts in
+    total_count: Synchronized[int] | None = None
+    outcome: Connection | None = None  # the pipe its result comes through
 
     @property
     def out(self) -> Path:
@@ -229,7 +243,7 @@ class Job:
         return self.state in ("checking", "running")
 
     def progress(self) -> tuple[int, int]:
-        if self.done_count is None:
+        if self.done_count is None or self.total_count is None:
             return 0, 0
         return self.done_count.value, self.total_count.value
 
@@ -240,7 +254,7 @@ class Job:
 class Busy(KaartgenError):
     """The server runs as many mailings as it takes at once, or their files fill the space it allows."""
 
-    def __init__(self, reason: str, **values: object):
+    def __init__(self, reason: str, **values: Any):
         super().__init__(f"web.busy_{reason}", **values)
         self.reason, self.values = reason, values
 
@@ -249,10 +263,8 @@ def _size(folder: Path) -> int:
     total = 0
     for root, _, files in os.walk(folder):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                pass
     return total
 
 
@@ -277,7 +289,8 @@ class Jobs:
             raise Busy("busy", limit=MAX_BUSY)
         if len(jobs) >= MAX_JOBS:
             raise Busy("jobs", limit=MAX_JOBS)
-        if sum(_size(job.folder) for job in jobs) + incoming > MAX_DISK or shutil.disk_usage(self.root).free < incoming + MIN_FREE:
+        used = sum(_size(job.folder) for job in jobs)
+        if used + incoming > MAX_DISK or shutil.disk_usage(self.root).free < incoming + MIN_FREE:
             raise Busy("disk", gb=MAX_DISK // 1024 ** 3)
 
     def create(self, suffix: str, data: bytes, letter_date: date, format: str, max_rows: int) -> Job:
@@ -303,7 +316,7 @@ class Jobs:
             self._jobs[job_id] = job
         return job
 
-    def _spawn(self, job: Job, target, args: tuple) -> None:
+    def _spawn(self, job: Job, target: Callable[..., None], args: tuple[object, ...]) -> None:
         job.done_count, job.total_count = _SPAWN.Value("q", 0), _SPAWN.Value("q", 0)
         job.outcome, sender = _SPAWN.Pipe(duplex=False)
         job.process = _SPAWN.Process(target=target, args=(*args, job.done_count, job.total_count, sender))
@@ -330,7 +343,7 @@ class Jobs:
                                letter_date=job.letter_date, messages=lang)
         self._spawn(job, _run, (options,))
 
-    def _wait(self, job: Job, process, outcome) -> None:
+    def _wait(self, job: Job, process: BaseProcess, outcome: Connection) -> None:
         try:
             state, value = outcome.recv()
         except (EOFError, OSError):  # the process died without a word (killed, or out of memory)

@@ -29,8 +29,9 @@ import time
 from collections import deque
 from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import FormData, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -57,7 +58,9 @@ OPEN_PATHS = ("/login", "/static/")  # reachable without the token: the login fo
 
 
 def same(a: str | None, b: str | None) -> bool:
-    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
+    if not a or not b:
+        return False
+    return hmac.compare_digest(a.encode(), b.encode())
 
 
 def cookies(scope: Scope) -> dict[str, str]:
@@ -142,7 +145,7 @@ def address(scope: Scope) -> str:
 class Guard:
     """ASGI middleware for the rules above; `login_page` answers a request without the token."""
 
-    def __init__(self, app: ASGIApp, token: str | None, login_page, hosts: frozenset[str],
+    def __init__(self, app: ASGIApp, token: str | None, login_page: ASGIApp, hosts: frozenset[str],
                  signer: Signer, attempts: Attempts):
         self.app, self.token, self.login_page = app, token, login_page
         self.hosts, self.signer, self.attempts = hosts, signer, attempts
@@ -177,16 +180,15 @@ class Guard:
 
         path = scope.get("path", "")
         bearer = (header(scope, b"authorization") or "").lower().startswith("bearer ")
-        if self.token is not None and not path.startswith(OPEN_PATHS):
-            if not self.authorised(scope):
-                wait = self.attempts.wait(address(scope)) if bearer else 0
-                if wait:
-                    await self.too_many(wait)(scope, receive, send_with_headers)
-                    return
-                if bearer:  # a script's wrong token counts as a failed login
-                    self.attempts.failed(address(scope))
-                await self.login_page(scope, receive, send_with_headers)
+        if self.token is not None and not path.startswith(OPEN_PATHS) and not self.authorised(scope):
+            wait = self.attempts.wait(address(scope)) if bearer else 0
+            if wait:
+                await self.too_many(wait)(scope, receive, send_with_headers)
                 return
+            if bearer:  # a script's wrong token counts as a failed login
+                self.attempts.failed(address(scope))
+            await self.login_page(scope, receive, send_with_headers)
+            return
         await self.app(scope, bounded(receive), send_with_headers)
 
     def authorised(self, scope: Scope) -> bool:
@@ -239,7 +241,7 @@ def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(n for n in names if n not in ("0.0.0.0", "::"))
 
 
-def csrf_ok(request, form=None) -> bool:
+def csrf_ok(request: Request, form: FormData | None = None) -> bool:
     """A POST repeats the browser's CSRF cookie, one this server issued, in the form field or the
     X-CSRF-Token header."""
     state = request.scope.get("state", {})

@@ -27,7 +27,9 @@ from kaartgen.engine.linting.texts import check_texts
 from kaartgen.engine.readability import CardScore
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
+from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
+from kaartgen.model.theme import Theme
 
 REFERENCE = "nl/standaard"  # every other set must have its cards, domains and answers
 SIZES = {"a6": (), "a5": LARGE_PRINT}  # card sizes: template overlays to check each set with
@@ -58,7 +60,7 @@ class LintReport:
             self.problems.append(problem)
 
 
-def _inherited(loaded: Loaded) -> list[str]:
+def _inherited(loaded: Loaded[CardSet]) -> list[str]:
     """Inherited key paths, with list positions folded: 'cards[*].notes'."""
     seen: list[str] = []
     for loc in loaded.sources.tree.inherited:
@@ -69,9 +71,9 @@ def _inherited(loaded: Loaded) -> list[str]:
     return seen
 
 
-def _themes(templates: Path, report: LintReport) -> dict[str, Loaded]:
+def _themes(templates: Path, report: LintReport) -> dict[str, Loaded[Theme]]:
     """The templates at every card size, their problems in `report`."""
-    themes: dict[str, Loaded] = {}
+    themes: dict[str, Loaded[Theme]] = {}
     for size, overlays in SIZES.items():
         try:
             themes[size] = load_theme(templates, overlays)
@@ -85,7 +87,7 @@ def _themes(templates: Path, report: LintReport) -> dict[str, Loaded]:
     return themes
 
 
-def _reference(content: Path, names: list[str]):
+def _reference(content: Path, names: list[str]) -> CardSet | None:
     if REFERENCE not in names:
         return None
     try:
@@ -94,7 +96,8 @@ def _reference(content: Path, names: list[str]):
         return None  # its own problems are reported with the set
 
 
-def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Loaded], reference) -> None:
+def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Loaded[Theme]],
+              reference: CardSet | None) -> None:
     """Every check of one set, in order: a set with problems in its texts is not laid out."""
     language, variant = name.split("/")
     try:

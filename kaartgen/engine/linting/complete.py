@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaartgen.errors import KaartgenError
-from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, WriteIn
+from kaartgen.model.content import Block, CardSet, Choice, Descriptions, DomainChoice, WriteIn
 from kaartgen.model.loading import Loaded
 
 
-def _answers(block) -> tuple:
+def _answers(block: Block) -> tuple[object, ...]:
     """What must be identical in every variant: the answers a card collects."""
     if isinstance(block, Choice):
         return ("choice", block.id, tuple(o.id for o in block.options))
@@ -23,7 +23,7 @@ def _answers(block) -> tuple:
     return ()
 
 
-def check_complete(reference: CardSet, ref_name: str, loaded: Loaded, folder: Path) -> list[KaartgenError]:
+def check_complete(reference: CardSet, ref_name: str, loaded: Loaded[CardSet], folder: Path) -> list[KaartgenError]:
     """Every card, domain, stagnation and answer of the reference set is present, in the same order."""
     cs: CardSet = loaded.model
     problems = []
@@ -50,5 +50,6 @@ def check_complete(reference: CardSet, ref_name: str, loaded: Loaded, folder: Pa
             have = [a for a in map(_answers, side.blocks) if a]
             if want != have:
                 problems.append(loaded.sources.error(("cards", ci, "sides", si, "blocks"), "lint.answers_differ",
-                                                     id=card.id, reference=ref_name, expected=str(want), found=str(have)))
+                                                     id=card.id, reference=ref_name, expected=str(want),
+                                                     found=str(have)))
     return problems

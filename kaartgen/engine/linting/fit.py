@@ -4,6 +4,8 @@ paragraphs whose last line holds one word (a warning)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kaartgen import reportlab_internals as rl
 from kaartgen.documents.guide import guide_pdf, reflection_pdf
 from kaartgen.engine.edition import lay_out
@@ -15,9 +17,14 @@ from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import CardLayout, TextBox
 from kaartgen.layout.letter import letter_page
 from kaartgen.messages import Term
+from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded
 from kaartgen.model.text import Personal
+from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
+
+if TYPE_CHECKING:
+    from kaartgen.engine.linting import LintReport
 
 
 def widows(cards: list[CardLayout]) -> list[tuple[Term, str, str]]:
@@ -37,7 +44,7 @@ def widows(cards: list[CardLayout]) -> list[tuple[Term, str, str]]:
 class FitCheck:
     """The layout checks of one set at one size; problems go to `report` (see lint)."""
 
-    def __init__(self, report, loaded: Loaded, size: str, theme: Loaded):
+    def __init__(self, report: LintReport, loaded: Loaded[CardSet], size: str, theme: Loaded[Theme]):
         self.report, self.loaded, self.size, self.theme = report, loaded, size, theme
         self.fonts = Fonts(theme.model)
         self.margins: dict[tuple[str, str], float] = {}  # (kind, card) -> mm left on its fullest side

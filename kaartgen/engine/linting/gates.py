@@ -10,7 +10,7 @@ from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded
 
 
-def check_readability(loaded: Loaded) -> tuple[list[CardScore], list[KaartgenError]]:
+def check_readability(loaded: Loaded[CardSet]) -> tuple[list[CardScore], list[KaartgenError]]:
     cs: CardSet = loaded.model
     rows = card_scores(cs)
     gate = cs.info.readability

@@ -17,7 +17,12 @@ def _folded(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).casefold()
 
 
-def check_messages(loaded: Loaded, theme: Theme) -> list[KaartgenError]:
+def _card_index(cs: CardSet, card_id: str) -> int:
+    """The place in the set of card `card_id`, which the set has."""
+    return next(i for i, c in enumerate(cs.cards) if c.id == card_id)
+
+
+def check_messages(loaded: Loaded[CardSet], theme: Theme) -> list[KaartgenError]:
     """Every must-have message (e.g. 'filling in or not has no effect on your benefit') is still
     said where the set requires it, so an edit can never drop it silently."""
     cs: CardSet = loaded.model
@@ -43,7 +48,7 @@ def check_messages(loaded: Loaded, theme: Theme) -> list[KaartgenError]:
                 problems.append(loaded.sources.error(("info", "required_messages", where), "lint.message_undefined",
                                                      message=mid))
             elif not any(_folded(p) in text for p in phrases):
-                loc = ("letter",) if where == "letter" else ("cards", next(i for i, c in enumerate(cs.cards) if c.id == where))
+                loc = ("letter",) if where == "letter" else ("cards", _card_index(cs, where))
                 place = Term("term.letter") if where == "letter" else Term("term.card_id", id=where)
                 problems.append(loaded.sources.error(loc, "lint.message_dropped", place=place, message=mid,
                                                      phrases=All(repr(p) for p in phrases)))

@@ -10,20 +10,23 @@ from kaartgen.model.theme import DOMAIN, DOMAIN_TEXT, Theme
 from kaartgen.model.units import to_mm
 
 
-def check_theme(loaded: Loaded) -> list[KaartgenError]:
+def check_theme(loaded: Loaded[Theme]) -> list[KaartgenError]:
     """Template rules: minimum text sizes, write-in spacing and contrast of every text colour pair."""
     theme: Theme = loaded.model
     rules = theme.rules
     src = loaded.sources
     problems = []
     for key, style in theme.styles.items():
-        minimum = rules.min_heading_size if style.heading else rules.min_small_size if style.small else rules.min_text_size
+        if style.heading:
+            minimum = rules.min_heading_size
+        else:
+            minimum = rules.min_small_size if style.small else rules.min_text_size
         if style.size < minimum - 1e-6:
             problems.append(src.error(("styles", key, "size"), "lint.size", size=f"{style.size:.1f}",
                                       minimum=f"{minimum:.1f}"))
         if style.background == DOMAIN:
-            pairs = [(style.colour if style.colour != DOMAIN_TEXT else dc.text, dc.fill, ("domain_colours", name, "text"))
-                     for name, dc in theme.domain_colours.items()]
+            pairs = [(style.colour if style.colour != DOMAIN_TEXT else dc.text, dc.fill,
+                      ("domain_colours", name, "text")) for name, dc in theme.domain_colours.items()]
         elif style.colour == DOMAIN_TEXT:
             problems.append(src.error(("styles", key, "colour"), "lint.domain_text"))
             pairs = []

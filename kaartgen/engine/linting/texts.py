@@ -17,6 +17,7 @@ from kaartgen.messages import Term
 from kaartgen.model.clients import Client
 from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded
+from kaartgen.model.merge import Loc
 from kaartgen.model.rows import sample_client
 from kaartgen.model.text import (
     CALIBRATION_VARIABLES,
@@ -45,7 +46,7 @@ WHO_SAMPLE = Term("term.who_sample")
 WHO_SPARSE = Term("term.who_sparse")
 
 
-def letter_texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str], str]]:
+def letter_texts(cs: CardSet, theme: Theme) -> Iterator[tuple[Loc, str, frozenset[str], str]]:
     """Every text of the cover letter, with the variables it may use and its style."""
     if cs.letter is None:
         return
@@ -71,7 +72,7 @@ def samples(cs: CardSet) -> list[tuple[Term, Client]]:
     return [(WHO_SAMPLE, full), (WHO_SPARSE, sparse)]
 
 
-def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[tuple, str, frozenset[str], str]]:
+def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[Loc, str, frozenset[str], str]]:
     """Every text of a set with its location, the variables it may use and the style it prints in."""
     t = theme
     yield ("info", "title"), cs.info.title, NONE, t.footer.style
@@ -112,7 +113,7 @@ def _value_sets(cs: CardSet) -> dict[frozenset[str], list[tuple[Term, dict[str, 
     return {CARD_VARIABLES: cards, LETTER_VARIABLES: letters}
 
 
-def check_texts(loaded: Loaded, theme: Theme, fonts: Fonts) -> list[KaartgenError]:
+def check_texts(loaded: Loaded[CardSet], theme: Theme, fonts: Fonts) -> list[KaartgenError]:
     problems = []
     value_sets = _value_sets(loaded.model)
     for loc, text, allowed, style_name in chain(texts(loaded.model, theme), letter_texts(loaded.model, theme)):
