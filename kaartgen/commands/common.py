@@ -67,16 +67,23 @@ def flag(field: str | None) -> str:
     return FLAGS.get(field or "", f"--{(field or '').replace('_', '-')}")
 
 
-def error_lines(exc: KaartgenError) -> list[str]:
-    """How the CLI says an error: file:line first when it has a place, else `error: --option: …`."""
+def problem_lines(exc: KaartgenError) -> list[str]:
+    """What is wrong, without the word "error": file:line first when it has a place, else `--option: …`."""
     if isinstance(exc, KaartgenErrors):
-        return [line for e in exc.errors for line in error_lines(e)]
+        return [line for e in exc.errors for line in problem_lines(e)]
     text = exc.text(lang())
     if exc.place():
         return [f"{exc.place()}: {text}"]
-    if exc.field:
-        return [f"error: {flag(exc.field)}: {text}"]
-    return [f"error: {text}"]
+    return [f"{flag(exc.field)}: {text}" if exc.field else text]
+
+
+def error_lines(exc: KaartgenError) -> list[str]:
+    """How the CLI says an error: file:line first when it has a place, else `error: --option: …`
+    (`fout:` in Dutch)."""
+    if isinstance(exc, KaartgenErrors):
+        return [line for e in exc.errors for line in error_lines(e)]
+    line = problem_lines(exc)[0]
+    return [line if exc.place() else say("cli.error", text=line)]
 
 
 def row_line(row: int, cid: str, field: str, text: str) -> str:

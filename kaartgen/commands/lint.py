@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kaartgen.commands.common import content_option, error_lines, library, reports_errors, say, templates_option
+from kaartgen.commands.common import (
+    content_option,
+    error_lines,
+    library,
+    problem_lines,
+    reports_errors,
+    say,
+    templates_option,
+)
 
 if TYPE_CHECKING:
     from kaartgen.engine import SetReport
@@ -37,8 +45,8 @@ def lint(content: Path | None, templates: Path | None) -> None:
         if section.rows:
             click.echo("\n".join(table(section, list(LINT_SIZES))))
     for warning in report.warnings:
-        for line in error_lines(warning):
-            click.echo(say("cli.warning", text=line.removeprefix("error: ")), err=True)
+        for line in problem_lines(warning):
+            click.echo(say("cli.warning", text=line), err=True)
     for problem in report.problems:
         for line in error_lines(problem):
             click.echo(line, err=True)
