@@ -285,3 +285,37 @@ def test_mailing_order_is_postcode_then_id(tmp_path):
     manifest = read_csv(tmp_path / "out" / "manifest.csv")
     assert [m["id"] for m in manifest] == [i for _, i in sorted((p, i) for i, p, _ in rows)]
     assert [m["sequence"] for m in manifest] == [str(n) for n in range(1, 8)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_halted_batch_is_whole_for_what_it_made_and_a_resume_makes_the_rest(tmp_path, jobs):
+    from datetime import date
+
+    from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+    from kaartgen.engine import BatchOptions, run_batch
+
+    clients = tmp_path / "c.csv"
+    rows = ["id,name,street,postcode,city"] + [f"H{i:02d},Klant {i},Weg {i},{1000 + i} AB,Zwolle" for i in range(12)]
+    rows.insert(3, "HX,,Weg,1000 AB,Zwolle")  # fails when the list is read: in errors.csv however far the run came
+    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    def options(out: Path, resume: bool = False) -> BatchOptions:
+        return BatchOptions(clients=clients, out=out, content=DEFAULT_CONTENT, templates=DEFAULT_TEMPLATES,
+                            letter_date=date(2026, 11, 23), jobs=jobs, resume=resume)
+
+    seen: list[int] = []
+    result = run_batch(options(tmp_path / "out"), lambda done, total: seen.append(done), lambda: seen[-1] >= 5)
+    assert result.halted and result.counts.not_reached == 12 - 5 and result.packs == 5
+    out = tmp_path / "out"
+    manifest = read_csv(out / "manifest.csv")
+    assert [m["id"] for m in manifest] == [f"H0{i}" for i in range(5)]  # mailing order: postcode, then id
+    assert len(PdfReader(out / "print-run.pdf").pages) == int(manifest[-1]["last_page"])
+    assert [r["id"] for r in read_csv(out / "errors.csv")] == ["HX"]
+    assert sorted(p.name for p in out.glob("H*.pdf")) == [f"H0{i}.pdf" for i in range(5)]
+    assert (out / ".journal.csv").is_file()  # so that a resume keeps them
+    again = run_batch(options(out, resume=True))
+    assert not again.halted and again.counts.kept == 5 and again.counts.made == 7
+    full = run_batch(options(tmp_path / "full"))
+    assert (out / "print-run.pdf").read_bytes() == (tmp_path / "full" / "print-run.pdf").read_bytes()
+    assert (out / "manifest.csv").read_bytes() == (tmp_path / "full" / "manifest.csv").read_bytes()
+    assert full.failed_rows == again.failed_rows == 1

@@ -8,6 +8,7 @@ Skipped, with the reason, when Chromium or Playwright is not installed; `.ci/run
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -138,20 +139,41 @@ def test_a_clerk_runs_a_mailing_and_gets_what_kaartgen_batch_gives(page, server,
     assert (tmp_path / "web-print-run.pdf").read_bytes() == (tmp_path / "cli" / "print-run.pdf").read_bytes()
 
 
-def test_a_clerk_sees_progress_and_can_cancel(page, server, tmp_path):
+def test_a_clerk_stops_a_mailing_fetches_what_was_made_starts_again_and_downloads_after_a_reload(page, server, tmp_path):
     clients = tmp_path / "lang.csv"
-    clients.write_text("id,name,street,postcode,city\n" + "".join(
+    clients.write_text("id,name,street,postcode,city\nL999,,Weg,9999 AB,Zwolle\n" + "".join(
         f"L{i:03d},Klant {i},Weg {i},{1000 + i} AB,Zwolle\n" for i in range(300)), encoding="utf-8")
     page.goto(server + "/mailing")
     page.set_input_files("#clients", str(clients))
     page.get_by_role("button", name="Controleren").click()
-    page.get_by_role("button", name="Start de mailing").click()
+    page.get_by_role("button", name="Toch starten").click()
     page.wait_for_selector("#progress:not([value='0'])", timeout=60_000)  # the bar's value reflects the job's
     job = server.jobs / page.url.rsplit("/", 1)[1]
     assert (job / "clients.csv").is_file()
     page.get_by_role("button", name="Stoppen").click()
+    page.get_by_role("heading", name="De mailing is gestopt").wait_for()
+    counts = page.locator("p.count").inner_text()
+    made, left = map(int, re.fullmatch(r"(\d+) pakketten gemaakt, 1 rij niet; (\d+) cliënten nog niet\.", counts).groups())
+    assert made + left == 300 and made > 0
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Lijst van de pakketten (manifest.csv)").click()
+    assert len(Path(info.value.path()).read_text().splitlines()) == made + 1
+    page.get_by_role("button", name="Opnieuw beginnen").click()
+    page.get_by_role("heading", name="De mailing is klaar").wait_for(timeout=120_000)
+    assert page.locator("p.count").inner_text() == "300 pakketten gemaakt, 1 rij niet."
+    first: dict[str, bytes] = {}
+    for link in page.locator("ul.files a").all():
+        with page.expect_download() as info:
+            link.click()
+        first[info.value.suggested_filename] = Path(info.value.path()).read_bytes()
+    assert sorted(first) == ["errors.csv", "manifest.csv", "packs.zip", "print-run.pdf"]
+    page.reload()  # after a printer jam: everything can be fetched again
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Alle pakketten om te printen (print-run.pdf)").click()
+    assert Path(info.value.path()).read_bytes() == first["print-run.pdf"]
+    page.get_by_role("button", name="Verwijder de mailing nu").click()
     page.get_by_role("heading", name="Mailing voor veel cliënten").wait_for()
-    assert not job.exists()  # the stopped job's folder, packs and list are gone
+    assert not job.exists()  # the deleted job's folder, packs and list are gone
 
 
 def test_answers_are_read_back_in_the_page(page, server, tmp_path):

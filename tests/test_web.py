@@ -186,6 +186,22 @@ def test_answers_are_read_back_literally_and_offered_as_pdf(client, library, tmp
     assert "<b>moe</b> & {{ 1+1 }}" in pdf_text(tmp_path / "s.pdf")
 
 
+def test_the_answers_page_shows_what_the_summary_pdf_says_about_the_pack(client, library, tmp_path):
+    domains = [d.id for d in library.card_set("nl", "standaard").model.domains][:4]
+    saved = json.dumps({"kaartgen": "answers", "set": "nl/standaard", "reference": "K-0042",
+                        "answers": {f"belemmeringen.belemmerend.{d}": True for d in domains}}).encode()
+    page = client.post("/antwoorden", data={"csrf": csrf(client)},
+                       files={"answers": ("antwoorden.json", saved, "application/json")})
+    assert page.status_code == 200
+    about = re.search(r'<p class="about">([^<]*)</p>', page.text).group(1)
+    assert about == "kenmerk K-0042 · gelezen op 23 november 2026"
+    assert '<dd class="warning">4 aangekruist; de kaart vraagt er maximaal 3</dd>' in page.text
+    link = re.search(r'href="(/antwoorden/[^"]+\.pdf)"', page.text).group(1)
+    (tmp_path / "s.pdf").write_bytes(client.get(link).content)
+    text = squash(pdf_text(tmp_path / "s.pdf"))
+    assert squash(about) in text and squash("4 aangekruist; de kaart vraagt er maximaal 3") in text
+
+
 def test_the_set_page_offers_previews_guide_and_calibration(client):
     page = client.get("/kaarten/nl/standaard")
     for name in ("kaartgen-guide-nl-standaard.pdf", "kaartgen-calibration-nl-office.pdf",
@@ -252,18 +268,45 @@ def test_a_mailing_shows_bad_rows_first_then_gives_what_kaartgen_batch_gives(cli
     assert client.get(f"/mailing/{job}").status_code == 404
 
 
-def test_a_cancelled_mailing_leaves_nothing(client, jobs_root):
+def test_a_stopped_mailing_keeps_what_it_made_goes_on_and_a_deleted_one_leaves_nothing(client, jobs_root, tmp_path):
     rows = "".join(f"K{i:03d},Klant {i},Weg {i},{1000 + i} AB,Zwolle\n" for i in range(200))
-    response = upload(client, "lang.csv", ("id,name,street,postcode,city\n" + rows).encode())
+    clients = ("id,name,street,postcode,city\n" + rows).encode()
+    response = upload(client, "lang.csv", clients)
     job = response.headers["location"].rsplit("/", 1)[1]
     client.post(f"/mailing/{job}/start", data={"csrf": csrf(client)})
     deadline = time.time() + 60
     while client.get(f"/mailing/{job}/status").json().get("done", 0) < 5 and time.time() < deadline:
         time.sleep(0.1)
-    cancel = client.post(f"/mailing/{job}/cancel", data={"csrf": csrf(client)}, follow_redirects=False)
-    assert cancel.status_code == 303 and cancel.headers["location"] == "/mailing"
+    stop = client.post(f"/mailing/{job}/cancel", data={"csrf": csrf(client)}, follow_redirects=False)
+    assert stop.status_code == 303 and stop.headers["location"] == f"/mailing/{job}"
+    page = client.get(f"/mailing/{job}").text
+    made = int(re.search(r"(\d+) pakketten gemaakt; (\d+) cliënten nog niet", page).group(1))
+    assert "De mailing is gestopt" in page and 5 <= made < 200
+    manifest = client.get(f"/mailing/{job}/files/manifest.csv").text.splitlines()
+    assert [line.split(",")[0] for line in manifest[1:]] == [f"K{i:03d}" for i in range(made)]
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/mailing/{job}/files/packs.zip").content)) as packs:
+        assert len(packs.namelist()) == made
+    client.post(f"/mailing/{job}/resume", data={"csrf": csrf(client)})
+    assert wait(client, job)["state"] == "done"
+    assert "200 pakketten gemaakt." in client.get(f"/mailing/{job}").text
+    (tmp_path / "c.csv").write_bytes(clients)
+    assert run("batch", str(tmp_path / "c.csv"), "--out", str(tmp_path / "cli"), "--date", "2026-11-23").exit_code == 0
+    for name in ("print-run.pdf", "manifest.csv"):
+        assert client.get(f"/mailing/{job}/files/{name}").content == (tmp_path / "cli" / name).read_bytes(), name
+    delete = client.post(f"/mailing/{job}/delete", data={"csrf": csrf(client)}, follow_redirects=False)
+    assert delete.status_code == 303 and delete.headers["location"] == "/mailing"
     assert not (jobs_root / job).exists()
     assert client.get(f"/mailing/{job}/status").status_code == 404
+
+
+def test_stopping_a_check_leaves_nothing(client, jobs_root):
+    """A list still being checked (or just checked) has nothing to keep: stopping removes it."""
+    rows = "".join(f"K{i:05d},Klant {i},Weg {i},{1000 + i % 8000} AB,Zwolle\n" for i in range(15000))
+    response = upload(client, "lang.csv", ("id,name,street,postcode,city\n" + rows).encode())
+    job = response.headers["location"].rsplit("/", 1)[1]
+    stop = client.post(f"/mailing/{job}/cancel", data={"csrf": csrf(client)}, follow_redirects=False)
+    assert stop.headers["location"] == "/mailing"
+    assert not (jobs_root / job).exists()
 
 
 def test_an_excel_list_is_checked_like_a_csv(client):

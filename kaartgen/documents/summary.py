@@ -26,6 +26,16 @@ _IN_CARD = Tag(("Sect", "P"), 1)  # a paragraph in the card's section (each card
 CHUNK = 1000  # characters of an answer laid out as one paragraph
 
 
+def summary_heading(summary: dict[str, Any], cs: CardSet) -> list[str]:
+    """What the summary says about itself under its title, in the pack's language: the pack's
+    reference when it has one, and the day it was read ("kenmerk K-0042", "gelezen op 6 december
+    2026"). The PDF and the web page both show these."""
+    labels = cs.info.summary
+    when = format_date(date.fromisoformat(summary["read"]), cs.info.dates)
+    reference = [render(labels.reference, {"reference": summary["reference"]})] if summary.get("reference") else []
+    return [*reference, render(labels.read_on, {"date": when})]
+
+
 def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet) -> tuple[bytes, int]:
     """One A4 page (more only if the answers are long): every card's answers under its title, as a
     tagged PDF (a section a card: its title H2, questions H3, answers P); and
@@ -38,10 +48,7 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
     question_style = look.question_style
 
     out.para(f"{cs.info.title}: {labels.title}", look.title_style, tag=Tag(("H1",)))
-    when = format_date(date.fromisoformat(summary["read"]), cs.info.dates)
-    about = ([render(labels.reference, {"reference": summary["reference"]})] if summary.get("reference") else []) \
-        + [render(labels.read_on, {"date": when})]
-    out.para("   ·   ".join(about), question_style, tag=P)
+    out.para("   ·   ".join(summary_heading(summary, cs)), question_style, tag=P)
     out.flow.append(Spacer(1, look.gap_title))
     for card in summary["cards"]:
         out.para(f"{card['number']}/{summary['total']}  {card['title']}" if summary["of"] == "pack" else card["title"],

@@ -30,6 +30,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import sys
 import tempfile
@@ -63,10 +64,16 @@ ERRORS = "errors.csv"
 RESERVED_IDS = frozenset(Path(name).stem for name in (MERGED, MANIFEST, ERRORS))  # ids that would clash
 IN_FLIGHT = 8  # tasks a worker may have queued: bounds memory however long the list is
 Progress = Callable[[int, int], None]  # (done, total): called as a batch or check goes
+Halt = Callable[[], bool]  # asked after each client: True ends the run with what is made so far
 
 
 def no_progress(done: int, total: int) -> None:
     """Progress for callers that show none."""
+
+
+def never() -> bool:
+    """A run that goes on to the end of the list."""
+    return False
 
 
 @dataclass
@@ -76,6 +83,7 @@ class Counts:
     kept: int = 0
     made: int = 0
     removed: int = 0
+    not_reached: int = 0  # clients a halted run did not come to
 
 
 @dataclass
@@ -92,6 +100,11 @@ class BatchResult:
     @property
     def failed_rows(self) -> int:
         return len({e.row for e in self.errors})
+
+    @property
+    def halted(self) -> bool:
+        """The run was asked to stop: its files hold the clients it came to, a resume makes the rest."""
+        return self.counts.not_reached > 0
 
 
 
@@ -121,9 +134,12 @@ def envelope_check_pdf(library: Library, fmt: str, letter_date: date) -> bytes:
     return doc.finish()
 
 
-def run_batch(options: BatchOptions, progress: Progress = no_progress) -> BatchResult:
+def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Halt = never) -> BatchResult:
     """Make every pack of the list in `options.out` (see the module's text); `progress(done, total)`
-    is called as packs are made."""
+    is called as packs are made. When `halt()` turns true the run ends early but whole: the print
+    run, manifest and error list cover the clients it came to, in mailing order, and the journal
+    stays so that a resume makes only the rest (a stop by signal, instead, leaves the packs made
+    and the journal, and no print run)."""
     printed_format(options.format)
     workers.maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date)
     listing, rows = read_list(options.clients, maker.library, options.sheet)
@@ -145,7 +161,7 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress) -> BatchR
         with FolderLock(options.out):
             claim(options.out, identity, options.resume, options.update)
             try:
-                counts = _produce(options, maker, order, errors, progress, setup_digest(identity))
+                counts = _produce(options, maker, order, errors, progress, halt, setup_digest(identity))
             except OSError as exc:
                 if exc.filename is None:  # a write that does not say where: the output folder
                     exc.filename = str(options.out / MERGED)
@@ -157,7 +173,7 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress) -> BatchR
 
 
 def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors: list[RowError],
-             progress: Progress, setup: str) -> Counts:
+             progress: Progress, halt: Halt, setup: str) -> Counts:
     """Write every pack, the print run, the manifest and the error list; returns what was kept,
     made and removed.
 
@@ -208,28 +224,33 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
                 progress(done_count, total)
                 if isinstance(result, RowError):
                     failed.append(result)
-                    continue
-                cid, key, inputs, part, heights = result
-                sequence += 1
-                edition = maker.edition(*key)
-                info["Title"] = info["Title"] or edition.card_set.info.title
-                pack = assemble(edition.library, part, {**info, "Subject": edition.card_set.info.title})
-                digest = _keep_or_write(out, cid, pack, inputs, done, journal_file, counts)
-                if key not in in_run:
-                    in_run[key] = run.add_library(edition.library)
-                overlays = edition.mark_overlays(heights, sequence, maker.job or "-") if options.insert_marks else None
-                run.add(part, in_run[key], overlays)
-                step = 2 if edition.pdf_fmt.duplex is not None else 1
-                rows.write(csv_bytes([[cid, sequence, len(heights), len(heights) // step, pages + 1,
-                                       pages + len(heights), digest, inputs]]))
-                pages += len(heights)
-                if sequence % RELEASE_EVERY == 0:
-                    release_memory()
+                else:
+                    cid, key, inputs, part, heights = result
+                    sequence += 1
+                    edition = maker.edition(*key)
+                    info["Title"] = info["Title"] or edition.card_set.info.title
+                    pack = assemble(edition.library, part, {**info, "Subject": edition.card_set.info.title})
+                    digest = _keep_or_write(out, cid, pack, inputs, done, journal_file, counts)
+                    if key not in in_run:
+                        in_run[key] = run.add_library(edition.library)
+                    marks = edition.mark_overlays(heights, sequence, maker.job or "-") if options.insert_marks else None
+                    run.add(part, in_run[key], marks)
+                    step = 2 if edition.pdf_fmt.duplex is not None else 1
+                    rows.write(csv_bytes([[cid, sequence, len(heights), len(heights) // step, pages + 1,
+                                           pages + len(heights), digest, inputs]]))
+                    pages += len(heights)
+                    if sequence % RELEASE_EVERY == 0:
+                        release_memory()
+                if done_count < total and halt():
+                    counts.not_reached = total - done_count
+                    break
             run.close()
             run_file.flush()
             os.fsync(run_file.fileno())
             produced = sequence
-        if pool is not None:
+        if counts.not_reached:
+            _stop_feeding(stopping, slots, ahead, pool)
+        elif pool is not None:
             pool.close()
             pool.join()
         errors.extend(failed)
@@ -239,19 +260,27 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
         _publish_run(out, merged_tmp, produced)
         write_atomic(out / MANIFEST, _manifest(rows), private=True)
     except BaseException:
-        stopping.set()  # the pool's feeder may wait for a slot: let it see the stop
-        for _ in range(ahead + 1):
-            slots.release()
-        if pool is not None:
-            pool.terminate()  # stops the workers at once; their results are not needed any more
-            pool.join()
+        _stop_feeding(stopping, slots, ahead, pool)
         raise
     finally:
         journal_file.close()
         rows.close()
-    _remove_stale(out, done, counts)
-    (out / JOURNAL).unlink(missing_ok=True)
+    if not counts.not_reached:  # a halted run keeps its journal, and the packs it did not come to
+        _remove_stale(out, done, counts)
+        (out / JOURNAL).unlink(missing_ok=True)
     return counts
+
+
+def _stop_feeding(stopping: threading.Event, slots: threading.Semaphore, ahead: int,
+                  pool: multiprocessing.pool.Pool | None) -> None:
+    """End the workers' part of a run that stops early: the feeder may wait for a slot, so it is
+    told and let through; the workers stop at once, their results are not needed any more."""
+    stopping.set()
+    for _ in range(ahead + 1):
+        slots.release()
+    if pool is not None:
+        pool.terminate()
+        pool.join()
 
 
 def _lay_out_editions(order: ClientStore, maker: PackMaker, insert_marks: bool) -> None:

@@ -15,7 +15,7 @@ Nothing here writes files or knows about click: callers decide where bytes go.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -95,6 +95,7 @@ class Reading:
     pdf: bytes
     stem: str
     placeholders: int = 0
+    heading: list[str] = field(default_factory=list)  # the pack's reference and the reading date, worded
 
 
 def _option_error(exc: KaartgenError, personal: Personal) -> FieldError:
@@ -408,7 +409,7 @@ class Library:
         """A filled digital pack or saved answers: the summary as data and as PDF, and the file name
         (without suffix) to save them under; `read_on` is the date the summary gives. With `data`, the
         file's bytes are read from memory and `path` only names it in messages."""
-        from kaartgen.documents.summary import summary_pdf
+        from kaartgen.documents.summary import summary_heading, summary_pdf
         from kaartgen.engine.read import check_text, read_answers, read_filled, summarise, summary_stem
         from kaartgen.model.answers import answer_names
 
@@ -423,4 +424,4 @@ class Library:
         source = path.name.encode("utf-8", "replace").decode("utf-8")  # a file name in no encoding
         summary = summarise(cs, filled, source, read_on, cards)
         pdf, placeholders = summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)
-        return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders)
+        return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders, summary_heading(summary, cs))

@@ -325,16 +325,21 @@ class WebApp:
         if job is None:
             return self.page(request, "gone.html.j2", 404)
         action = request.path_params["action"]
-        if action not in ("start", "cancel", "delete"):
+        if action not in ("start", "resume", "restart", "cancel", "delete"):
             return self.page(request, "gone.html.j2", 404)
-        if action == "start":
+        if action in ("start", "resume", "restart"):
             try:
-                await run_in_threadpool(self.jobs.start, job, self.lang(request))
+                await run_in_threadpool(self.jobs.start, job, self.lang(request), action)
             except Busy as exc:
                 return self.page(request, "mailing.html.j2", 503,
                                  error=self.error_text(request, f"busy_{exc.reason}", **exc.values))
             return RedirectResponse(f"/mailing/{job.id}", status_code=303)
-        await run_in_threadpool(self.jobs.cancel, job)  # cancel and delete: nothing is kept
+        if action == "cancel":  # a running mailing ends with what it made; a check leaves nothing
+            await run_in_threadpool(self.jobs.stop, job)
+            if job.state in ("stopped", "done"):  # a mailing that ended before the stop keeps its files
+                return RedirectResponse(f"/mailing/{job.id}", status_code=303)
+        else:
+            await run_in_threadpool(self.jobs.cancel, job)  # delete: nothing is kept
         return RedirectResponse("/mailing", status_code=303)
 
     async def job_file(self, request: Request) -> Response:
@@ -371,7 +376,8 @@ class WebApp:
             while len(self._summaries) >= MAX_SUMMARIES:  # the oldest goes: memory stays bounded
                 del self._summaries[next(iter(self._summaries))]
             self._summaries[key] = (now, reading.pdf, f"{reading.stem}.pdf")
-        return self.page(request, "answers.html.j2", error=None, summary=reading.summary, pdf_key=key,
+        return self.page(request, "answers.html.j2", error=None, summary=reading.summary, heading=reading.heading,
+                         pdf_key=key,
                          shown_characters=f"{SHOWN_CHARACTERS:,}".replace(",", "."), shown_lines=SHOWN_LINES)
 
     async def answers_pdf(self, request: Request) -> Response:

@@ -42,6 +42,7 @@ ZIP = "packs.zip"
 RESULTS = (MERGED, ZIP, MANIFEST, ERRORS)  # what the clerk downloads, in this order
 _SPAWN = multiprocessing.get_context("spawn")
 READ_SECONDS = 30  # an uploaded workbook is read within this time, or refused
+STOP_SECONDS = 60  # a stopped mailing finishes the files of what it made within this time, or is removed
 MEMORY = 3 * 1024 ** 3  # bytes a job's process (check or mailing) may use
 MAX_BUSY = 2  # jobs checking or running at once
 MAX_JOBS = 50  # jobs kept at once (each until it is deleted, fetched or too old)
@@ -168,14 +169,17 @@ def _check(path: Path, content: Path, templates: Path, fmt: str, letter_date: da
         outcome.send(("refused", KaartgenError("web.check_memory", mb=MEMORY // (1024 * 1024))))
 
 
-def _run(options: BatchOptions, done: Synchronized[int], total: Synchronized[int], outcome: Connection) -> None:
-    """The batch, in its own process; `outcome` receives (packs, failed rows) or an error message."""
+def _run(options: BatchOptions, halt: Synchronized[int], done: Synchronized[int], total: Synchronized[int],
+         outcome: Connection) -> None:
+    """The batch, in its own process; `outcome` receives (packs, failed rows, clients not come to)
+    or an error message. When the server sets `halt`, the batch ends whole with what it made."""
     _child()
     try:
-        result = run_batch(options, _Shared(done, total))
+        result = run_batch(options, _Shared(done, total), lambda: bool(halt.value))
         _zip(options.out, [options.out / f"{p}" for p in sorted(os.listdir(options.out)) if p.endswith(".pdf")
                            and p != MERGED and not p.startswith(".")])
-        outcome.send(("done", (result.packs, result.failed_rows)))
+        outcome.send(("stopped" if result.halted else "done",
+                      (result.packs, result.failed_rows, result.counts.not_reached)))
     except Stopped:
         outcome.send(("cancelled", None))
     except KaartgenError as exc:  # messages never hold client values
@@ -198,7 +202,8 @@ def _zip(out: Path, packs: list[Path]) -> None:
 @dataclass
 class Job:
     """One mailing: checking (its own process) → checked → running (its own process) → done,
-    or refused, cancelled or failed on the way."""
+    or refused, cancelled or failed on the way; a running one the clerk stops ends whole with what
+    it made (stopped), from where it can go on or start again."""
 
     id: str
     folder: Path
@@ -207,12 +212,14 @@ class Job:
     format: str
     report: CheckReport | None = None  # what the check found
     created: float = field(default_factory=time.time)
-    state: str = "checking"  # checking, checked, refused, running, done, cancelled, failed
+    state: str = "checking"  # checking, checked, refused, running, done, stopped, cancelled, failed
     error: KaartgenError | None = None  # why the list was refused, or the mailing failed
     too_many: int = 0  # the row limit, when the list was refused for being longer
     packs: int = 0
     failed_rows: int = 0
-    settled: threading.Event = field(default_factory=threading.Event)  # the check is over
+    not_reached: int = 0  # clients a stopped mailing did not come to
+    settled: threading.Event = field(default_factory=threading.Event)  # its process has ended
+    halt: Synchronized[int] | None = None  # set: the running batch ends with what it made
     process: BaseProcess | None = None
     done_count: Synchronized[int] | None = None  # shared values the job's process counts in
     total_count: Synchronized[int] | None = None
@@ -248,7 +255,8 @@ class Job:
         return self.done_count.value, self.total_count.value
 
     def result(self, name: str) -> Path | None:
-        return self.out / name if self.state == "done" and name in RESULTS and (self.out / name).is_file() else None
+        ready = self.state in ("done", "stopped") and name in RESULTS
+        return self.out / name if ready and (self.out / name).is_file() else None
 
 
 class Busy(KaartgenError):
@@ -329,19 +337,24 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def start(self, job: Job, lang: str = "en") -> None:
-        """Make the mailing; `lang` is the language of its error list's reasons."""
+    def start(self, job: Job, lang: str = "en", how: str = "start") -> None:
+        """Make the mailing; `lang` is the language of its error list's reasons. A stopped one goes
+        on (`how="resume"`: the packs made stay) or starts again from nothing (`how="restart"`)."""
         with self._lock:
-            if job.state != "checked":
+            if job.state != ("checked" if how == "start" else "stopped"):
                 return
             busy = sum(j.busy for j in self._jobs.values())
             if busy >= MAX_BUSY:
                 raise Busy("busy", limit=MAX_BUSY)
             job.state = "running"
+            job.settled.clear()
+        if how == "restart":
+            shutil.rmtree(job.out, ignore_errors=True)
         options = BatchOptions(clients=job.clients, out=job.out, content=self.library.content,
                                templates=self.library.templates, format=job.format, jobs=self.workers,
-                               letter_date=job.letter_date, messages=lang)
-        self._spawn(job, _run, (options,))
+                               letter_date=job.letter_date, messages=lang, resume=how == "resume")
+        job.halt = _SPAWN.Value("b", 0)
+        self._spawn(job, _run, (options, job.halt))
 
     def _wait(self, job: Job, process: BaseProcess, outcome: Connection) -> None:
         try:
@@ -357,8 +370,8 @@ class Jobs:
             job.state = "refused" if state == "too_many" else state
             if state == "checked":
                 job.report = value
-            elif state == "done":
-                job.packs, job.failed_rows = value
+            elif state in ("done", "stopped"):
+                job.packs, job.failed_rows, job.not_reached = value
             elif state == "too_many":
                 job.too_many = value
             elif state in ("failed", "refused"):
@@ -368,6 +381,19 @@ class Jobs:
         elif state == "cancelled":
             self._remove(job)
         job.settled.set()
+
+    def stop(self, job: Job, seconds: float = STOP_SECONDS) -> None:
+        """The clerk stops a mailing. A running one ends whole with what it made, for the clerk to
+        fetch, go on with or start again; one that does not end within `seconds`, or a check, is
+        cancelled: nothing of it stays."""
+        with self._lock:
+            running = job.state == "running" and job.halt is not None
+        if running:
+            assert job.halt is not None
+            job.halt.value = 1
+            if job.settled.wait(seconds) and job.state in ("stopped", "done"):
+                return
+        self.cancel(job)
 
     def cancel(self, job: Job) -> None:
         """Stop a checking or running job (the batch removes its temporary files) and remove
