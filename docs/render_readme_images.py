@@ -37,8 +37,7 @@ def strip(language: str, variant: str, large: bool, pages: list[int]) -> Image.I
 
 
 def contact_sheet() -> Image.Image:
-    _, png = Library().previews("nl", "standaard")[-1]
-    sheet = Image.open(io.BytesIO(png)).convert("RGB")
+    sheet = Image.open(io.BytesIO(Library().previews("nl", "standaard")[-1].data)).convert("RGB")
     return sheet.resize((sheet.width * 2 // 5, sheet.height * 2 // 5), Image.LANCZOS)
 
 

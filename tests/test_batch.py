@@ -291,8 +291,8 @@ def test_mailing_order_is_postcode_then_id(tmp_path):
 def test_a_halted_batch_is_whole_for_what_it_made_and_a_resume_makes_the_rest(tmp_path, jobs):
     from datetime import date
 
-    from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
     from kaartgen.engine import BatchOptions, run_batch
+    from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 
     clients = tmp_path / "c.csv"
     rows = ["id,name,street,postcode,city"] + [f"H{i:02d},Klant {i},Weg {i},{1000 + i} AB,Zwolle" for i in range(12)]

@@ -43,3 +43,31 @@ def test_a_name_too_long_for_the_card_is_an_error_not_a_clipped_card(tmp_path):
     assert "--name: is too long" in result.output and "shorten it" in result.output
     assert "cards.yaml" not in result.output and "lines" not in result.output  # about the client, not the content
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_personal_pack_is_named_after_its_reference_never_the_client(tmp_path):
+    out = tmp_path / "p"
+    for reference, name in (("K-0042", "Zoë de Wit"), ("K-0043", "Anna Jansen")):
+        result = run("build", "--name", name, "--reference", reference, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == str(out / f"kaartgen-nl-standaard-a6-office-{reference}.pdf")
+    assert squash("Zoë de Wit") in squash(pdf_text(out / "kaartgen-nl-standaard-a6-office-K-0042.pdf"))
+    again = run("build", "--name", "Zoë de Wit", "--reference", "K-0042", "--out", str(out))
+    assert again.exit_code == 0  # the same client's pack, made again after a correction
+
+
+def test_a_second_personal_pack_without_reference_never_replaces_the_first(tmp_path):
+    out = tmp_path / "p"
+    assert run("build", "--name", "Zoë de Wit", "--out", str(out)).exit_code == 0
+    first = (out / "kaartgen-nl-standaard-a6-office-personal.pdf").read_bytes()
+    second = run("build", "--name", "Anna Jansen", "--out", str(out))
+    assert second.exit_code == 2
+    assert second.stderr.strip() == (f"{out / 'kaartgen-nl-standaard-a6-office-personal.pdf'}: already exists, perhaps "
+                                     "another client's pack; give --reference with the client number, so that each "
+                                     "pack gets a name of its own, or --force to replace it")
+    assert (out / "kaartgen-nl-standaard-a6-office-personal.pdf").read_bytes() == first
+    forced = run("build", "--name", "Anna Jansen", "--out", str(out), "--force")
+    assert forced.exit_code == 0
+    assert squash("Anna Jansen") in squash(pdf_text(out / "kaartgen-nl-standaard-a6-office-personal.pdf"))
+    assert run("build", "--out", str(out)).exit_code == 0  # the generic pack is the same bytes every time
+    assert run("build", "--out", str(out)).exit_code == 0

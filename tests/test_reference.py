@@ -33,7 +33,7 @@ def test_the_reference_is_on_card_one_and_in_the_digital_pack_not_in_its_metadat
     assert "kenmerk K-0042 1/6" in reader.pages[0].extract_text()
     assert "K-0042" not in reader.pages[1].extract_text()
     assert reader.get_fields()["kaartgen.reference"]["/V"] == "K-0042"
-    assert "K-0042" not in str(reader.metadata) and pdf.name == "kaartgen-nl-standaard-a6-digital-personal.pdf"
+    assert "K-0042" not in str(reader.metadata) and pdf.name == "kaartgen-nl-standaard-a6-digital-K-0042.pdf"
 
 
 def test_a_reference_that_could_be_a_name_is_refused(tmp_path):

@@ -202,15 +202,27 @@ def test_the_answers_page_shows_what_the_summary_pdf_says_about_the_pack(client,
     assert squash(about) in text and squash("4 aangekruist; de kaart vraagt er maximaal 3") in text
 
 
-def test_the_set_page_offers_previews_guide_and_calibration(client):
+def test_the_set_page_offers_previews_guide_and_calibration_by_their_titles(client):
     page = client.get("/kaarten/nl/standaard")
-    for name in ("kaartgen-guide-nl-standaard.pdf", "kaartgen-calibration-nl-office.pdf",
-                 "nl-standaard-a6-contact-sheet.png"):
-        assert name in page.text
+    links = dict((text, href) for href, text in re.findall(r'<a href="(/kaarten/[^"]+)" download>([^<]+)</a>', page.text))
+    assert links["Handleiding voor de professional"] == "/kaarten/nl/standaard/kaartgen-guide-nl-standaard.pdf"
+    assert links["Reflectiekaart, invulbaar"].endswith("-digital.pdf")
+    assert links["Testpagina dubbelzijdig printen"] == "/kaarten/nl/standaard/kaartgen-calibration-nl-office.pdf"
+    assert links["Overzicht van alle kaarten"].endswith("contact-sheet.png")
+    assert links["Kaart 2, voorkant"].endswith("-02-situatie-front.png") and "Kaart 1" in links
+    assert "<h1>De kaarten: Nederlands – Standaard</h1>" in page.text
+    english = client.post("/taal/en", data={"csrf": csrf(client), "next": "/kaarten"}, follow_redirects=True)
+    assert "English – Plain (short sentences)" in english.text
+    assert "Nederlands – Eenvoudig" not in english.text  # a set is named in the page's language, its language in its own
+    client.post("/taal/nl", data={"csrf": csrf(client), "next": "/kaarten"})
     png = client.get("/kaarten/nl/standaard/nl-standaard-a6-contact-sheet.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert client.get("/kaarten/nl/standaard/../../etc/passwd").status_code == 404
     assert client.get("/kaarten/xx/standaard").status_code == 404
+    for address in ("/bestaat-niet", "/kaarten/xx/standaard", "/mailing/onbekend/files/print-run.pdf"):
+        gone = client.get(address)
+        assert gone.status_code == 404 and "<h1>Deze pagina bestaat niet.</h1>" in gone.text
+        assert ("mailing" in gone.text.split("</h1>")[1].split("</main>")[0]) == address.startswith("/mailing"), address
     assert "Geen fouten gevonden" in client.get("/kaarten").text
 
 

@@ -40,12 +40,13 @@ from kaartgen.commands.common import (
 @click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
 @click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
+@click.option("--force", is_flag=True, help="Replace a personal pack without --reference that is already there.")
 @out_option("the PDF files")
 @reports_errors()
 def build(content: Path | None, templates: Path | None, language: str, variant: str, format_: str, name: str | None,
           professional: str | None, role: str | None, appointment: str | None, location: str | None,
           reference: str | None, crop_marks: bool, back_offset: str | None, large_print: bool, calibration: bool,
-          out: Path) -> None:
+          force: bool, out: Path) -> None:
     """Build a pack and print the path of each file written.
 
     \b
@@ -59,6 +60,7 @@ def build(content: Path | None, templates: Path | None, language: str, variant: 
     """
     from kaartgen.clock import today
     from kaartgen.engine import PackOptions, date_warnings, remove_temporary, write_atomic
+    from kaartgen.errors import KaartgenError
 
     options = PackOptions.parse(language=language, variant=variant, format=format_, large_print=large_print,
                                 name=name, professional=professional, role=role, appointment=appointment,
@@ -72,6 +74,8 @@ def build(content: Path | None, templates: Path | None, language: str, variant: 
     data = edition.pack(personal, options.crop_marks)
     remove_temporary(out)  # left by a build that was killed mid-write
     written = [out / edition.file_name(personal)]
+    if personal.is_personal and not personal.reference and not force and written[0].exists():
+        raise KaartgenError("cli.personal_exists", file=written[0])  # another client's pack, perhaps
     ticket = None
     if edition.fmt is not None and edition.fmt.pairs and not personal.is_personal:  # a print-shop format
         ticket = edition.ticket(data, options.crop_marks)

@@ -33,6 +33,6 @@ def guide(language: str, variant: str, out: Path, content: Path | None, template
     """
     from kaartgen.engine import write_atomic
 
-    for name, data in library(content, templates).guide(language, variant):
-        write_atomic(out / name, data)
-        click.echo(str(out / name))
+    for made in library(content, templates).guide(language, variant):
+        write_atomic(out / made.name, made.data)
+        click.echo(str(out / made.name))

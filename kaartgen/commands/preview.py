@@ -35,6 +35,6 @@ def preview(language: str, variant: str, large_print: bool, out: Path, content: 
     """
     from kaartgen.engine import write_atomic
 
-    for name, data in library(content, templates).previews(language, variant, large_print):
-        write_atomic(out / name, data)
-        click.echo(str(out / name))
+    for made in library(content, templates).previews(language, variant, large_print):
+        write_atomic(out / made.name, made.data)
+        click.echo(str(out / made.name))

@@ -48,6 +48,7 @@ _EXPORTS = {
     "Library": "kaartgen.engine.edition",
     "Edition": "kaartgen.engine.edition",
     "Reading": "kaartgen.engine.edition",
+    "SetFile": "kaartgen.render.setfile",
     "PackOptions": "kaartgen.model.options",
     "BatchOptions": "kaartgen.model.options",
     "client_value": "kaartgen.model.options",
@@ -112,6 +113,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "Reading",
     "RenderPool",
     "RowError",
+    "SetFile",
     "SetReport",
     "Sheets",
     "TimedOut",
@@ -160,3 +162,4 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.model.options import BatchOptions, PackOptions, client_value
     from kaartgen.model.sheets import SPREADSHEETS, Sheets, TooManyRows
     from kaartgen.render.atomic import remove_temporary, write_atomic
+    from kaartgen.render.setfile import SetFile

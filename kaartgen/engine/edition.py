@@ -7,7 +7,8 @@ classes, so loading, checking, laying out and rendering happen one way only:
 - `library.edition(language, variant, large_print, format)` is one language/variant/size in one
   format with its generic cards laid out once; it renders a pack for no client or one client to
   bytes, and a batch client's pages.
-- `library.guide(...)`, `library.previews(...)` and `library.read(...)` make the other documents.
+- `library.guide(...)`, `library.previews(...)`, `library.set_files(...)` and `library.read(...)`
+  make the other documents.
 
 Nothing here writes files or knows about click: callers decide where bytes go.
 """
@@ -38,6 +39,7 @@ from kaartgen.model.text import CARD_VARIABLES, Personal, variables
 from kaartgen.model.theme import Format, Point, Theme
 from kaartgen.render.marks import InsertMark, mark_value
 from kaartgen.render.pdf import render_pdf
+from kaartgen.render.setfile import SetFile
 
 if TYPE_CHECKING:
     from kaartgen.render.pdfjoin import SharedObjects
@@ -243,9 +245,11 @@ class Edition:
         return self.file_name().removesuffix(".pdf") + "-ticket", data, ticket_pdf(data, info.ticket, ts, pdf)
 
     def file_name(self, personal: Personal = NO_CLIENT) -> str:
-        """language, variant, size and format in the name; never anything about the client."""
+        """Language, variant, size and format in the name, then the pack's reference (a client
+        number, checked to hold no name) so that two clients' packs never share a name, or
+        `-personal` for a personal pack without one; never anything else about the client."""
         info = self.card_set.info
-        suffix = "-personal" if personal.is_personal else ""
+        suffix = f"-{personal.reference}" if personal.reference else "-personal" if personal.is_personal else ""
         ext = "html" if self.fmt is None else "pdf"
         return f"kaartgen-{info.language}-{info.variant}-{self.theme.card.name}-{self.fmt_name}{suffix}.{ext}"
 
@@ -387,23 +391,31 @@ class Library:
                                               format, back_offset)
             return self._editions[key]
 
-    def guide(self, language: str, variant: str) -> list[tuple[str, bytes]]:
-        """The professional's guide and the reflectiekaart (office and fillable): names and PDFs."""
+    def guide(self, language: str, variant: str) -> list[SetFile]:
+        """The professional's guide and the reflectiekaart (office and fillable)."""
         from kaartgen.documents.guide import guide_pdf, reflection_pdf
 
         theme = self.theme(False).model
         cs = self.card_set(language, variant).model
         fonts = self.fonts(False)
-        return [(f"kaartgen-guide-{language}-{variant}.pdf", guide_pdf(cs, theme, fonts)),
-                (f"kaartgen-reflection-{language}-{variant}-office.pdf", reflection_pdf(cs, theme, fonts, "office")),
-                (f"kaartgen-reflection-{language}-{variant}-digital.pdf", reflection_pdf(cs, theme, fonts, "digital"))]
+        name = f"{language}-{variant}"
+        return [SetFile(f"kaartgen-guide-{name}.pdf", guide_pdf(cs, theme, fonts), "guide"),
+                *(SetFile(f"kaartgen-reflection-{name}-{fmt}.pdf", reflection_pdf(cs, theme, fonts, fmt),
+                          f"reflection-{fmt}") for fmt in ("office", "digital"))]
 
-    def previews(self, language: str, variant: str, large_print: bool = False) -> list[tuple[str, bytes]]:
-        """A PNG per card side and a contact sheet: names and PNG bytes."""
+    def previews(self, language: str, variant: str, large_print: bool = False) -> list[SetFile]:
+        """A PNG per card side and a contact sheet."""
         from kaartgen.render.preview import previews
 
         edition = self.edition(language, variant, large_print, "cards")
         return previews(edition.generic, edition.pack(), f"{language}-{variant}-{edition.theme.card.name}")
+
+    def set_files(self, language: str, variant: str) -> list[SetFile]:
+        """Every file of a set for people to look at or print: each card side, the contact sheet,
+        the guide, the reflectiekaart and the duplex test sheet of the office format."""
+        name, sheet = self.edition(language, variant, False, "office").calibration()
+        return [*self.previews(language, variant), *self.guide(language, variant),
+                SetFile(name, sheet, "calibration")]
 
     def read(self, path: Path, read_on: date, data: bytes | None = None) -> Reading:
         """A filled digital pack or saved answers: the summary as data and as PDF, and the file name

@@ -12,16 +12,18 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from kaartgen.layout.items import CardLayout
+from kaartgen.render.setfile import SetFile
 
 DPI = 110
 GAP = 16
 BACKGROUND = (232, 232, 232)
 
 
-def previews(cards: list[CardLayout], pdf: bytes, prefix: str) -> list[tuple[str, bytes]]:
-    """PNGs of the sides in `pdf` (the `cards` format of `cards`, one side a page): names and bytes."""
+def previews(cards: list[CardLayout], pdf: bytes, prefix: str) -> list[SetFile]:
+    """PNGs of the sides in `pdf` (the `cards` format of `cards`, one side a page), then the
+    contact sheet."""
     document = pdfium.PdfDocument(pdf)
-    written: list[tuple[str, bytes]] = []
+    written: list[SetFile] = []
     rows: list[list[Image.Image]] = []
     page = 0
     for number, card in enumerate(cards, 1):
@@ -29,11 +31,12 @@ def previews(cards: list[CardLayout], pdf: bytes, prefix: str) -> list[tuple[str
         for side_index, _ in enumerate(card.sides):
             image = document[page].render(scale=DPI / 72).to_pil().convert("RGB")
             page += 1
-            side = ("front", "back")[side_index] if len(card.sides) > 1 else "side"
-            written.append((f"{prefix}-{number:02d}-{card.id}-{side}.png", _png(image)))
+            side = ("front", "back")[side_index] if len(card.sides) > 1 else ""
+            written.append(SetFile(f"{prefix}-{number:02d}-{card.id}-{side or 'side'}.png", _png(image), "card",
+                                   number, side))
             row.append(image)
         rows.append(row)
-    written.append((f"{prefix}-contact-sheet.png", _png(_contact_sheet(rows))))
+    written.append(SetFile(f"{prefix}-contact-sheet.png", _png(_contact_sheet(rows)), "contact-sheet"))
     return written
 
 

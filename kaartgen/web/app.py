@@ -62,7 +62,7 @@ from kaartgen.web.security import (
 )
 
 if TYPE_CHECKING:
-    from kaartgen.engine import LintReport
+    from kaartgen.engine import LintReport, SetFile
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded list or answers file
 MAX_ROWS = 20_000  # rows of one mailing
@@ -115,7 +115,7 @@ class WebApp:
                                trim_blocks=True, lstrip_blocks=True)
         self.static = web / "static"
         self._summaries: dict[str, tuple[float, bytes, str]] = {}
-        self._cache: dict[tuple[str, str], dict[str, bytes]] = {}  # a set's files, by (language, variant)
+        self._cache: dict[tuple[str, str], dict[str, SetFile]] = {}  # a set's files, by (language, variant)
         self._summaries_lock = threading.Lock()  # taken on the event loop: held only for a dict lookup
         self._lint_lock = threading.Lock()  # taken in worker threads: held while lint runs, seconds
         self._files_lock = threading.Lock()  # the same, while a set's previews and documents are made
@@ -299,7 +299,7 @@ class WebApp:
     async def job_page(self, request: Request) -> Response:
         job = self._job(request)
         if job is None:
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "mailing")
         done, total = job.progress()
         failed = sorted(job.errors, key=lambda e: (e.row, e.field))
         return self.page(request, "job.html.j2", job=job, failed=failed, done=done, total=total,
@@ -323,10 +323,10 @@ class WebApp:
         if form is None:
             return self.page(request, "mailing.html.j2", 403, error=self.error_text(request, "csrf"))
         if job is None:
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "mailing")
         action = request.path_params["action"]
         if action not in ("start", "resume", "restart", "cancel", "delete"):
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "page")
         if action in ("start", "resume", "restart"):
             try:
                 await run_in_threadpool(self.jobs.start, job, self.lang(request), action)
@@ -347,7 +347,7 @@ class WebApp:
         name = request.path_params["name"]
         path = job.result(name) if job is not None else None
         if path is None:
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "mailing")
         return FileResponse(path, media_type=MEDIA[path.suffix], filename=name)
 
     # -- answers ------------------------------------------------------------------------------------
@@ -384,7 +384,7 @@ class WebApp:
         with self._summaries_lock:
             found = self._summaries.get(request.path_params["key"])
         if found is None:
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "summary")
         return _download(found[1], found[2])
 
     # -- the set ------------------------------------------------------------------------------------
@@ -401,36 +401,33 @@ class WebApp:
                 self._lint = lint(self.library.content, self.library.templates)
             return self._lint
 
-    def _files(self, language: str, variant: str) -> dict[str, bytes]:
-        """Previews, guide, reflectiekaart and calibration sheet of one set, made once and kept."""
+    def _files(self, language: str, variant: str) -> dict[str, SetFile]:
+        """Previews, guide, reflectiekaart and calibration sheet of one set, by name, made once and kept."""
         key = (language, variant)
         with self._files_lock:
             if key not in self._cache:
-                files = dict(self.library.previews(language, variant))
-                files.update(self.library.guide(language, variant))
-                name, sheet = self.library.edition(language, variant, False, "office").calibration()
-                files[name] = sheet
-                self._cache[key] = files
+                self._cache[key] = {f.name: f for f in self.library.set_files(language, variant)}
             return self._cache[key]
 
     async def set_file(self, request: Request) -> Response:
         language, variant, name = (request.path_params[k] for k in ("language", "variant", "name"))
         if f"{language}/{variant}" not in self.sets:
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "page")
         files = await run_in_threadpool(self._files, language, variant)
         if name not in files:
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "page")
         suffix = Path(name).suffix
         if suffix == ".png":
-            return Response(files[name], media_type="image/png", headers={"cache-control": "private, max-age=3600"})
-        return _download(files[name], name)
+            return Response(files[name].data, media_type="image/png",
+                            headers={"cache-control": "private, max-age=3600"})
+        return _download(files[name].data, name)
 
     async def set_index(self, request: Request) -> Response:
         language, variant = request.path_params["language"], request.path_params["variant"]
         if f"{language}/{variant}" not in self.sets:
-            return self.page(request, "gone.html.j2", 404)
+            return self.gone(request, "page")
         files = await run_in_threadpool(self._files, language, variant)
-        return self.page(request, "set.html.j2", language=language, variant=variant, names=list(files))
+        return self.page(request, "set.html.j2", language=language, variant=variant, files=list(files.values()))
 
     # -- language and login ---------------------------------------------------------------------------
 
@@ -472,8 +469,12 @@ class WebApp:
         response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
         return response
 
+    def gone(self, request: Request, what: str) -> Response:
+        """404: an address that is no page, or a mailing or summary that is not (any longer) here."""
+        return self.page(request, "gone.html.j2", 404, what=what, minutes=SUMMARY_MINUTES)
+
     async def not_found(self, request: Request, exc: Exception) -> Response:
-        return self.page(request, "gone.html.j2", 404)
+        return self.gone(request, "page")
 
     async def internal(self, request: Request, exc: Exception) -> Response:
         """A bug, not the user's input: a page that says so, never a traceback or a value."""
