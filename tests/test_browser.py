@@ -284,6 +284,47 @@ def test_saved_answers_can_be_loaded_back_on_another_device(browser, pack_site, 
     context.close()
 
 
+def test_the_web_page_says_at_once_when_too_many_are_ticked_and_can_be_cleared_on_a_shared_computer(browser, pack_site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(pack_site + "/pack.html")
+    sections = page.locator("main section")
+    load = page.get_by_text("Eerder opgeslagen antwoorden laden")
+    assert load.is_visible() and load.evaluate(  # after the cards, next to saving; not the first thing a client sees
+        "(el, last) => !!(last.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)",
+        sections.last.element_handle())
+    domains = page.locator('fieldset.at-most').first
+    over = domains.locator(".over")
+    boxes = domains.locator("input[type=checkbox]")
+    for i in range(3):
+        boxes.nth(i).check()
+    assert over.inner_text() == "" and not over.is_visible()
+    boxes.nth(3).check()
+    assert over.inner_text() == "U heeft er nu 4 aangekruist. De kaart vraagt er maximaal 3: haal er een weg als dat lukt."
+    assert boxes.nth(3).is_checked()  # said, not undone: the client decides
+    boxes.nth(0).uncheck()
+    assert over.inner_text() == ""
+    page.fill("#verder\\.doel", ANSWER)
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.get_by_role("button", name="Antwoorden wissen van dit apparaat").click()
+    assert asked[0].startswith("Alle antwoorden van dit apparaat wissen?")
+    assert page.input_value("#verder\\.doel") == ANSWER  # a No keeps everything
+    page.once("dialog", lambda d: answer(d, True))
+    page.get_by_role("button", name="Antwoorden wissen van dit apparaat").click()
+    assert page.locator("#status").inner_text() == "De antwoorden zijn van dit apparaat gewist."
+    assert page.input_value("#verder\\.doel") == "" and not boxes.nth(3).is_checked()
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kaartgen:'))") == []
+    page.reload()
+    assert page.input_value("#verder\\.doel") == ""
+    context.close()
+
+
 def test_printed_the_web_page_shows_every_answer_in_full(page, pack_site, tmp_path):
     long_answer = "\n".join(f"regel {i}: dit is een lang antwoord dat doorloopt" for i in range(1, 13))
     page.goto(pack_site + "/pack.html")

@@ -21,6 +21,7 @@ from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
 
 TEMPLATE = "html/pack.html.j2"
+COUNT = "{count}"  # stands in for the number of ticks in a text the page fills in as the client ticks
 
 
 def _hex(theme: Theme, name: str) -> str:
@@ -80,7 +81,8 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict[str, Any
                                "options": [{"value": o.letter, "letter": o.letter, "text": o.text} for o in b.options]})
             elif isinstance(b, DomainChoice):
                 blocks.append({"type": "domain_choice", "legend": question, "heading": heading,
-                               "at_most": render(labels.at_most, {"max": b.max}),
+                               "at_most": render(labels.at_most, {"max": b.max}), "max": b.max,
+                               "over_max": render(labels.over_max, {"max": b.max, "count": COUNT}),
                                "options": [{"name": tick_name(name, d.id), "text": d.label} for d in cs.domains],
                                "areas": [{"name": note_name(name, n), "label": render(labels.notes, {"number": n})}
                                          for n in range(1, b.max + 1)]})
@@ -100,6 +102,8 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict[str, Any
         else f"{labels.answers_file}.json",
         "resume_label": labels.resume, "autosave_text": labels.autosave, "resumed_text": labels.resumed,
         "not_resumed_text": labels.not_resumed, "body_size": f"{theme.html.body_size:g}pt",
+        "clear_label": labels.clear, "clear_confirm": labels.clear_confirm, "cleared_text": labels.cleared,
+        "count_mark": COUNT,
         "colours": {k: _hex(theme, k) for k in ("ink", "paper", "rule", "muted")},
         "font_regular": _font(theme, "regular"), "font_bold": _font(theme, "bold"),
     }

@@ -83,10 +83,14 @@ class SummaryLabels(Strict):
     reference: str = "{{ reference }}"  # at the top of the summary
     read_on: str = "{{ date }}"  # when the answers were read, at the top of the summary
     too_many: str = "{{ count }} ticked, the card asks for at most {{ max }}"
-    resume: str = "Continue filling in"  # load saved answers back into the web page
+    resume: str = "Load answers saved earlier"  # load saved answers back into the web page
     autosave: str = "Your answers are kept on this device while you type. Nothing is sent."
     resumed: str = "Your saved answers are back in the page."
     not_resumed: str = "This file does not hold answers of this pack."
+    over_max: str = "You have ticked {{ count }}; the card asks for at most {{ max }}."  # said at once in the web page
+    clear: str = "Clear the answers from this device"  # for a shared or library computer
+    clear_confirm: str = "Clear all answers from this device? This cannot be undone."
+    cleared: str = "The answers are cleared from this device."
     cut: str = "[… {{ count }} more characters not shown; the client's file holds the whole answer]"
     not_text: str = "(this file holds something here that is not text)"
     unknown_choice: str = "(this file holds a choice the card does not have)"
