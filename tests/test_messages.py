@@ -30,3 +30,18 @@ def test_lc_all_wins_over_lang():
 def test_the_card_language_does_not_change_the_message_language():
     result = run("build", "--language", "en", "--appointment", "x", "--out", "unused", env=DUTCH)
     assert result.stderr.startswith("fout: ")
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    (["build", "--format", "pdf"], "error: --format: unknown format 'pdf'; the templates define: cards, digital, html, office, shop"),
+    (["batch", "{clients}", "--format", "pdf"], "error: --format: unknown format 'pdf'; a batch makes printed packs in: "
+                                                "cards, office, shop"),
+    (["batch", "{clients}", "--format", "html"], "error: --format: the format html is for one client at a time; a batch "
+                                                 "makes printed packs: use office, cards or shop"),
+])
+def test_an_unknown_format_lists_the_formats_the_command_makes_before_any_row_is_read(tmp_path, command, expected):
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city\nk1,Zoë,Dorpsstraat 1,1234 AB,Utrecht\n", encoding="utf-8")
+    result = run(*[c.format(clients=clients) for c in command], "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and result.stderr.strip() == expected
+    assert not (tmp_path / "o").exists()

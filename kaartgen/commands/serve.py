@@ -61,7 +61,7 @@ def bind(host: str, port: int) -> socket.socket:
 @click.option("--token", default=None, help=f"Access code every request must carry; required on an address other "
                                             f"than loopback.  [default: ${TOKEN_VARIABLE}]")
 @click.option("--keep-hours", type=click.FloatRange(0.01, 24 * 30), default=24, show_default=True,
-              help="Hours a mailing's files are kept when they are not all downloaded.")
+              help="Hours a mailing's files are kept after it was uploaded, unless the clerk deletes it sooner.")
 @click.option("--jobs-dir", type=click.Path(path_type=Path), default=None,
               help="Private folder for mailing jobs.  [default: in the system's temporary folder]")
 @click.option("--allowed-host", "allowed", multiple=True, metavar="NAME",

@@ -115,10 +115,15 @@ def read_list(path: Path, library: Library, sheet: str | None = None, seconds: f
     return listing, validated(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
 
 
-def printed_format(name: str) -> str:
-    """A format a batch prints (a fillable pack goes to one client at a time)."""
+def printed_format(name: str, library: Library | None = None) -> str:
+    """A format a batch prints (a fillable pack goes to one client at a time); with `library`, one
+    its templates define, checked before any row is read."""
     if name in PRINT_ONLY:
         raise FieldError("format", "option.format_not_printed", format=name)
+    if library is not None:
+        known = sorted(f for f in library.theme(False).model.formats if f not in PRINT_ONLY)
+        if name not in known:
+            raise FieldError("format", "option.unknown_printed_format", format=name, known=known)
     return name
 
 
@@ -140,8 +145,9 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
     run, manifest and error list cover the clients it came to, in mailing order, and the journal
     stays so that a resume makes only the rest (a stop by signal, instead, leaves the packs made
     and the journal, and no print run)."""
-    printed_format(options.format)
-    workers.maker = maker = PackMaker(Library(options.content, options.templates), options.format, options.letter_date)
+    library = Library(options.content, options.templates)
+    printed_format(options.format, library)
+    workers.maker = maker = PackMaker(library, options.format, options.letter_date)
     listing, rows = read_list(options.clients, maker.library, options.sheet)
     errors: list[RowError] = []
     warnings: list[RowError] = []

@@ -49,7 +49,7 @@ def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet
     """Validate every row and lay out every good row's pack, without drawing or writing anything:
     the one check before a mailing, for every front end. `seconds` bounds the reading of a
     workbook; a list with more than `max_rows` rows is refused (TooManyRows) before any layout."""
-    printed_format(fmt)
+    printed_format(fmt, library)
     listing, rows = read_list(path, library, sheet, seconds, max_rows)
     clients, errors = partition(rows)
     maker = PackMaker(library, fmt, letter_date)
