@@ -71,3 +71,13 @@ def test_a_second_personal_pack_without_reference_never_replaces_the_first(tmp_p
     assert squash("Anna Jansen") in squash(pdf_text(out / "kaartgen-nl-standaard-a6-office-personal.pdf"))
     assert run("build", "--out", str(out)).exit_code == 0  # the generic pack is the same bytes every time
     assert run("build", "--out", str(out)).exit_code == 0
+
+
+def test_every_bad_value_is_reported_at_once_even_one_that_only_layout_finds(tmp_path):
+    result = run("build", "--name", "Anna Maria " * 20, "--reference", "Zoë de Wit", "--location", "Zaal 😀",
+                 "--appointment", "31-02-2027 10:00", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[1].strip() for line in lines] == ["--appointment", "--reference", "--location", "--name"]
+    assert "too long to fit" in lines[3] and "U+1F600" in lines[2] and "Anna" not in result.stderr
+    assert not list(tmp_path.iterdir())

@@ -114,6 +114,21 @@ def test_the_preview_is_card_one_as_png_and_a_bad_value_names_its_field_not_the_
     assert half.status_code == 422 and list(half.json()["fields"]) == ["time"]
 
 
+def test_every_field_error_comes_at_once_even_what_does_not_fit_beside_a_bad_value(client):
+    token = csrf(client)
+    values = {"csrf": token, "name": "Anna Maria " * 20, "reference": "Zoë de Wit", "location": "Zaal 😀"}
+    bad = client.post("/preview", data=values)
+    assert bad.status_code == 422
+    fields = bad.json()["fields"]
+    assert sorted(fields) == ["location", "name", "reference"]
+    assert "te lang" in fields["name"] or "past niet" in fields["name"], fields["name"]
+    page = client.post("/pack", data=values)
+    assert page.status_code == 422
+    for f in fields:
+        assert f'id="{f}-error"' in page.text
+        assert re.search(rf'id="{f}"[^>]*aria-describedby="{f}-error[ "]', page.text), f
+
+
 def test_a_refused_pack_keeps_the_form_and_ties_the_message_to_the_field(client):
     page = client.post("/pack", data={"csrf": csrf(client), "name": "Bram 😀", "professional": "<i>Jan</i>"})
     assert page.status_code == 422

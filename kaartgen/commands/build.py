@@ -60,11 +60,16 @@ def build(content: Path | None, templates: Path | None, language: str, variant: 
     """
     from kaartgen.clock import today
     from kaartgen.engine import PackOptions, date_warnings, remove_temporary, write_atomic
-    from kaartgen.errors import KaartgenError
+    from kaartgen.errors import KaartgenError, KaartgenErrors
 
-    options = PackOptions.parse(language=language, variant=variant, format=format_, large_print=large_print,
-                                name=name, professional=professional, role=role, appointment=appointment,
-                                location=location, reference=reference, crop_marks=crop_marks, back_offset=back_offset)
+    options, problems = PackOptions.parse_partial(
+        language=language, variant=variant, format=format_, large_print=large_print, name=name,
+        professional=professional, role=role, appointment=appointment, location=location, reference=reference,
+        crop_marks=crop_marks, back_offset=back_offset)
+    if problems:  # and which of the values that are right cannot be printed or do not fit: all at once
+        edition = library(content, templates).edition(options.language, options.variant, options.large_print,
+                                                      options.format)
+        raise KaartgenErrors(problems + edition.problems(options.personal))
     personal = options.personal
     if personal.appointment is not None:
         for warning in date_warnings(personal.appointment, today(), "today"):

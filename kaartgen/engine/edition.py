@@ -15,6 +15,7 @@ Nothing here writes files or knows about click: callers decide where bytes go.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -179,6 +180,24 @@ class Edition:
         except KaartgenError as exc:
             _ = self.generic  # the content's own problem, if it has one, comes first
             raise _option_error(exc, personal) from None
+
+    def problems(self, personal: Personal) -> list[KaartgenError]:
+        """Every client value that cannot be printed or does not fit its card, each naming its
+        field: a value found wrong is left out and the cards laid out again, so that one value's
+        problem never hides another's. Empty when the pack can be made."""
+        found: list[KaartgenError] = []
+        for _ in PERSONAL_OPTIONS:  # each round leaves out at least one more value, or ends
+            try:
+                self.check_personal(personal) if self.fmt is None else self.cards(personal)
+                return found
+            except KaartgenError as exc:
+                errors = exc.errors if isinstance(exc, KaartgenErrors) else [exc]
+                fields = {e.field for e in errors if e.field is not None and e.field in PERSONAL_OPTIONS}
+                found += errors
+                if not fields or any(getattr(personal, f) is None for f in fields):
+                    return found  # not about a value given, or about one already left out
+                personal = dataclasses.replace(personal, **dict.fromkeys(fields))
+        return found
 
     def _maker(self, personal: Personal) -> CardMaker:
         return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen)

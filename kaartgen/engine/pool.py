@@ -60,6 +60,8 @@ def _do(library: Library, kind: str, args: tuple[Any, ...]) -> Any:
         return library.read(Path(name), read_on, data)
     language, variant, large, fmt, personal = args
     edition = library.edition(language, variant, large, fmt)
+    if kind == "problems":
+        return edition.problems(personal)
     made = edition.pack(personal) if kind == "pack" else edition.preview(personal)
     return made, edition.file_name(personal)
 
@@ -159,6 +161,11 @@ class RenderPool:
         """A pack ("pack") or card-1 preview ("preview"): (bytes, file name)."""
         made: tuple[bytes, str] = self.call(kind, language, variant, large, fmt, personal)
         return made
+
+    def problems(self, language: str, variant: str, large: bool, fmt: str, personal: Personal) -> list[KaartgenError]:
+        """Every client value of `personal` that cannot be printed or does not fit (Edition.problems)."""
+        found: list[KaartgenError] = self.call("problems", language, variant, large, fmt, personal)
+        return found
 
     def read(self, name: str, data: bytes, read_on: date, seconds: float = SECONDS) -> Reading:
         """The engine's Reading of an uploaded answers file, made in a worker."""

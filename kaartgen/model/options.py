@@ -70,6 +70,22 @@ class PackOptions:
               role: str | None = None, appointment: str | None = None, location: str | None = None,
               reference: str | None = None, crop_marks: bool = False, back_offset: str | None = None) -> PackOptions:
         """Options from values as typed; every problem at once (KaartgenErrors of FieldErrors)."""
+        options, problems = cls.parse_partial(
+            language=language, variant=variant, format=format, large_print=large_print, name=name,
+            professional=professional, role=role, appointment=appointment, location=location, reference=reference,
+            crop_marks=crop_marks, back_offset=back_offset)
+        if problems:
+            raise KaartgenErrors(problems)
+        return options
+
+    @classmethod
+    def parse_partial(cls, *, language: str | None = None, variant: str | None = None, format: str | None = None,
+                      large_print: bool = False, name: str | None = None, professional: str | None = None,
+                      role: str | None = None, appointment: str | None = None, location: str | None = None,
+                      reference: str | None = None, crop_marks: bool = False,
+                      back_offset: str | None = None) -> tuple[PackOptions, list[KaartgenError]]:
+        """Options with every value that is wrong left out, and what is wrong with each: so that a
+        front end can still lay out the rest and tell, in one go, which of those does not fit."""
         problems: list[KaartgenError] = []
 
         def checked(parse: Callable[..., T], *args: Any) -> T | None:
@@ -88,11 +104,9 @@ class PackOptions:
             appointment=checked(parse_date_time, when, "appointment") if when else None,
             reference=checked(check_reference, client_value(reference)))
         offset = checked(parse_offset, back_offset)
-        if problems:
-            raise KaartgenErrors(problems)
         return cls(language=(language or "nl").strip(), variant=(variant or "standaard").strip(),
                    format=(format or "office").strip(), large_print=bool(large_print), personal=personal,
-                   crop_marks=bool(crop_marks), back_offset=offset)
+                   crop_marks=bool(crop_marks), back_offset=offset), problems
 
 
 @dataclass(frozen=True)

@@ -171,8 +171,9 @@ class WebApp:
 
     # -- one client ---------------------------------------------------------------------------------
 
-    def _options(self, form: Mapping[str, Any]) -> PackOptions:
-        """The pack's options from the form, or KaartgenErrors naming every field that is wrong."""
+    def _options(self, form: Mapping[str, Any]) -> tuple[PackOptions, list[KaartgenError]]:
+        """The pack's options from the form with every value that is wrong left out, and a
+        FieldError for each of those."""
         day, hour = (form.get("date") or "").strip(), (form.get("time") or "").strip()
         problems: list[KaartgenError] = []
         if hour and not day:
@@ -180,20 +181,26 @@ class WebApp:
         if day and not hour:
             problems.append(FieldError("time", "web.time_too"))
         output = form.get("output") if form.get("output") in PACK_FORMATS else "office"
-        try:
-            options = PackOptions.parse(
-                language=form.get("language"), variant=form.get("variant"), format=output,
-                large_print=form.get("large_print") == "on", name=form.get("name"),
-                professional=form.get("professional"), role=form.get("role"), location=form.get("location"),
-                reference=form.get("reference"), appointment=f"{day}T{hour}" if day and hour else None)
-        except KaartgenErrors as exc:
-            problems += exc.errors
-            options = None
-        if options is not None and f"{options.language}/{options.variant}" not in self.sets:
+        options, wrong = PackOptions.parse_partial(
+            language=form.get("language"), variant=form.get("variant"), format=output,
+            large_print=form.get("large_print") == "on", name=form.get("name"),
+            professional=form.get("professional"), role=form.get("role"), location=form.get("location"),
+            reference=form.get("reference"), appointment=f"{day}T{hour}" if day and hour else None)
+        problems += wrong
+        if f"{options.language}/{options.variant}" not in self.sets:
             problems.append(FieldError("variant", "web.no_variant"))
-        if problems or options is None:
-            raise KaartgenErrors(problems)
-        return options
+        return options, problems
+
+    async def _checked(self, kind: str, form: Mapping[str, Any]) -> tuple[bytes, str]:
+        """A pack or preview from the form; KaartgenErrors naming every field that is wrong, those
+        that do not fit on the cards among them, however many others are wrong too."""
+        options, problems = self._options(form)
+        if not problems:
+            return await self._make(kind, options)
+        if not any(p.field == "variant" for p in problems):  # the values that are right: do they fit?
+            problems += await run_in_threadpool(self.pool.problems, options.language, options.variant,
+                                                options.large_print, options.format, options.personal)
+        raise KaartgenErrors(problems)
 
     def field_errors(self, request: Request, exc: KaartgenError) -> tuple[dict[str, str], str | None]:
         """The messages of `exc` for the one-client page: by form control (each shown once, beside its
@@ -234,8 +241,7 @@ class WebApp:
         if form is None:
             return JSONResponse({"fields": {}, "message": self.error_text(request, "csrf")}, 403)
         try:
-            options = self._options(form)
-            png, _ = await self._make("preview", options)
+            png, _ = await self._checked("preview", form)
         except KaartgenError as exc:
             fields, general = self.field_errors(request, exc)
             return JSONResponse({"fields": fields, "message": general}, 422)
@@ -252,8 +258,7 @@ class WebApp:
                              error=self.error_text(request, "csrf"))
         values = {k: v for k, v in form.items() if k != CSRF_FIELD and isinstance(v, str)}
         try:
-            options = self._options(form)
-            data, name = await self._make("pack", options)
+            data, name = await self._checked("pack", form)
         except KaartgenError as exc:
             fields, general = self.field_errors(request, exc)
             return self.page(request, "client.html.j2", 422, values=values, errors=fields, error=general)
