@@ -348,7 +348,7 @@ def test_an_excel_list_is_checked_like_a_csv(client):
     response = upload(client, "klanten.xlsx", data.getvalue())
     job = response.headers["location"].rsplit("/", 1)[1]
     page = client.get(f"/mailing/{job}")
-    assert "<strong>1</strong> rijen worden gemaakt" in page.text
+    assert "<strong>1</strong> rij wordt gemaakt" in page.text
     assert re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>(\w+)</td>", page.text) == [("3", "1012", "name")]
     client.post(f"/mailing/{job}/delete", data={"csrf": csrf(client)})
 
@@ -435,7 +435,7 @@ def test_the_pre_check_is_the_batch_check_a_name_too_long_for_the_letter_fails_t
     long_name = "Anna Maria Johanna Wilhelmina van der Zande-Ouwerkerk de Groot Hoogstra"
     listing = f"id,name,street,postcode,city\nL1,{long_name},Weg 1,1001 AA,Zwolle\nL2,Bo,Weg 2,1002 AA,Zwolle\n"
     page = client.get(upload(client, "l.csv", listing.encode()).headers["location"])
-    assert "<strong>1</strong> rijen worden gemaakt" in page.text and "<strong>1</strong> rijen lukken niet" in page.text
+    assert "<strong>1</strong> rij wordt gemaakt" in page.text and "<strong>1</strong> rij lukt niet" in page.text
     assert re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>(\w+)</td>", page.text) == [("2", "L1", "name")]
     assert "Zande" not in page.text
 
