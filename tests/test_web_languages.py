@@ -75,6 +75,8 @@ def test_every_page_speaks_only_its_own_language(browser, server, tmp_path, lang
     page.fill("#reference", "Zoë de Wit")  # could be a name
     page.locator("#name-error").wait_for(state="visible")
     page.locator("#reference-error").wait_for(state="visible")
+    assert page.locator("#preview").is_visible()  # the last good card stays while the errors are shown
+    assert page.evaluate("() => document.getElementById('preview').naturalWidth") > 300
     check(page, lang, "one client with two field errors", seen)
 
     clients = tmp_path / "list.csv"
