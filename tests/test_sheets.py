@@ -3,6 +3,7 @@ away and a few bytes that ask for gigabytes. Each is read within bounds, and say
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import zipfile
@@ -93,7 +94,9 @@ def test_a_wrong_dimension_neither_drops_rows_nor_pads_them(tmp_path):
             "or give the column a header (1 row: 1048576)") in result.output
 
 
-def test_a_few_bytes_that_ask_for_gigabytes_are_refused_quickly(tmp_path):
+def ods_bomb(rows: int, columns: int) -> bytes:
+    """An .ods of a few kilobytes whose second row repeats `rows` times with `columns` empty cells
+    and one filled: a workbook that asks a reader for gigabytes."""
     cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>' for v in HEADER)
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -101,11 +104,11 @@ def test_a_few_bytes_that_ask_for_gigabytes_are_refused_quickly(tmp_path):
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
                '<office:body><office:spreadsheet><table:table table:name="Blad1">'
                f'<table:table-row>{cells}</table:table-row>'
-               '<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16383"/>'
+               f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{columns}"/>'
                '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
                '</table:table></office:spreadsheet></office:body></office:document-content>')
-    path = tmp_path / "bom.ods"
-    with zipfile.ZipFile(path, "w") as z:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content)
         z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
@@ -114,6 +117,12 @@ def test_a_few_bytes_that_ask_for_gigabytes_are_refused_quickly(tmp_path):
                    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
                    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
                    '</manifest:manifest>')
+    return data.getvalue()
+
+
+def test_a_few_bytes_that_ask_for_gigabytes_are_refused_quickly(tmp_path):
+    path = tmp_path / "bom.ods"
+    path.write_bytes(ods_bomb(6000, 16383))
     assert path.stat().st_size < 3000
     started = time.monotonic()
     result = run("batch", str(path), "--check", "--date", "2026-11-23")
