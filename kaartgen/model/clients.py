@@ -70,6 +70,7 @@ class Client:
     variant: str
     large_print: bool
     role: str | None = None
+    kix: str | None = None  # PostNL's KIX of a Dutch address: postcode, house number, X and addition ("1234AB12XA")
 
     @property
     def personal(self) -> Personal:
