@@ -102,7 +102,8 @@ def test_nothing_is_written_outside_the_folder(messy):
 def test_manifest_matches_files_and_print_run(messy):
     _, out, _ = messy
     manifest = read_csv(out / "manifest.csv")
-    assert [m["id"] for m in manifest] == ["M3", "M1", "M2"]  # postcode order: 1234 AB, 3511 LK, 9711 AA
+    assert [m["id"] for m in manifest] == ["M1", "M2", "M3"]  # the list's order
+    assert [m["row"] for m in manifest] == ["2", "3", "6"]  # each row's number in the list
     merged = PdfReader(out / "print-run.pdf")
     for m in manifest:
         data = (out / f"{m['id']}.pdf").read_bytes()
@@ -273,18 +274,25 @@ def test_print_run_spilled_to_disk_is_the_same_file(tmp_path, monkeypatch):
     assert len(PdfReader(tmp_path / "spilled" / "print-run.pdf", strict=True).pages) == 40
 
 
-def test_mailing_order_is_postcode_then_id(tmp_path):
-    """The clients wait on disk in read order and come back sorted as (postcode, id): a shorter
-    postcode before a longer one it begins with, upper case before lower case."""
-    rows = [("b2", "1000", "België"), ("Z9", "10115", "Duitsland"), ("a1", "1011", "Duitsland"),
-            ("a2", "1000", "België"), ("B1", "1000", "België"), ("c3", "1234 AB", ""), ("A3", "1234 AB", "")]
+def test_the_print_run_keeps_the_list_s_order_or_follows_postnl_s_with_sort_postcode(tmp_path):
+    """By default the list's order; with --sort postcode the Dutch addresses by postcode, house
+    number and addition (ties in the list's order), then the others by country and postcode. The
+    sequence numbers follow the print order; the manifest keeps each row's number in the list."""
+    rows = [("b2", "Rue Haute 3", "1000", "België"), ("Z9", "Hauptstr. 1", "10115", "Duitsland"),
+            ("a1", "Kerkstraat 12", "1011 AB", ""), ("a2", "Kerkstraat 2", "1011 AB", ""),
+            ("B1", "Kerkstraat 12 B", "1011 AB", ""), ("c3", "Dorp 1", "1011 AA", ""), ("A3", "Kerkstraat 12", "1011 AB", "")]
     clients = tmp_path / "c.csv"
     clients.write_text("id,name,street,postcode,city,country\n"
-                       + "".join(f"{i},Klant {i},Weg 1,{p},Stad,{c}\n" for i, p, c in rows), encoding="utf-8")
-    assert batch(clients, tmp_path / "out").exit_code == 0
-    manifest = read_csv(tmp_path / "out" / "manifest.csv")
-    assert [m["id"] for m in manifest] == [i for _, i in sorted((p, i) for i, p, _ in rows)]
+                       + "".join(f"{i},Klant {i},{s},{p},Stad,{c}\n" for i, s, p, c in rows), encoding="utf-8")
+    assert batch(clients, tmp_path / "list").exit_code == 0
+    assert [m["id"] for m in read_csv(tmp_path / "list" / "manifest.csv")] == [i for i, *_ in rows]
+    assert batch(clients, tmp_path / "post", "--sort", "postcode").exit_code == 0
+    manifest = read_csv(tmp_path / "post" / "manifest.csv")
+    assert [m["id"] for m in manifest] == ["c3", "a2", "a1", "A3", "B1", "b2", "Z9"]
+    assert [m["row"] for m in manifest] == ["7", "5", "4", "8", "6", "2", "3"]
     assert [m["sequence"] for m in manifest] == [str(n) for n in range(1, 8)]
+    run_pages = [int(m["first_page"]) for m in manifest]
+    assert run_pages == sorted(run_pages)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

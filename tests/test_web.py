@@ -244,7 +244,7 @@ def test_the_set_page_offers_previews_guide_and_calibration_by_their_titles(clie
 # -- mailing ----------------------------------------------------------------------------------------
 
 def upload(client: TestClient, name: str, data: bytes, date: str = "2026-11-23"):
-    return client.post("/mailing", data={"csrf": csrf(client, "/mailing"), "date": date, "format": "office"},
+    return client.post("/mailing", data={"csrf": csrf(client, "/mailing"), "date": date, "format": "office", "kix": "on"},
                        files={"clients": (name, data, "text/csv")}, follow_redirects=False)
 
 
@@ -354,7 +354,9 @@ def test_an_excel_list_is_checked_like_a_csv(client):
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"\xff\xfe\x00garbage", "is geen UTF-8-tekst"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "is geen tekst maar een PDF-bestand"),
+    (b"PK\x03\x04\x14\x00\x06\x00", "is geen tekst maar een zip-bestand"),
+    (bytes(range(256)) * 40, "is geen leesbare tekst"),
     (b"naam;adres\nAnna;Weg 1\n", "id"),
     (b"", "is leeg"),
 ])
@@ -493,3 +495,30 @@ def test_an_answers_file_naming_another_folder_is_refused_without_a_path(client)
     page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("a.json", data, "application/json")})
     assert page.status_code == 422 and "kaartenset die deze kaartgen niet heeft" in page.text
     assert "/work" not in page.text and "/tmp" not in page.text
+
+
+def test_a_dutch_export_with_its_own_column_names_is_read_mapped_and_sorted_as_on_the_command_line(client, tmp_path):
+    data = ("Dossier;Voorletters;Tussenvoegsel;Achternaam;Straat;Huisnummer;Toevoeging;PC;Woonplaats\n"
+            "D2;J.;de;Vries;Kerkstraat;12;A;3511LK;Utrecht\n"
+            "D1;A.;;Öztürk;Dorpsweg;5;;1011 AB;Amsterdam\n").encode("cp1252")
+    mapping = b"Dossier: klantnummer\nPC: postcode\n"
+    token = csrf(client, "/mailing")
+    response = client.post("/mailing", data={"csrf": token, "date": "2026-11-23", "format": "office", "kix": "on",
+                                             "sort": "postcode"},
+                           files={"clients": ("export.csv", data, "text/csv"),
+                                  "columns": ("kolommen.yaml", mapping, "application/yaml")}, follow_redirects=False)
+    assert response.status_code == 303
+    job = response.headers["location"].rsplit("/", 1)[1]
+    page = client.get(f"/mailing/{job}").text
+    assert "gelezen als CSV: tekenset Windows-1252 (West-Europees), scheidingsteken puntkomma (;)" in page
+    assert "Dossier → klantnummer" in page and "PC → postcode" in page
+    client.post(f"/mailing/{job}/start", data={"csrf": csrf(client)})
+    assert wait(client, job)["state"] == "done"
+    web = client.get(f"/mailing/{job}/files/manifest.csv").content
+    assert [line.split(",")[0] for line in web.decode().splitlines()[1:]] == ["D1", "D2"]  # 1011 AB before 3511 LK
+    (tmp_path / "export.csv").write_bytes(data)
+    (tmp_path / "kolommen.yaml").write_bytes(mapping)
+    cli = run("batch", str(tmp_path / "export.csv"), "--out", str(tmp_path / "cli"), "--date", "2026-11-23",
+              "--columns", str(tmp_path / "kolommen.yaml"), "--sort", "postcode")
+    assert cli.exit_code == 0, cli.output
+    assert client.get(f"/mailing/{job}/files/print-run.pdf").content == (tmp_path / "cli" / "print-run.pdf").read_bytes()

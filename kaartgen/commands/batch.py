@@ -13,7 +13,7 @@ import click
 from kaartgen.commands.common import content_option, lang, library, reports_errors, row_line, say, templates_option
 
 if TYPE_CHECKING:
-    from kaartgen.engine import CheckReport, RowError, Sheets
+    from kaartgen.engine import CheckReport, ListReading, RowError, Sheets
 
 ENVELOPE_CHECK = "envelope-check.pdf"
 ROWS_SHOWN = 12  # row numbers listed for one reason; the rest are counted
@@ -59,11 +59,12 @@ def sheet_lines(sheets: Sheets | None) -> list[str]:
     return out
 
 
-def _grouped(rows: list[RowError]) -> list[tuple[str, str, list[int]]]:
-    """(field, reason, rows) for the rows with the same field and message code, most rows first."""
+def _grouped(rows: list[RowError], reading: ListReading | None) -> list[tuple[str, str, list[int]]]:
+    """(column, reason, rows) for the rows with the same field and message code, most rows first;
+    a field is named by its column's header in the list."""
     groups: dict[tuple[str, str], list[RowError]] = {}
     for e in rows:
-        groups.setdefault((e.field, e.code), []).append(e)
+        groups.setdefault((reading.column(e.field) if reading else e.field, e.code), []).append(e)
     found = [(f, errors[0].text(lang()) if len(errors) == 1 or "other" not in errors[0].params  # "also on row 5"
               else say(f"{code}_any"), [e.row for e in errors]) for (f, code), errors in groups.items()]
     return sorted(found, key=lambda g: (-len(g[2]), g[0], g[1]))
@@ -71,10 +72,11 @@ def _grouped(rows: list[RowError]) -> list[tuple[str, str, list[int]]]:
 
 def check_lines(report: CheckReport) -> list[str]:
     """What the check found, the way the clerk reads it."""
-    out = sheet_lines(report.sheets) + [say("cli.check_rows", ok=report.ok, failing=report.failing)]
+    out = sheet_lines(report.sheets) + (report.reading.describe(lang()) if report.reading else [])
+    out.append(say("cli.check_rows", ok=report.ok, failing=report.failing))
     if report.errors:
         out.append(say("cli.check_failing"))
-        for name, reason, rows in _grouped(report.errors):
+        for name, reason, rows in _grouped(report.errors, report.reading):
             shown = ", ".join(map(str, rows[:ROWS_SHOWN]))
             if len(rows) > ROWS_SHOWN:
                 shown = say("cli.and_more", rows=shown, more=len(rows) - ROWS_SHOWN)
@@ -87,7 +89,7 @@ def check_lines(report: CheckReport) -> list[str]:
                        last=f"{report.last:%Y-%m-%d}"))
     if report.warnings:  # every row, grouped: each one needs a look
         out.append(say("cli.check_warnings", count=len(report.warnings)))
-        for name, reason, rows in _grouped(report.warnings):
+        for name, reason, rows in _grouped(report.warnings, report.reading):
             listed = ", ".join(map(str, rows))
             out.append(say("cli.check_group", field=name, reason=reason, count=len(rows), rows=listed))
     if report.ignored_columns:
@@ -113,18 +115,25 @@ def check_lines(report: CheckReport) -> list[str]:
                    "to hold against your envelopes.")
 @click.option("--insert-marks", is_flag=True, help="A DataMatrix on every sheet: job, pack sequence, sheet i/n.")
 @click.option("--date", "letter_date", help="Date on the letters, YYYY-MM-DD.  [default: today]")
+@click.option("--columns", type=click.Path(path_type=Path),
+              help="YAML file mapping the list's own column names to kaartgen's fields, e.g. 'Naam cliënt: naam'.")
+@click.option("--sort", type=click.Choice(["list", "postcode"]), default="list", show_default=True,
+              help="Order of the print run: the list's, or by postcode, house number and addition (PostNL).")
+@click.option("--no-kix", is_flag=True, help="No PostNL KIX barcode under Dutch addresses (post not sent with PostNL).")
 @content_option
 @templates_option
 @reports_errors("cli.stopped_batch")
 def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str, resume: bool, update: bool,
           sheet: str | None, check: bool, envelope_check: bool, insert_marks: bool, letter_date: str | None,
-          content: Path | None, templates: Path | None) -> None:
+          columns: Path | None, sort: str, no_kix: bool, content: Path | None, templates: Path | None) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
-    CLIENTS is an Excel workbook (.xlsx; the first sheet, or --sheet), a CSV file (comma or
-    semicolon, UTF-8 with or without BOM, as Excel saves it) or a YAML list. Required columns: id,
-    name, street, postcode, city; optional: country, professional, role, phone, appointment,
-    location, language, variant, large_print. Exit code 1 when any row failed.
+    CLIENTS is an Excel workbook (.xlsx, .xls, .ods; the first visible sheet, or --sheet), a CSV
+    file as Excel or LibreOffice saves it (UTF-8, UTF-16 or Windows-1252; semicolon, comma or tab)
+    or a YAML list. Columns may have their Dutch or English names (klantnummer, naam or voorletters,
+    tussenvoegsel and achternaam, straat, huisnummer, toevoeging, postcode, woonplaats, land, ...;
+    see templates/lists/columns.yaml) or names of the list's own, mapped with --columns. Exit code 1 when
+    any row failed.
 
     \b
     Examples:
@@ -148,7 +157,7 @@ def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str
         raise click.UsageError(say("cli.give_list"))
     if check:
         bar = TerminalBar()
-        report = check_batch(clients, engine, format_, day, sheet, progress=bar)
+        report = check_batch(clients, engine, format_, day, sheet, progress=bar, columns=columns, with_kix=not no_kix)
         bar.close()
         click.echo("\n".join(check_lines(report)))
         sys.exit(1 if report.errors else 0)
@@ -157,7 +166,7 @@ def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str
     options = BatchOptions(
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
-        letter_date=day, sheet=sheet, messages=lang(),
+        letter_date=day, sheet=sheet, messages=lang(), columns=columns, sort=sort, kix=not no_kix,
     )
     bar = TerminalBar()
     try:
@@ -168,11 +177,12 @@ def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str
         click.echo(line, err=True)
     if result.ignored_columns:
         click.echo(say("cli.ignored", columns=", ".join(result.ignored_columns)), err=True)
+    column = result.reading.column if result.reading else str
     for warning in result.warnings:
-        click.echo(say("cli.warning", text=row_line(warning.row, warning.id, warning.field, warning.text(lang()))),
-                   err=True)
+        click.echo(say("cli.warning", text=row_line(warning.row, warning.id, column(warning.field),
+                                                    warning.text(lang()))), err=True)
     for error in result.errors:
-        click.echo(row_line(error.row, error.id, error.field, error.text(lang())), err=True)
+        click.echo(row_line(error.row, error.id, column(error.field), error.text(lang())), err=True)
     c = result.counts
     counts = say("cli.counts", kept=c.kept, made=c.made, removed=c.removed) if result.again else ""
     tail = say("cli.see_errors") if result.failed_rows else ""

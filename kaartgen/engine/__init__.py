@@ -65,6 +65,7 @@ _EXPORTS = {
     "check_batch": "kaartgen.engine.listcheck",
     "CheckReport": "kaartgen.engine.listcheck",
     "RowError": "kaartgen.model.clients",
+    "ListReading": "kaartgen.model.clients",
     "Sheets": "kaartgen.model.sheets",
     "SPREADSHEETS": "kaartgen.model.sheets",
     "TooManyRows": "kaartgen.model.sheets",
@@ -108,6 +109,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "Edition",
     "Library",
     "LintReport",
+    "ListReading",
     "PackOptions",
     "Progress",
     "Reading",
@@ -156,7 +158,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.engine.pool import RenderPool, TimedOut, Unavailable
     from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
     from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-    from kaartgen.model.clients import RowError
+    from kaartgen.model.clients import ListReading, RowError
     from kaartgen.model.config import CONFIG, configured
     from kaartgen.model.dates import date_warnings, parse_day
     from kaartgen.model.options import BatchOptions, PackOptions, client_value

@@ -45,11 +45,22 @@ from kaartgen import __version__
 from kaartgen.engine import workers
 from kaartgen.engine.clientstore import ClientStore
 from kaartgen.engine.edition import Library
-from kaartgen.engine.jobfolder import JOURNAL, MANIFEST, FolderLock, claim, digests, job_identity, journal, setup_digest
+from kaartgen.engine.jobfolder import (
+    JOURNAL,
+    MANIFEST,
+    FolderLock,
+    claim,
+    digests,
+    file_digest,
+    job_identity,
+    journal,
+    setup_digest,
+)
 from kaartgen.engine.workers import EditionKey, PackMaker
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.fonts import font_files
-from kaartgen.model.clients import Client, ClientList, RowError, read_clients
+from kaartgen.model.clients import Client, ClientList, ListReading, RowError, read_clients
+from kaartgen.model.columns import Columns
 from kaartgen.model.loading import available_sets
 from kaartgen.model.options import PRINT_ONLY, BatchOptions
 from kaartgen.model.rows import row_warnings, validated
@@ -96,6 +107,7 @@ class BatchResult:
     again: bool = False  # --resume or --update: the counts are worth saying
     warnings: list[RowError] = field(default_factory=list)  # rows made that look wrong (dates)
     sheets: Sheets | None = None  # of a workbook: the sheet read and the others
+    reading: ListReading | None = None  # how the list was read: encoding, delimiter, which header is which field
 
     @property
     def failed_rows(self) -> int:
@@ -109,10 +121,13 @@ class BatchResult:
 
 
 def read_list(path: Path, library: Library, sheet: str | None = None, seconds: float = SECONDS,
-              max_rows: int = MAX_ROWS) -> tuple[ClientList, Iterator[Client | list[RowError]]]:
-    """A client list opened (a missing column stops here), and its rows validated as they are read."""
-    listing = read_clients(path, sheet, seconds, max_rows)
-    return listing, validated(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable)
+              max_rows: int = MAX_ROWS, columns: Path | None = None,
+              with_kix: bool = True) -> tuple[ClientList, Iterator[Client | list[RowError]]]:
+    """A client list opened (a missing column stops here), and its rows validated as they are read.
+    `columns` maps the list's own headers (model/columns.py); without `with_kix` no letter gets a KIX."""
+    listing = read_clients(path, sheet, seconds, max_rows, Columns.load(library.templates, columns))
+    return listing, validated(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable,
+                              with_kix)
 
 
 def printed_format(name: str, library: Library | None = None) -> str:
@@ -148,10 +163,11 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
     library = Library(options.content, options.templates)
     printed_format(options.format, library)
     workers.maker = maker = PackMaker(library, options.format, options.letter_date)
-    listing, rows = read_list(options.clients, maker.library, options.sheet)
+    listing, rows = read_list(options.clients, maker.library, options.sheet, columns=options.columns,
+                              with_kix=options.kix)
     errors: list[RowError] = []
     warnings: list[RowError] = []
-    with ClientStore(options.out) as order:  # every row is read and checked before the folder is touched
+    with ClientStore(options.out, options.sort) as order:  # every row is read and checked before the folder is touched
         for item in rows:
             if isinstance(item, Client):
                 order.add(item)
@@ -162,7 +178,8 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
         library = maker.library
         fonts = sorted(set(font_files(library.theme(False).model)) | set(font_files(library.theme(True).model)))
         identity = job_identity(options.clients, options.content, options.templates, fonts,
-                                [options.format, options.insert_marks, options.letter_date.isoformat(), options.sheet])
+                                [options.format, options.insert_marks, options.letter_date.isoformat(), options.sheet,
+                                 options.sort, options.kix, file_digest(options.columns)])
         maker.job = identity["job"]
         with FolderLock(options.out):
             claim(options.out, identity, options.resume, options.update)
@@ -175,7 +192,7 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
             finally:
                 remove_temporary(options.out, every=True)
     return BatchResult(counts.kept + counts.made, errors, listing.ignored_columns, identity["job"], counts,
-                       options.resume or options.update, warnings, listing.sheets)
+                       options.resume or options.update, warnings, listing.sheets, listing.reading)
 
 
 def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors: list[RowError],
@@ -231,7 +248,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
                 if isinstance(result, RowError):
                     failed.append(result)
                 else:
-                    cid, key, inputs, part, heights = result
+                    cid, row, key, inputs, part, heights = result
                     sequence += 1
                     edition = maker.edition(*key)
                     info["Title"] = info["Title"] or edition.card_set.info.title
@@ -242,7 +259,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
                     marks = edition.mark_overlays(heights, sequence, maker.job or "-") if options.insert_marks else None
                     run.add(part, in_run[key], marks)
                     step = 2 if edition.pdf_fmt.duplex is not None else 1
-                    rows.write(csv_bytes([[cid, sequence, len(heights), len(heights) // step, pages + 1,
+                    rows.write(csv_bytes([[cid, row, sequence, len(heights), len(heights) // step, pages + 1,
                                            pages + len(heights), digest, inputs]]))
                     pages += len(heights)
                     if sequence % RELEASE_EVERY == 0:
@@ -346,7 +363,7 @@ def _publish_run(out: Path, merged_tmp: Path, produced: int) -> None:
 def _manifest(rows: BinaryIO) -> Iterator[bytes]:
     """The manifest: its header, then the rows copied from `rows` in chunks, so that a manifest of
     50,000 rows is never held in memory."""
-    yield csv_bytes([["id", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
+    yield csv_bytes([["id", "row", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
     rows.seek(0)
     while chunk := rows.read(1 << 20):
         yield chunk

@@ -32,7 +32,7 @@ from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from kaartgen.model.clients import PRINTED, Client
+from kaartgen.model.clients import ON_PAPER, Client
 from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme
 from kaartgen.model.rows import client_error, sample_client, value_problems
@@ -294,7 +294,7 @@ class Edition:
             cards = self._relaid(maker, client.personal)  # a client's id is the pack's reference
             letter = [letter_page(maker.ts, self.card_set.letter, self.card_set.info.dates, client, letter_date)]
         except KaartgenError as exc:
-            raise client_error(exc, {f: getattr(client, f) for f in PRINTED}) from None
+            raise client_error(exc, {f: getattr(client, f) for f in ON_PAPER}) from None
         fmt = self.pdf_fmt
         if fmt.duplex is not None:
             letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet

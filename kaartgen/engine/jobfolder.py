@@ -68,6 +68,11 @@ IDENTITY = {part: Term(f"term.identity_{part}")
             for part in ("clients", "content", "templates", "fonts", "options", "versions")}
 
 
+def file_digest(path: Path | None) -> str | None:
+    """The sha256 of a file that changes what a batch writes (the list's column mapping), or None."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
+
+
 def job_identity(clients: Path, content: Path, templates: Path, fonts: list[Path],
                  options: list[object]) -> dict[str, str]:
     """Everything that changes what a batch writes, each part hashed, and the job id over all of it."""

@@ -18,7 +18,7 @@ from kaartgen.engine.batch import Progress, no_progress, printed_format, read_li
 from kaartgen.engine.edition import Library
 from kaartgen.engine.workers import PackMaker
 from kaartgen.errors import KaartgenError
-from kaartgen.model.clients import RowError
+from kaartgen.model.clients import ListReading, RowError
 from kaartgen.model.rows import partition, row_error, row_warnings
 from kaartgen.model.sheets import MAX_ROWS, SECONDS, Sheets
 
@@ -37,6 +37,7 @@ class CheckReport:
     dated: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     sheets: Sheets | None = None  # of a workbook: the sheet read and the others
+    reading: ListReading | None = None  # how the list was read: encoding, delimiter, which header is which field
 
     @property
     def failing(self) -> int:
@@ -45,15 +46,16 @@ class CheckReport:
 
 def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet: str | None = None,
                 progress: Progress = no_progress, seconds: float = SECONDS,
-                max_rows: int = MAX_ROWS) -> CheckReport:
+                max_rows: int = MAX_ROWS, columns: Path | None = None, with_kix: bool = True) -> CheckReport:
     """Validate every row and lay out every good row's pack, without drawing or writing anything:
     the one check before a mailing, for every front end. `seconds` bounds the reading of a
-    workbook; a list with more than `max_rows` rows is refused (TooManyRows) before any layout."""
+    workbook; a list with more than `max_rows` rows is refused (TooManyRows) before any layout.
+    `columns` and `with_kix` are the batch's (BatchOptions)."""
     printed_format(fmt, library)
-    listing, rows = read_list(path, library, sheet, seconds, max_rows)
+    listing, rows = read_list(path, library, sheet, seconds, max_rows, columns, with_kix)
     clients, errors = partition(rows)
     maker = PackMaker(library, fmt, letter_date)
-    report = CheckReport(ignored_columns=listing.ignored_columns, sheets=listing.sheets)
+    report = CheckReport(sheets=listing.sheets, reading=listing.reading)
     progress(0, len(clients))
     for done, client in enumerate(clients, 1):
         try:
@@ -71,6 +73,7 @@ def check_batch(path: Path, library: Library, fmt: str, letter_date: date, sheet
             report.dated += 1
             report.first = min(report.first or client.appointment, client.appointment)
             report.last = max(report.last or client.appointment, client.appointment)
+    report.ignored_columns = listing.ignored_columns
     report.errors = sorted(errors, key=lambda e: e.row)
     report.warnings.sort(key=lambda w: w.row)
     return report

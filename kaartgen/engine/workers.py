@@ -16,7 +16,7 @@ from kaartgen.model.clients import Client, RowError
 from kaartgen.model.rows import row_error
 
 EditionKey = tuple[str, str, bool]  # (language, variant, large print): which edition a client's pack is of
-Made = tuple[str, EditionKey, str, bytes, list[float]]  # (id, edition, inputs' sha256, part, page heights)
+Made = tuple[str, int, EditionKey, str, bytes, list[float]]  # (id, row, edition, inputs' sha256, part, page heights)
 
 
 @dataclass
@@ -49,7 +49,7 @@ def init() -> None:
 
 def make(client: Client) -> Made | RowError:
     """Lay out and draw one client's pages, once, as a part (see Edition.client_part); returns its
-    id, edition, inputs' sha256, part and page heights, or the row's error. The main process joins
+    id, row in the list, edition, inputs' sha256, part and page heights, or the row's error. The main process joins
     the part into the client's file and into the print run."""
     assert maker is not None, "set by the main process before it forks"
     edition = (client.language, client.variant, client.large_print)
@@ -58,4 +58,4 @@ def make(client: Client) -> Made | RowError:
         part, heights = maker.edition(*edition).client_part(client, maker.letter_date)
     except KaartgenError as exc:
         return row_error(client, exc)
-    return client.id, edition, key, part, heights
+    return client.id, client.row, edition, key, part, heights

@@ -116,7 +116,45 @@ class Field:
         """Whether a tagged PDF gives the field a Form element (the hidden reference gets none)."""
         return self.kind != "hidden" and self.tag is not None
 
-Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field
+@dataclass(frozen=True)
+class Bars:
+    """A four-state postal barcode (PostNL's KIX): one filled rectangle a bar, left to right.
+
+    (x, y) is the bottom-left corner of the symbol: the foot of the first descender. Each bar in
+    `bars` is "F" (full: ascender, tracker and descender), "A" (ascender and tracker), "D"
+    (tracker and descender) or "T" (tracker only); bar `i` starts at x + i * pitch. The tracker
+    lies `ascender` above y; a full bar is `tracker + 2 * ascender` high."""
+
+    x: float
+    y: float
+    bars: tuple[str, ...]
+    width: float  # of one bar
+    pitch: float  # from the left edge of a bar to that of the next
+    tracker: float  # height of the middle part every bar has
+    ascender: float  # how far an ascender reaches above the tracker, and a descender below it
+    colour: str
+    tag: Tag | None = None  # for a machine: decoration to a screen reader
+
+    @property
+    def height(self) -> float:
+        return self.tracker + 2 * self.ascender
+
+    @property
+    def length(self) -> float:
+        """From the left edge of the first bar to the right edge of the last."""
+        return (len(self.bars) - 1) * self.pitch + self.width if self.bars else 0.0
+
+    def rects(self) -> list[Rect]:
+        """Each bar as the rectangle it fills."""
+        out = []
+        for i, bar in enumerate(self.bars):
+            bottom = self.y if bar in "FD" else self.y + self.ascender
+            top = self.y + self.height if bar in "FA" else self.y + self.ascender + self.tracker
+            out.append(Rect(self.x + i * self.pitch, bottom, self.width, top - bottom))
+        return out
+
+
+Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field | Bars
 
 
 @dataclass

@@ -125,6 +125,9 @@ class BatchOptions:
     insert_marks: bool = False
     sheet: str | None = None  # of an Excel workbook; the first visible one when None
     messages: str = "en"  # the language of errors.csv's reasons
+    columns: Path | None = None  # the list's own column names (model/columns.py)
+    sort: str = "list"  # the print run's order: the list's, or "postcode" (postcode, number, addition)
+    kix: bool = True  # PostNL's KIX under each Dutch address
 
     def __post_init__(self) -> None:
         problems: list[KaartgenError] = []
@@ -134,8 +137,11 @@ class BatchOptions:
             problems.append(FieldError("jobs", "option.jobs", limit=64))
         if self.resume and self.update:
             problems.append(FieldError("update", "option.resume_and_update"))
+        if self.sort not in SORTS:
+            problems.append(FieldError("sort", "option.sort", known=list(SORTS)))
         if problems:
             raise KaartgenErrors(problems) if len(problems) > 1 else problems[0]
 
 
+SORTS = ("list", "postcode")  # the orders a print run can have
 PRINT_ONLY = ("digital", "html")  # a batch makes printed mail; fillable packs go to one client at a time

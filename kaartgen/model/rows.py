@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kaartgen.errors import FieldError, FitError, KaartgenError, MissingGlyph
+from kaartgen.model.address import ADDITION, HOUSE_NUMBER, full_name, given_part, kix, street_line
 from kaartgen.model.clients import (
     COLUMNS,
     DUTCH_POSTCODE,
@@ -80,8 +81,9 @@ class Checker:
     """The checks of one list: ids seen so far (for duplicates) and what the content offers."""
 
     def __init__(self, known_sets: set[str], reserved: frozenset[str] = frozenset(),
-                 unprintable: Unprintable | None = None):
+                 unprintable: Unprintable | None = None, with_kix: bool = True):
         self.known_sets = known_sets
+        self.with_kix = with_kix  # a list posted with PostNL: each Dutch address gets its KIX
         self.languages = {s.split("/")[0] for s in known_sets}
         self.reserved, self.unprintable = reserved, unprintable
         # lower-case id -> its row, or (row, id) when the id is not all lower case
@@ -102,7 +104,8 @@ class Checker:
             r.fail("row", "row.extra_cells", count=row.extra_cells)
         self.values(r)
         self.identity(r)
-        for key in REQUIRED[1:]:
+        name, street = self.name(r), self.street(r)
+        for key in REQUIRED[3:]:
             if not raw.get(key) and r.ok(key):
                 r.fail(key, "row.required")
         postcode, country = self.address(r)
@@ -115,13 +118,15 @@ class Checker:
             return [RowError(row.number, shown, f, code, params) for f, code, params in r.problems]
         shared = sys.intern  # values many clients share are stored once: memory stays flat with the list
         return Client(
-            row=row.number, id=raw["id"], name=raw["name"], street=raw["street"], postcode=postcode,
+            row=row.number, id=raw["id"], name=name, street=street, postcode=postcode,
             city=shared(raw["city"]), country=shared(country) if country else None,
             professional=shared(raw["professional"]) if raw.get("professional") else None,
             phone=raw.get("phone") or None, appointment=appointment,
             location=shared(raw["location"]) if raw.get("location") else None,
             language=shared(language), variant=shared(variant), large_print=large,
             role=shared(raw["role"]) if raw.get("role") else None,
+            kix=kix(postcode, raw.get("street", ""), raw.get("house_number", ""), raw.get("addition", ""))
+            if self.with_kix and not country else None,
         )
 
     def values(self, r: _Row) -> None:
@@ -148,6 +153,32 @@ class Checker:
             self.seen[cid.lower()] = r.row.number if cid == cid.lower() else (r.row.number, cid)
 
     @staticmethod
+    def name(r: _Row) -> str:
+        """The name as written, or put together from its parts (see model/address.py)."""
+        written = r.raw.get("name", "")
+        if written or not r.ok("name"):
+            return written
+        if not r.raw.get("surname"):
+            r.fail("surname" if "surname" in r.raw else "name", "row.required")
+            return ""
+        return full_name(given_part(r.raw.get("initials", ""), r.raw.get("first_name", "")),
+                         r.raw.get("prefix", ""), r.raw["surname"])
+
+    @staticmethod
+    def street(r: _Row) -> str:
+        """The street line: as written, or with the house number and addition of their own columns."""
+        street, number, addition = (r.raw.get(k, "") for k in ("street", "house_number", "addition"))
+        if not street:
+            if r.ok("street"):
+                r.fail("street", "row.required")
+            return ""
+        if number and not HOUSE_NUMBER.fullmatch(number) and r.ok("house_number"):
+            r.fail("house_number", "row.house_number")
+        if addition and not ADDITION.fullmatch(addition) and r.ok("addition"):
+            r.fail("addition", "row.addition")
+        return street_line(street, number, addition)
+
+    @staticmethod
     def address(r: _Row) -> tuple[str, str]:
         """The postcode, normalised when it is Dutch, and the country (empty at home)."""
         country = r.raw.get("country", "")
@@ -162,6 +193,14 @@ class Checker:
 
     def appointment(self, r: _Row) -> datetime | None:
         written = r.raw.get("appointment")
+        day, hour = r.raw.get("date", ""), r.raw.get("time", "")
+        if not written and (day or hour):  # the date and the time in columns of their own
+            if not (day and hour):
+                r.fail("time" if day else "date", "row.date_and_time")
+                return None
+            if not (r.ok("date") and r.ok("time")):
+                return None
+            written = f"{day} {hour}"
         if not written or not r.ok("appointment"):
             return None
         try:
@@ -208,15 +247,15 @@ def partition(items: Iterable[Client | list[RowError]]) -> tuple[list[Client], l
 
 
 def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
-              unprintable: Unprintable | None = None) -> Iterator[Client | list[RowError]]:
+              unprintable: Unprintable | None = None, with_kix: bool = True) -> Iterator[Client | list[RowError]]:
     """Each row in turn as a client, or as the list of its problems.
 
     One at a time, so that a batch can put each client away on disk as it is read: what stays in
     memory is one entry a client for finding ids used twice. Wholly empty rows (Excel leaves
     `;;;;` at the end of a sheet) are skipped. `reserved` are names of kaartgen's own files that
     an id may not take; `unprintable` returns the characters of a value that the templates' fonts
-    cannot print."""
-    checker = Checker(known_sets, reserved, unprintable)
+    cannot print. With `with_kix`, each Dutch address carries its KIX for the letter."""
+    checker = Checker(known_sets, reserved, unprintable, with_kix)
     for row in rows:
         found = checker.check(row)
         if found is not None:

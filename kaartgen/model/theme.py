@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from reportlab.lib.colors import CMYKColor
 
 from kaartgen.model.merge import Loc, Problem
-from kaartgen.model.units import parse_length
+from kaartgen.model.units import parse_length, to_mm
 
 Length = Annotated[float, BeforeValidator(parse_length)]
 DOMAIN_TEXT = "domain-text"  # style colour meaning "the text colour of the card's domain colour"
@@ -211,6 +211,73 @@ class Placed(Strict):
     left: Length | None = None  # from the page's left edge; the letter's left margin when absent
 
 
+# RM4SCC's published ranges in mm (KIX is RM4SCC without start, stop and check character): what
+# a template may set for the KIX. Whether PostNL's sorting machines read every value in them is for
+# PostNL's current KIX specification to say; templates/letter.yaml uses values in their middle.
+RM4SCC_MM = {
+    "bar_width": (0.38, 0.63),
+    "pitch": (25.4 / 24, 25.4 / 20),  # 20 to 24 bars per 25.4 mm
+    "tracker": (1.02, 1.52),
+    "full": (4.22, 6.35),  # a full bar: tracker with ascender and descender
+}
+RM4SCC_CLEAR_MM = 2.0  # the clear zone around the bars, at least
+DUTCH_LINES = 3  # a Dutch address, the only kind with a KIX: name; street and number; postcode  TOWN
+
+
+def _rm4scc(what: str, points: float, low: float, high: float) -> None:
+    value = to_mm(points)
+    if not low - 1e-9 <= value <= high + 1e-9:
+        raise PydanticCustomError("template.kix_range", "outside RM4SCC's range",
+                                  {"what": what, "value": f"{value:.2f}", "low": f"{low:.2f}", "high": f"{high:.2f}"})
+
+
+class Kix(Strict):
+    """PostNL's KIX barcode under a Dutch address in the window: RM4SCC's bars, their spacing and
+    heights, and the zone around them kept clear of any other print."""
+
+    bar_width: Length
+    pitch: Length  # from one bar's left edge to the next one's
+    tracker: Length  # the middle part every bar has
+    ascender: Length  # how far an ascender reaches above the tracker; a descender reaches as far below
+    clear: Length  # nothing else printed within this distance of the bars
+    colour: str
+
+    @field_validator("bar_width", "pitch", "tracker")
+    @classmethod
+    def _range(cls, value: float, info: ValidationInfo) -> float:
+        assert info.field_name is not None
+        _rm4scc(info.field_name, value, *RM4SCC_MM[info.field_name])
+        return value
+
+    @field_validator("ascender")
+    @classmethod
+    def _full(cls, value: float, info: ValidationInfo) -> float:
+        tracker = info.data.get("tracker")
+        if tracker is not None:  # else the tracker's own error says what is wrong
+            _rm4scc("tracker + 2 × ascender", tracker + 2 * value, *RM4SCC_MM["full"])
+        return value
+
+    @field_validator("clear")
+    @classmethod
+    def _clear(cls, value: float) -> float:
+        if to_mm(value) < RM4SCC_CLEAR_MM - 1e-9:
+            raise PydanticCustomError("template.kix_clear", "clear zone too small",
+                                      {"value": f"{to_mm(value):.2f}", "low": f"{RM4SCC_CLEAR_MM:.2f}"})
+        return value
+
+    @model_validator(mode="after")
+    def _gap(self) -> Kix:
+        if self.pitch <= self.bar_width:
+            raise PydanticCustomError("template.kix_gap", "bars touch",
+                                      {"pitch": f"{to_mm(self.pitch):.2f}", "width": f"{to_mm(self.bar_width):.2f}"})
+        return self
+
+    @property
+    def height(self) -> float:
+        """Of a full bar, and so of the whole symbol."""
+        return self.tracker + 2 * self.ascender
+
+
 class Window(Strict):
     """The envelope window, where it lies on the letter, and how the address block keeps to it."""
 
@@ -223,6 +290,7 @@ class Window(Strict):
     return_style: str  # the one-line return address above the address
     inset: Length  # the address block keeps this far inside the window
     margin: Length  # nothing but the address block within this distance of the window (envelope play)
+    kix: Kix | None = None  # PostNL's barcode under a Dutch address; none without this section
 
 
 class FoldMarks(Strict):
@@ -449,7 +517,25 @@ class Theme(Strict):
         for loc, name in self._colour_refs():
             need(self.colours, name, loc, "colour")
         problems += self.letter.keep_out()
+        problems += self._kix_fits()
         return problems
+
+    def _kix_fits(self) -> list[Problem]:
+        """The window holds a Dutch address with its KIX: the return line, three address lines,
+        the clear zone, the bars and the clear zone again, inside the window's inset. (The letter
+        checks each address again with its fonts' descenders; this catches a template that no
+        Dutch address could fit.)"""
+        window = self.letter.window
+        kix = window.kix
+        if kix is None or window.style not in self.styles or window.return_style not in self.styles:
+            return []  # an unknown style is reported as such
+        need = (self.styles[window.return_style].leading + DUTCH_LINES * self.styles[window.style].leading
+                + 2 * kix.clear + kix.height)
+        room = window.height - 2 * window.inset
+        if need <= room + 1e-6:
+            return []
+        return [(("letter", "window", "kix"), "template.kix_window",
+                 {"need": f"{to_mm(need):.1f}", "room": f"{to_mm(room):.1f}"})]
 
     def _style_refs(self) -> list[tuple[Loc, str]]:
         refs: list[tuple[Loc, str]] = [(("text_blocks", k), v) for k, v in self.text_blocks.model_dump().items()]
@@ -474,6 +560,8 @@ class Theme(Strict):
             (("descriptions", "border", "colour"), self.descriptions.border.colour),
             (("letter", "fold_marks", "colour"), self.letter.fold_marks.colour),
         ]
+        if self.letter.window.kix is not None:
+            refs.append((("letter", "window", "kix", "colour"), self.letter.window.kix.colour))
         for key, fmt in self.formats.items():
             for part in ("panel_border", "cut_guides", "crop_marks"):
                 stroke = getattr(fmt, part)

@@ -14,7 +14,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import reportlab_internals as rl
-from kaartgen.layout.items import Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
+from kaartgen.layout.items import Bars, Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.fields import for_typing
@@ -99,7 +99,7 @@ def _draw_panel(c: Canvas, side: SideLayout, theme: Theme, fmt: Format, colour: 
 
 
 def draw_items(c: Canvas, items: list[Item], colour: Colours, tags: Tagger | None = None) -> None:
-    """Draw the foreground items (text, rules, circles, frames) of a side or page; with `tags`,
+    """Draw the foreground items (text, rules, circles, frames, bars) of a side or page; with `tags`,
     each in marked content of its structure element, or as an artifact, and each field's Form
     element in its place in the reading order (its widget comes later, render/fields.py)."""
     if tags is None:
@@ -180,5 +180,9 @@ def _draw_item(c: Canvas, item: Item, colour: Colours, end_spaces: bool = False)
         c.setLineWidth(item.width)
         r = item.rect
         c.roundRect(r.x, r.y, r.w, r.h, item.radius, stroke=1, fill=0)
+    elif isinstance(item, Bars):
+        c.setFillColor(colour(item.colour))  # vector rectangles: sharp at any resolution, no font
+        for r in item.rects():
+            c.rect(r.x, r.y, r.w, r.h, stroke=0, fill=1)
     elif isinstance(item, (Fill, Field)):
         pass  # fills are drawn under the clip above; fields exist only in digital formats

@@ -47,7 +47,7 @@ from kaartgen.engine import (
     parse_day,
 )
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
-from kaartgen.web.jobs import RESULTS, Busy, Job, Jobs
+from kaartgen.web.jobs import RESULTS, Busy, Job, Jobs, JobSettings
 from kaartgen.web.security import (
     CSRF_FIELD,
     MIN_TOKEN,
@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded list or answers file
 MAX_ROWS = 20_000  # rows of one mailing
+MAX_MAPPING = 64 * 1024  # bytes of an uploaded column mapping (a few dozen lines of YAML)
 SETTLE_SECONDS = 3  # the upload waits this long for the check; a longer one shows its progress
 MAX_FORM = 16 * 1024  # bytes of a form without a file
 LIST_SUFFIXES = (".csv", ".txt", ".yaml", ".yml") + SPREADSHEETS
@@ -144,7 +145,7 @@ class WebApp:
         limit = MAX_UPLOAD + MAX_FORM if files else MAX_FORM
         if length is None or not length.isdigit() or int(length) > limit:
             raise TooLarge()
-        form = await request.form(max_files=1 if files else 0, max_fields=40, max_part_size=MAX_FORM)
+        form = await request.form(max_files=2 if files else 0, max_fields=40, max_part_size=MAX_FORM)
         return form if csrf_ok(request, form) else None
 
     async def uploaded(self, request: Request, field: str) -> tuple[Any, str, bytes]:
@@ -285,8 +286,14 @@ class WebApp:
         except KaartgenError as exc:
             return refuse(422, exc.text(self.lang(request)))
         fmt = form.get("format") if form.get("format") in PRINT_FORMATS else "office"
+        mapping = form.get("columns")
+        columns = await mapping.read(MAX_MAPPING + 1) if isinstance(mapping, UploadFile) and mapping.filename else None
+        if columns is not None and len(columns) > MAX_MAPPING:
+            return refuse(413, self.error_text(request, "too_large", mb=MAX_MAPPING / (1024 * 1024)))
+        how = JobSettings(format=fmt, sort="postcode" if form.get("sort") == "postcode" else "list",
+                          kix=form.get("kix") == "on", columns=columns)
         try:
-            job = await run_in_threadpool(self.jobs.create, suffix, data, letter_date, fmt, MAX_ROWS)
+            job = await run_in_threadpool(self.jobs.create, suffix, data, letter_date, how, MAX_ROWS)
         except Busy as exc:
             return refuse(503, self.error_text(request, f"busy_{exc.reason}", **exc.values))
         await run_in_threadpool(job.settled.wait, SETTLE_SECONDS)  # a short list: its check is shown at once
@@ -307,7 +314,8 @@ class WebApp:
             return self.gone(request, "mailing")
         done, total = job.progress()
         failed = sorted(job.errors, key=lambda e: (e.row, e.field))
-        return self.page(request, "job.html.j2", job=job, failed=failed, done=done, total=total,
+        column = job.report.reading.column if job.report and job.report.reading else str  # a field by its header
+        return self.page(request, "job.html.j2", job=job, failed=failed, done=done, total=total, column=column,
                          failed_rows=len({e.row for e in job.errors}), results=RESULTS,
                          until=time.strftime("%d-%m-%Y %H:%M" if self.lang(request) == "nl" else "%Y-%m-%d %H:%M",
                                              time.localtime(job.created + self.keep_hours * 3600)))

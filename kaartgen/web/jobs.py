@@ -149,15 +149,15 @@ def _child() -> None:
     _bounded()
 
 
-def _check(path: Path, content: Path, templates: Path, fmt: str, letter_date: date, max_rows: int,
-           done: Synchronized[int], total: Synchronized[int], outcome: Connection) -> None:
+def _check(path: Path, content: Path, templates: Path, how: JobSettings, columns: Path | None, letter_date: date,
+           max_rows: int, done: Synchronized[int], total: Synchronized[int], outcome: Connection) -> None:
     """The pre-check, in its own process (see check_batch); `outcome` receives the report or a message."""
     _child()
     from kaartgen.engine import TooManyRows, check_batch
 
     try:
-        report = check_batch(path, Library(content, templates), fmt, letter_date, progress=_Shared(done, total),
-                             seconds=READ_SECONDS, max_rows=max_rows)
+        report = check_batch(path, Library(content, templates), how.format, letter_date, progress=_Shared(done, total),
+                             seconds=READ_SECONDS, max_rows=max_rows, columns=columns, with_kix=how.kix)
         outcome.send(("checked", report))
     except Stopped:
         outcome.send(("cancelled", None))
@@ -199,6 +199,17 @@ def _zip(out: Path, packs: list[Path]) -> None:
     os.replace(tmp, out / ZIP)
 
 
+@dataclass(frozen=True)
+class JobSettings:
+    """How the clerk wants the mailing made: sheet format, order of the print run, KIX or not,
+    and the bytes of the list's own column mapping (YAML), if any."""
+
+    format: str = "office"
+    sort: str = "list"
+    kix: bool = True
+    columns: bytes | None = None
+
+
 @dataclass
 class Job:
     """One mailing: checking (its own process) → checked → running (its own process) → done,
@@ -209,7 +220,7 @@ class Job:
     folder: Path
     clients: Path
     letter_date: date
-    format: str
+    how: JobSettings
     report: CheckReport | None = None  # what the check found
     created: float = field(default_factory=time.time)
     state: str = "checking"  # checking, checked, refused, running, done, stopped, cancelled, failed
@@ -228,6 +239,11 @@ class Job:
     @property
     def out(self) -> Path:
         return self.folder / "out"
+
+    @property
+    def columns(self) -> Path | None:
+        """The uploaded column mapping, kept beside the list."""
+        return self.folder / "columns.yaml" if self.how.columns is not None else None
 
     @property
     def ok(self) -> int:
@@ -301,7 +317,7 @@ class Jobs:
         if used + incoming > MAX_DISK or shutil.disk_usage(self.root).free < incoming + MIN_FREE:
             raise Busy("disk", gb=MAX_DISK // 1024 ** 3)
 
-    def create(self, suffix: str, data: bytes, letter_date: date, format: str, max_rows: int) -> Job:
+    def create(self, suffix: str, data: bytes, letter_date: date, how: JobSettings, max_rows: int) -> Job:
         """Store an uploaded list in a new private job folder and start checking it, in a process of
         its own; raises Busy when the server has no room for another job."""
         self.sweep()
@@ -310,13 +326,15 @@ class Jobs:
         folder = self.root / job_id
         folder.mkdir(mode=0o700)
         path = folder / f"clients{suffix}"
-        job = Job(job_id, folder, path, letter_date, format)
+        job = Job(job_id, folder, path, letter_date, how)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            self._spawn(job, _check, (path, self.library.content, self.library.templates, format, letter_date,
-                                      max_rows))
+            for where, what in ((path, data), (job.columns, how.columns)):
+                if where is not None and what is not None:
+                    fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(what)
+            self._spawn(job, _check, (path, self.library.content, self.library.templates, how, job.columns,
+                                      letter_date, max_rows))
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -351,8 +369,9 @@ class Jobs:
         if how == "restart":
             shutil.rmtree(job.out, ignore_errors=True)
         options = BatchOptions(clients=job.clients, out=job.out, content=self.library.content,
-                               templates=self.library.templates, format=job.format, jobs=self.workers,
-                               letter_date=job.letter_date, messages=lang, resume=how == "resume")
+                               templates=self.library.templates, format=job.how.format, jobs=self.workers,
+                               letter_date=job.letter_date, messages=lang, resume=how == "resume",
+                               columns=job.columns, sort=job.how.sort, kix=job.how.kix)
         job.halt = _SPAWN.Value("b", 0)
         self._spawn(job, _run, (options, job.halt))
 
