@@ -268,7 +268,8 @@ def sample_client(cs: CardSet) -> Client:
     return Client(row=0, id="sample", name=s.name, street=s.street, postcode=s.postcode, city=s.city,
                   country=None, professional=s.professional, phone=s.phone,
                   appointment=parse_date_time(s.appointment), location=s.location,
-                  language=cs.info.language, variant=cs.info.variant, large_print=False, role=s.role)
+                  language=cs.info.language, variant=cs.info.variant, large_print=False, role=s.role,
+                  kix=kix(s.postcode, s.street))  # lint fits the window with the KIX under the address
 
 
 def row_warnings(clients: Iterable[Client], letter_date: date) -> list[RowError]:
