@@ -127,7 +127,7 @@ def _letter_pdf(client: Client, large: bool, tmp_path: Path, kix: bool = True) -
         pages = edition.client_pages(client, WHEN)[:1]
     else:
         cs = edition.card_set
-        pages = [letter_page(edition._maker(client.personal).ts, cs.letter, cs.info.dates, client, WHEN, kix=False)]
+        pages = [letter_page(edition._maker(client.personal).ts, cs.letter, cs.info, client, WHEN, kix=False)]
     path = tmp_path / f"{client.id}-{int(large)}-{int(kix)}.pdf"
     path.write_bytes(render_pdf(pages, edition.theme, edition.pdf_fmt, "kix", "letter", edition.fonts))
     return path
@@ -262,8 +262,8 @@ def test_no_bars_for_a_foreign_address_nor_with_kix_off_and_those_letters_are_as
     edition = _edition(False)
     cs = edition.card_set
     ts = edition._maker(dutch.personal).ts
-    with_bars = letter_page(ts, cs.letter, cs.info.dates, dutch, WHEN).items
-    without = letter_page(ts, cs.letter, cs.info.dates, dutch, WHEN, kix=False).items
+    with_bars = letter_page(ts, cs.letter, cs.info, dutch, WHEN).items
+    without = letter_page(ts, cs.letter, cs.info, dutch, WHEN, kix=False).items
 
     def drawn(item: object) -> object:  # a paragraph compares by identity: its text stands for it
         return (item.x, item.y, item.w, item.h, item.para.text) if isinstance(item, TextBox) else item
@@ -277,14 +277,14 @@ def test_a_kix_too_long_for_the_window_or_with_a_wrong_character_is_an_error_for
     cs = edition.card_set
     too_long = _client("Hoofdweg 99999 H2bis", "9999 ZZ", "Zoutkamp", "9999ZZ99999XH2BISAB")
     with pytest.raises(FieldError) as caught:
-        letter_page(edition._maker(too_long.personal).ts, cs.letter, cs.info.dates, too_long, WHEN)
+        letter_page(edition._maker(too_long.personal).ts, cs.letter, cs.info, too_long, WHEN)
     assert caught.value.code == "letter.kix_wide" and caught.value.field == "street"
     # 19 characters: 76 bars of 0.5 mm, 1.15 mm apart, and the 2 mm clear zone, in a window 81 mm wide inside its inset
     assert float(caught.value.params["mm"]) == pytest.approx(75 * 1.15 + 0.5 + 2 - 81, abs=0.06)
     assert "KIX barcode is" in caught.value.message and "too long for the envelope window" in caught.value.message
     wrong = _client("Kerkstraat 12", "1234 AB", "Utrecht", "1234ab12")
     with pytest.raises(FieldError) as caught:
-        letter_page(edition._maker(wrong.personal).ts, cs.letter, cs.info.dates, wrong, WHEN)
+        letter_page(edition._maker(wrong.personal).ts, cs.letter, cs.info, wrong, WHEN)
     assert caught.value.code == "letter.kix_char" and "U+0061" in caught.value.message
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run
 
 
@@ -96,3 +98,36 @@ def test_unknown_language_lists_what_exists(tmp_path):
     result = run("build", "--language", "xx", "--out", str(tmp_path))
     assert result.exit_code == 2
     assert "nl/standaard" in result.output
+
+
+@pytest.mark.parametrize(("file", "old", "new"), [
+    ("en/eenvoudig/letter.yaml", "{{ uwv_phone }}", "088 898 92 95"),
+    ("nl/standaard/cards.yaml", "waar heb ik hulp bij nodig", "bel 06-12345678 en waar heb ik hulp bij nodig"),
+    ("nl/standaard/guide.yaml", "Je stuurt de set", "Bel +31 88 8989294. Je stuurt de set"),
+])
+def test_a_phone_number_typed_into_a_text_is_a_lint_problem_naming_its_line(content_copy, file, old, new):
+    path = content_copy / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("lint", "--content", str(content_copy))
+    assert result.exit_code == 1
+    found = re.findall(rf"{re.escape(str(path))}:(\d+): [^:]+: holds a phone number; write {{{{ uwv_phone }}}}",
+                       result.stderr)
+    assert len(found) == 1, result.stderr  # once, also where a variant inherits the text
+    assert 0 <= 1 + text[:text.index(old)].count("\n") - int(found[0]) <= 4  # the line of the text's key
+
+
+def test_the_letters_give_the_set_s_one_phone_number(tmp_path):
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city,language,variant\n"
+                       + "".join(f"{s.replace('/', '')},Anna,Weg 1,1234 AB,Zwolle,{s.split('/')[0]},{s.split('/')[1]}\n"
+                                 for s in ("nl/standaard", "nl/eenvoudig", "en/standaard", "en/eenvoudig")),
+                       encoding="utf-8")
+    assert run("batch", str(clients), "--out", str(tmp_path / "o"), "--date", "2026-11-23").exit_code == 0
+    from pypdf import PdfReader
+
+    for pdf in sorted((tmp_path / "o").glob("*.pdf")):
+        if pdf.name != "print-run.pdf":
+            letter = PdfReader(pdf).pages[0].extract_text()
+            assert "088 898 92 94" in letter and "92 95" not in letter, pdf.name

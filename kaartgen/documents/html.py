@@ -52,7 +52,7 @@ def _font(theme: Theme, weight: str) -> str:
 
 
 def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict[str, Any]:
-    values = card_values(personal, cs.info.dates)
+    values = card_values(personal, cs.info)
     labels = cs.info.summary
     first_choice = next((i for i, c in enumerate(cs.cards)
                          if any(isinstance(b, DomainChoice) for _, b, _ in c.walk())), len(cs.cards))

@@ -292,7 +292,7 @@ class Edition:
         maker = self._maker(client.personal)
         try:
             cards = self._relaid(maker, client.personal)  # a client's id is the pack's reference
-            letter = [letter_page(maker.ts, self.card_set.letter, self.card_set.info.dates, client, letter_date)]
+            letter = [letter_page(maker.ts, self.card_set.letter, self.card_set.info, client, letter_date)]
         except KaartgenError as exc:
             raise client_error(exc, {f: getattr(client, f) for f in ON_PAPER}) from None
         fmt = self.pdf_fmt
@@ -309,7 +309,7 @@ class Edition:
             raise KaartgenError("content.no_letter", set=f"{info.language}/{info.variant}")
         client = sample_client(self.card_set)
         ts = self._maker(client.personal).ts
-        return [letter_page(ts, self.card_set.letter, self.card_set.info.dates, client, letter_date, outline=True)]
+        return [letter_page(ts, self.card_set.letter, self.card_set.info, client, letter_date, outline=True)]
 
     # -- a batch: each client's part, joined to what the edition's packs share ----------------------
 

@@ -214,7 +214,7 @@ def summarise(cs: CardSet, filled: Filled, source: str, read_on: date,
     A long answer is shown cut (`shown`), with "cut" counting the characters left out; a value
     that is not what its field holds (a tick where text belongs, a choice the card does not have:
     only a forged or damaged file has one) is shown as empty with a "problem" that says so."""
-    values = card_values(Personal(), cs.info.dates)  # the generic texts, as on a pack without a client
+    values = card_values(Personal(), cs.info)  # the generic texts, as on a pack without a client
     reader = _Reader(filled, cs.info.summary)
     found = []
     for number, card in enumerate(cs.cards if cards is None else cards, 1):

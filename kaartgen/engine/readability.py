@@ -46,7 +46,7 @@ def _split(loc: Loc, text: str) -> list[Sentence]:
 
 
 def _fill_in_texts(cs: CardSet, index: int) -> list[tuple[Loc, str]]:
-    values = card_values(Personal(), cs.info.dates)  # what a generic pack prints
+    values = card_values(Personal(), cs.info)  # what a generic pack prints
     out = [(("cards", index) + loc, render(text, values)) for loc, text, _ in cs.cards[index].texts()]
     return [(loc, text) for loc, text in out if text]
 

@@ -32,7 +32,7 @@ class CardMaker:
         self.theme = theme
         self.cs = card_set
         self.reference = personal.reference if personal else None
-        self.ts = Typesetter(theme, fonts, card_values(personal or Personal(), card_set.info.dates))
+        self.ts = Typesetter(theme, fonts, card_values(personal or Personal(), card_set.info))
         self.blocks = Blocks(self.ts, card_set, screen)
         self.inner = self.blocks.inner
 

@@ -22,17 +22,20 @@ from kaartgen.layout.kix import kix_bars
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.messages import Term
 from kaartgen.model.clients import TWO_SPACES, Client
-from kaartgen.model.content import Dates, Letter
+from kaartgen.model.content import Letter, SetInfo
 from kaartgen.model.text import format_appointment, format_date, optional, render
 from kaartgen.model.theme import DUTCH_LINES, Kix
 from kaartgen.model.units import to_mm
 
 
-def letter_values(dates: Dates, client: Client, when: date) -> dict[str, object]:
-    """The variables letter texts see; optional values the client lacks are Absent."""
+def letter_values(info: SetInfo, client: Client, when: date) -> dict[str, object]:
+    """The variables letter texts see; optional values the client lacks are Absent. `uwv_phone`
+    is the set's one phone number for clients (set.yaml `contact.phone`)."""
+    dates = info.dates
     appointment = format_appointment(client.appointment, dates) if client.appointment else None
     return {
         "name": client.name,
+        "uwv_phone": info.contact.phone,
         "professional": optional("professional", client.professional),
         "phone": optional("phone", client.phone),
         "appointment": optional("appointment", appointment),
@@ -52,7 +55,7 @@ def keep_numbers(text: str) -> str:
     return NUMBER_GAP.sub("\u00a0", text)
 
 
-def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client: Client, when: date,
+def letter_page(ts: Typesetter, letter: Letter, info: SetInfo, client: Client, when: date,
                 outline: bool = False, kix: bool = True) -> Page:
     """The letter for `client`, dated `when`; `ts` sets the text (with the client's card values).
     With `kix` (and a KIX section in the template), a Dutch address (`client.kix` set) gets PostNL's
@@ -60,7 +63,7 @@ def letter_page(ts: Typesetter, letter: Letter, dates: Dates, client: Client, wh
     everything else drawn, and frames where the address lines and the KIX go instead of the address."""
     look = ts.theme.letter
     pw, ph = look.page
-    values = letter_values(dates, client, when)
+    values = letter_values(info, client, when)
     items: list[Item] = []
 
     def block(top: float, texts: list[str], style: str, left: float | None = None) -> float:

@@ -57,6 +57,12 @@ class Sample(Strict):
     city: str
 
 
+class Contact(Strict):
+    """How a client reaches UWV: one number a set, printed wherever a text says {{ uwv_phone }}."""
+
+    phone: str = Field(pattern=r"^[0-9+][0-9 ]{5,18}[0-9]$")
+
+
 class Readability(Strict):
     """Limits a plain-language set must meet; `kaartgen lint` enforces them."""
 
@@ -143,6 +149,7 @@ class SetInfo(Strict):
     calibration: Calibration
     sample: Sample
     summary: SummaryLabels
+    contact: Contact  # the phone number clients call; texts use it as {{ uwv_phone }}, never a number of their own
 
 
 class Stagnation(Strict):

@@ -23,7 +23,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kaartgen.errors import AbsentValue, KaartgenError, TextNotAllowed
-from kaartgen.model.content import Dates
+from kaartgen.model.content import Dates, SetInfo
 from kaartgen.model.merge import Loc
 
 
@@ -59,11 +59,12 @@ ALLOWED_FILTERS = frozenset({"upper", "lower", "capitalize", "title", "trim"})
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 # The variables each kind of text may use; lint reports any other name.
-CARD_VARIABLES = frozenset({"name", "professional", "role", "appointment", "location"})
+CARD_VARIABLES = frozenset({"name", "professional", "role", "appointment", "location", "uwv_phone"})
 NUMBER_VARIABLES = frozenset({"number", "total"})
 DATE_VARIABLES = frozenset({"weekday", "day", "month", "year", "hour", "minute"})
 CALIBRATION_VARIABLES = frozenset({"example"})
-LETTER_VARIABLES = frozenset({"name", "professional", "role", "phone", "appointment", "location", "date"})
+LETTER_VARIABLES = frozenset({"name", "professional", "role", "phone", "appointment", "location", "date",
+                              "uwv_phone"})
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,13 @@ def optional(name: str, value: object | None) -> object:
     return Absent(name) if value is None or value == "" else value
 
 
-def card_values(personal: Personal, dates: Dates) -> dict[str, object]:
-    """The variables card texts see; absent values are Absent so `{% if name %}` works."""
+def card_values(personal: Personal, info: SetInfo) -> dict[str, object]:
+    """The variables card texts see; absent values are Absent so `{% if name %}` works. `uwv_phone`
+    is the set's one phone number for clients (set.yaml `contact.phone`)."""
+    dates = info.dates
     appointment = format_appointment(personal.appointment, dates) if personal.appointment else None
     return {
+        "uwv_phone": info.contact.phone,
         "name": optional("name", personal.name),
         "professional": optional("professional", personal.professional),
         "appointment": optional("appointment", appointment),

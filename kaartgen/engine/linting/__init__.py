@@ -23,7 +23,7 @@ from kaartgen.engine.linting.fit import FitCheck
 from kaartgen.engine.linting.gates import check_readability
 from kaartgen.engine.linting.required import check_messages
 from kaartgen.engine.linting.rules import check_theme
-from kaartgen.engine.linting.texts import check_texts
+from kaartgen.engine.linting.texts import check_phone_numbers, check_texts
 from kaartgen.engine.readability import CardScore
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
@@ -96,6 +96,12 @@ def _reference(content: Path, names: list[str]) -> CardSet | None:
         return None  # its own problems are reported with the set
 
 
+def _add(report: LintReport, problems: list[KaartgenError]) -> None:
+    """Problems of one set; one in a file a variant inherits is said once, not for every set."""
+    said = {(p.place(), p.code) for p in report.problems}
+    report.problems += [p for p in problems if p.place() is None or (p.place(), p.code) not in said]
+
+
 def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Loaded[Theme]],
               reference: CardSet | None) -> None:
     """Every check of one set, in order: a set with problems in its texts is not laid out."""
@@ -103,20 +109,20 @@ def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Lo
     try:
         loaded = load_card_set(content, language, variant)
     except KaartgenErrors as exc:
-        report.problems += exc.errors
+        _add(report, exc.errors)
         return
     except KaartgenError as exc:
-        report.problems.append(exc)
+        _add(report, [exc])
         return
     section = SetReport(name, _inherited(loaded))
     report.sections.append(section)
-    problems = check_texts(loaded, themes["a6"].model, Fonts(themes["a6"].model))
+    problems = check_texts(loaded, themes["a6"].model, Fonts(themes["a6"].model)) + check_phone_numbers(loaded)
     if reference is not None and name != REFERENCE:
         problems += check_complete(reference, REFERENCE, loaded, content / language / variant)
     if not problems:
         problems += check_messages(loaded, themes["a6"].model)
     if problems:  # readability and layout would only repeat them, or fail on the same text
-        report.problems += problems
+        _add(report, problems)
         return
     rows, gate_problems = check_readability(loaded)
     report.problems += gate_problems

@@ -96,7 +96,7 @@ class FitCheck:
         for who, client in samples(cs):
             try:
                 letter_page(CardMaker(self.theme.model, self.fonts, cs, client.personal).ts, cs.letter,
-                            cs.info.dates, client, LINT_DATE)
+                            cs.info, client, LINT_DATE)
             except FieldError as exc:
                 warning = self.loaded.sources.error(("letter",), "lint.sample_address", size=self.size, detail=exc,
                                                     field=exc.field or "")

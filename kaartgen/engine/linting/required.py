@@ -27,12 +27,12 @@ def check_messages(loaded: Loaded[CardSet], theme: Theme) -> list[KaartgenError]
     said where the set requires it, so an edit can never drop it silently."""
     cs: CardSet = loaded.model
     problems = []
-    values = card_values(Personal(), cs.info.dates)
+    values = card_values(Personal(), cs.info)
     for where, ids in cs.info.required_messages.items():
         if where == "letter":
             if cs.letter is None:
                 continue
-            said = [render(t, letter_values(cs.info.dates, samples(cs)[1][1], LINT_DATE))
+            said = [render(t, letter_values(cs.info, samples(cs)[1][1], LINT_DATE))
                     for _, t, _, _ in letter_texts(cs, theme)]
         else:
             card = next((c for c in cs.cards if c.id == where), None)

@@ -3,6 +3,7 @@ use, uses only the variables allowed where it stands, and has every character in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -105,11 +106,10 @@ def texts(cs: CardSet, theme: Theme) -> Iterator[tuple[Loc, str, frozenset[str],
 
 def _value_sets(cs: CardSet) -> dict[frozenset[str], list[tuple[Term, dict[str, object]]]]:
     """For each kind of personal text, the values of every client lint renders it with."""
-    dates = cs.info.dates
     clients = samples(cs)
-    cards = [(WHO_NOBODY, card_values(Personal(), dates))]
-    cards += [(who, card_values(c.personal, dates)) for who, c in clients]
-    letters = [(who, letter_values(dates, c, LINT_DATE)) for who, c in clients]
+    cards = [(WHO_NOBODY, card_values(Personal(), cs.info))]
+    cards += [(who, card_values(c.personal, cs.info)) for who, c in clients]
+    letters = [(who, letter_values(cs.info, c, LINT_DATE)) for who, c in clients]
     return {CARD_VARIABLES: cards, LETTER_VARIABLES: letters}
 
 
@@ -138,3 +138,27 @@ def check_texts(loaded: Loaded[CardSet], theme: Theme, fonts: Fonts) -> list[Kaa
         for char in fonts.missing(text, style):
             problems.append(loaded.sources.error(loc, "lint.no_font", char=repr(char), point=f"U+{ord(char):04X}"))
     return problems
+
+
+# A Dutch phone number as people write it: 0 or +31, then 6 to 10 more digits, single spaces or
+# hyphens between them allowed ("088 898 92 94", "+31 88 8989294"); not a postcode, a Postbus
+# number, a reference (K-0042) or a date.
+PHONE = re.compile(r"(?<![\w+])(?:\+31|0)(?:[ \-]?\d){6,10}(?!\d)")
+OWN_NUMBERS = {("info", "contact", "phone"), ("info", "sample", "phone")}  # where a number belongs
+
+
+def check_phone_numbers(loaded: Loaded[CardSet]) -> list[KaartgenError]:
+    """No text of a set holds a phone number of its own: the one number clients call is
+    set.yaml's `contact.phone`, which texts print as {{ uwv_phone }}; a number typed into a text
+    would go out of date apart from it (as 088 898 92 95, UWV's line for employers, once did)."""
+    problems = []
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), loaded.model.model_dump())]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, dict):
+            stack += [((*loc, k), v) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [((*loc, i), v) for i, v in enumerate(node)]
+        elif isinstance(node, str) and loc not in OWN_NUMBERS and PHONE.search(node):
+            problems.append(loaded.sources.error(loc, "lint.phone_number"))
+    return sorted(problems, key=lambda p: (str(p.file), p.line or 0))
