@@ -70,6 +70,14 @@ def _grouped(rows: list[RowError], reading: ListReading | None) -> list[tuple[st
     return sorted(found, key=lambda g: (-len(g[2]), g[0], g[1]))
 
 
+def slice_of(text: str) -> tuple[int, int]:
+    """`--shard K/N` as (K, N); BatchOptions says what is wrong with numbers out of range."""
+    k, _, n = text.partition("/")
+    if not (k.strip().isdigit() and n.strip().isdigit()):
+        raise click.BadParameter(say("cli.shard_form"), param_hint="--shard")
+    return int(k), int(n)
+
+
 def check_lines(report: CheckReport) -> list[str]:
     """What the check found, the way the clerk reads it."""
     out = sheet_lines(report.sheets) + (report.reading.describe(lang()) if report.reading else [])
@@ -120,12 +128,15 @@ def check_lines(report: CheckReport) -> list[str]:
 @click.option("--sort", type=click.Choice(["list", "postcode"]), default="list", show_default=True,
               help="Order of the print run: the list's, or by postcode, house number and addition (PostNL).")
 @click.option("--no-kix", is_flag=True, help="No PostNL KIX barcode under Dutch addresses (post not sent with PostNL).")
+@click.option("--shard", metavar="K/N", help="Make only the K-th of N slices of the list (in print order), "
+                                             "for `kaartgen join`; no print run, no inserter marks.")
 @content_option
 @templates_option
 @reports_errors("cli.stopped_batch")
 def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str, resume: bool, update: bool,
           sheet: str | None, check: bool, envelope_check: bool, insert_marks: bool, letter_date: str | None,
-          columns: Path | None, sort: str, no_kix: bool, content: Path | None, templates: Path | None) -> None:
+          columns: Path | None, sort: str, no_kix: bool, shard: str | None, content: Path | None,
+          templates: Path | None) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
     CLIENTS is an Excel workbook (.xlsx, .xls, .ods; the first visible sheet, or --sheet), a CSV
@@ -167,6 +178,7 @@ def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
         letter_date=day, sheet=sheet, messages=lang(), columns=columns, sort=sort, kix=not no_kix,
+        shard=slice_of(shard) if shard else None,
     )
     bar = TerminalBar()
     try:

@@ -59,8 +59,10 @@ _EXPORTS = {
     "BatchResult": "kaartgen.engine.batch",
     "Progress": "kaartgen.engine.batch",
     "envelope_check_pdf": "kaartgen.engine.batch",
-    "MERGED": "kaartgen.engine.batch",
-    "ERRORS": "kaartgen.engine.batch",
+    "MERGED": "kaartgen.engine.printrun",
+    "ERRORS": "kaartgen.engine.printrun",
+    "join_parts": "kaartgen.engine.shards",
+    "JoinResult": "kaartgen.engine.shards",
     "MANIFEST": "kaartgen.engine.jobfolder",
     "check_batch": "kaartgen.engine.listcheck",
     "CheckReport": "kaartgen.engine.listcheck",
@@ -107,6 +109,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "BatchResult",
     "CheckReport",
     "Edition",
+    "JoinResult",
     "Library",
     "LintReport",
     "ListReading",
@@ -126,6 +129,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "configured",
     "date_warnings",
     "envelope_check_pdf",
+    "join_parts",
     "lint",
     "parse_day",
     "remove_temporary",
@@ -148,7 +152,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
-    from kaartgen.engine.batch import ERRORS, MERGED, BatchResult, Progress, envelope_check_pdf, run_batch
+    from kaartgen.engine.batch import BatchResult, Progress, envelope_check_pdf, run_batch
     from kaartgen.engine.edition import Edition, Library, Reading
     from kaartgen.engine.jobfolder import MANIFEST
     from kaartgen.engine.linting import SIZES as LINT_SIZES
@@ -156,7 +160,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.engine.listcheck import CheckReport, check_batch
     from kaartgen.engine.pool import SECONDS as POOL_SECONDS
     from kaartgen.engine.pool import RenderPool, TimedOut, Unavailable
+    from kaartgen.engine.printrun import ERRORS, MERGED
     from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
+    from kaartgen.engine.shards import JoinResult, join_parts
     from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
     from kaartgen.model.clients import ListReading, RowError
     from kaartgen.model.config import CONFIG, configured

@@ -33,18 +33,16 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Literal, TextIO
+from typing import Literal, TextIO
 
-from kaartgen import __version__
 from kaartgen.engine import workers
 from kaartgen.engine.clientstore import ClientStore
-from kaartgen.engine.edition import Library
+from kaartgen.engine.edition import Library, edition_fonts
 from kaartgen.engine.jobfolder import (
     JOURNAL,
     MANIFEST,
@@ -56,9 +54,10 @@ from kaartgen.engine.jobfolder import (
     journal,
     setup_digest,
 )
-from kaartgen.engine.workers import EditionKey, PackMaker
+from kaartgen.engine.printrun import ERRORS, MERGED, PrintRun, pack_info
+from kaartgen.engine.shards import Shard, shard_slice
+from kaartgen.engine.workers import PackMaker
 from kaartgen.errors import FieldError, KaartgenError, check_stop
-from kaartgen.fonts import font_files
 from kaartgen.model.clients import Client, ClientList, ListReading, RowError, read_clients
 from kaartgen.model.columns import Columns
 from kaartgen.model.loading import available_sets
@@ -66,12 +65,9 @@ from kaartgen.model.options import PRINT_ONLY, BatchOptions
 from kaartgen.model.rows import row_warnings, validated
 from kaartgen.model.sheets import MAX_ROWS, SECONDS, Sheets
 from kaartgen.render.atomic import remove_temporary, write_atomic
-from kaartgen.render.csvout import csv_bytes
 from kaartgen.render.pdf import PdfDoc
-from kaartgen.render.pdfjoin import PdfJoiner, assemble
+from kaartgen.render.pdfjoin import assemble
 
-MERGED = "print-run.pdf"
-ERRORS = "errors.csv"
 RESERVED_IDS = frozenset(Path(name).stem for name in (MERGED, MANIFEST, ERRORS))  # ids that would clash
 IN_FLIGHT = 8  # tasks a worker may have queued: bounds memory however long the list is
 Progress = Callable[[int, int], None]  # (done, total): called as a batch or check goes
@@ -175,16 +171,14 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
             else:
                 errors += item
         order.seal()
-        library = maker.library
-        fonts = sorted(set(font_files(library.theme(False).model)) | set(font_files(library.theme(True).model)))
-        identity = job_identity(options.clients, options.content, options.templates, fonts,
-                                [options.format, options.insert_marks, options.letter_date.isoformat(), options.sheet,
-                                 options.sort, options.kix, file_digest(options.columns)])
+        identity = job_identity(options.clients, options.content, options.templates, edition_fonts(maker.library),
+                                [options.format, options.letter_date.isoformat(), options.sheet, options.sort,
+                                 options.kix, file_digest(options.columns)], [options.insert_marks])
         maker.job = identity["job"]
         with FolderLock(options.out):
             claim(options.out, identity, options.resume, options.update)
             try:
-                counts = _produce(options, maker, order, errors, progress, halt, setup_digest(identity))
+                counts = _produce(options, maker, order, errors, progress, halt, identity)
             except OSError as exc:
                 if exc.filename is None:  # a write that does not say where: the output folder
                     exc.filename = str(options.out / MERGED)
@@ -196,21 +190,23 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
 
 
 def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors: list[RowError],
-             progress: Progress, halt: Halt, setup: str) -> Counts:
-    """Write every pack, the print run, the manifest and the error list; returns what was kept,
-    made and removed.
+             progress: Progress, halt: Halt, identity: dict[str, str]) -> Counts:
+    """Write every pack, and the print run, manifest and error list (a shard: its parts for
+    `kaartgen join` instead); returns what was kept, made and removed.
 
     Each client's pages are laid out and drawn once, by a worker, as a part that names the
     edition's shared cards and fonts; this process joins the part to them into the client's file,
-    and appends it to the print run, where the shared objects are written once per edition.
-    Nothing is kept per client in memory: the clients wait on disk, the manifest's rows and the
-    print run's cross-reference go to files without a name as they are made, so memory stays flat
-    however long the list is."""
+    and adds it to the print run (engine/printrun.py) or, in a shard, keeps it for the join.
+    Nothing is kept per client in memory: the clients wait on disk, so memory stays flat however
+    long the list is."""
     out = options.out
     done = journal(out) if options.resume or options.update else {}
     counts = Counts()
     failed: list[RowError] = []
-    maker.setup = setup
+    maker.setup = setup_digest(identity)
+    everyone = len(order)
+    start, stop = shard_slice(everyone, *options.shard) if options.shard is not None else (0, everyone)
+    order.restrict(start, stop)
     _lay_out_editions(order, maker, options.insert_marks)
     release_memory()  # what reading the list left behind, before the workers inherit it
     total = len(order)
@@ -231,16 +227,11 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
     if options.jobs > 1 and len(order) > 1:
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         pool = ctx.Pool(options.jobs, initializer=workers.init)
-    merged_tmp = out / f".{MERGED}.{os.getpid()}.tmp"
-    info = {"Title": "", "Subject": "print run", "Creator": f"kaartgen {__version__}",
-            "Producer": f"kaartgen {__version__}"}
-    rows = tempfile.TemporaryFile(dir=out)  # the manifest's rows, in mailing order; no name, gone on any exit
+    sink: PrintRun | Shard = (PrintRun(out, maker, options.insert_marks) if options.shard is None
+                              else Shard(out, options, identity, start, stop, everyone))
     try:
-        results = pool.imap(workers.make, tasks()) if pool is not None else map(workers.make, tasks())
-        with open(os.open(merged_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as run_file:
-            run = PdfJoiner(run_file, info, spill=out)
-            in_run: dict[EditionKey, dict[str, int]] = {}  # an edition's shared objects, once in the print run
-            sequence = pages = 0
+        with sink:
+            results = pool.imap(workers.make, tasks()) if pool is not None else map(workers.make, tasks())
             for done_count, result in enumerate(results, 1):
                 slots.release()
                 check_stop()  # once a client: a stop that a library swallowed is honoured here
@@ -249,45 +240,31 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
                     failed.append(result)
                 else:
                     cid, row, key, inputs, part, heights = result
-                    sequence += 1
                     edition = maker.edition(*key)
-                    info["Title"] = info["Title"] or edition.card_set.info.title
-                    pack = assemble(edition.library, part, {**info, "Subject": edition.card_set.info.title})
+                    pack = assemble(edition.library, part, pack_info(edition.card_set.info.title))
                     digest = _keep_or_write(out, cid, pack, inputs, done, journal_file, counts)
-                    if key not in in_run:
-                        in_run[key] = run.add_library(edition.library)
-                    marks = edition.mark_overlays(heights, sequence, maker.job or "-") if options.insert_marks else None
-                    run.add(part, in_run[key], marks)
-                    step = 2 if edition.pdf_fmt.duplex is not None else 1
-                    rows.write(csv_bytes([[cid, row, sequence, len(heights), len(heights) // step, pages + 1,
-                                           pages + len(heights), digest, inputs]]))
-                    pages += len(heights)
-                    if sequence % RELEASE_EVERY == 0:
+                    sink.add(cid, row, key, inputs, part, heights, digest)
+                    if done_count % RELEASE_EVERY == 0:
                         release_memory()
                 if done_count < total and halt():
                     counts.not_reached = total - done_count
                     break
-            run.close()
-            run_file.flush()
-            os.fsync(run_file.fileno())
-            produced = sequence
-        if counts.not_reached:
-            _stop_feeding(stopping, slots, ahead, pool)
-        elif pool is not None:
-            pool.close()
-            pool.join()
-        errors.extend(failed)
-        errors.sort(key=lambda e: e.row)
-        reasons = [[e.row, e.id, e.field, e.code, e.text(options.messages)] for e in errors]
-        write_atomic(out / ERRORS, csv_bytes([["row", "id", "field", "code", "reason"], *reasons]), private=True)
-        _publish_run(out, merged_tmp, produced)
-        write_atomic(out / MANIFEST, _manifest(rows), private=True)
+            if counts.not_reached:
+                _stop_feeding(stopping, slots, ahead, pool)
+            elif pool is not None:
+                pool.close()
+                pool.join()
+            if isinstance(sink, Shard):
+                sink.finish(errors, failed, options.messages)
+            else:
+                sink.finish(errors + failed, options.messages)
     except BaseException:
         _stop_feeding(stopping, slots, ahead, pool)
         raise
     finally:
         journal_file.close()
-        rows.close()
+    errors.extend(failed)
+    errors.sort(key=lambda e: e.row)
     if not counts.not_reached:  # a halted run keeps its journal, and the packs it did not come to
         _remove_stale(out, done, counts)
         (out / JOURNAL).unlink(missing_ok=True)
@@ -348,25 +325,6 @@ def _keep_or_write(out: Path, cid: str, pack: bytes, inputs: str, done: dict[str
         os.fsync(journal_file.fileno())
         counts.made += 1
     return digest
-
-
-def _publish_run(out: Path, merged_tmp: Path, produced: int) -> None:
-    """The print run under its name when any pack was made; when none was, neither the temporary
-    file nor an earlier run's print run is left."""
-    if produced:
-        os.replace(merged_tmp, out / MERGED)
-    else:
-        merged_tmp.unlink(missing_ok=True)
-        (out / MERGED).unlink(missing_ok=True)
-
-
-def _manifest(rows: BinaryIO) -> Iterator[bytes]:
-    """The manifest: its header, then the rows copied from `rows` in chunks, so that a manifest of
-    50,000 rows is never held in memory."""
-    yield csv_bytes([["id", "row", "sequence", "pages", "sheets", "first_page", "last_page", "sha256", "inputs"]])
-    rows.seek(0)
-    while chunk := rows.read(1 << 20):
-        yield chunk
 
 
 def _remove_stale(out: Path, done: dict[str, bytes], counts: Counts) -> None:

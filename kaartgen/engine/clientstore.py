@@ -65,6 +65,10 @@ class ClientStore:
         self.places = array("Q", (int.from_bytes(key[-8:], "big") for key in self.keys))
         self.keys = []
 
+    def restrict(self, start: int, stop: int) -> None:
+        """Keep the clients from `start` to `stop` in mailing order: a shard's slice."""
+        self.places = self.places[start:stop]
+
     def __len__(self) -> int:
         return len(self.places)
 

@@ -456,3 +456,10 @@ class Library:
         summary = summarise(cs, filled, source, read_on, cards)
         pdf, placeholders = summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)
         return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders, summary_heading(summary, cs))
+
+
+def edition_fonts(library: Library) -> list[Path]:
+    """Every font file a mailing of `library` may use, normal and large print: part of its identity."""
+    from kaartgen.fonts import font_files
+
+    return sorted(set(font_files(library.theme(False).model)) | set(font_files(library.theme(True).model)))

@@ -66,6 +66,7 @@ def _versions() -> str:
 # What the job's identity is made of, and how a message names each part.
 IDENTITY = {part: Term(f"term.identity_{part}")
             for part in ("clients", "content", "templates", "fonts", "options", "versions")}
+IDENTITY["print"] = Term("term.identity_options")  # how the print run is made (inserter marks): no pack changes
 
 
 def file_digest(path: Path | None) -> str | None:
@@ -73,19 +74,46 @@ def file_digest(path: Path | None) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
 
 
-def job_identity(clients: Path, content: Path, templates: Path, fonts: list[Path],
-                 options: list[object]) -> dict[str, str]:
-    """Everything that changes what a batch writes, each part hashed, and the job id over all of it."""
-    parts = {
-        "clients": hashlib.sha256(clients.read_bytes()).hexdigest(),
+def _setup(content: Path, templates: Path, fonts: list[Path]) -> dict[str, str]:
+    """The parts of a job's identity this machine gives: content, templates, fonts and versions."""
+    return {
         "content": _tree_digest(content),
         "templates": _tree_digest(templates),
         "fonts": hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in fonts)).hexdigest(),
-        "options": json.dumps(options),
         "versions": _versions(),
     }
+
+
+def _with_job(parts: dict[str, str]) -> dict[str, str]:
+    parts = {k: v for k, v in parts.items() if k != "job"}
     parts["job"] = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:8].upper()
     return parts
+
+
+def job_identity(clients: Path, content: Path, templates: Path, fonts: list[Path],
+                 options: list[object], print_options: list[object]) -> dict[str, str]:
+    """Everything that changes what a batch writes, each part hashed, and the job id over all of it.
+    `options` change the packs; `print_options` (inserter marks) only the print run."""
+    return _with_job({"clients": hashlib.sha256(clients.read_bytes()).hexdigest(), **_setup(content, templates, fonts),
+                      "options": json.dumps(options), "print": json.dumps(print_options)})
+
+
+def job_identity_with_print(identity: dict[str, str], content: Path, templates: Path, fonts: list[Path],
+                            insert_marks: bool) -> dict[str, str]:
+    """The identity of the mailing a join makes from parts of `identity`: the same, with its own
+    print options; refused when this machine's content, templates, fonts or versions differ from
+    those the parts were made with (the print run would not be the one a single batch makes)."""
+    here = _setup(content, templates, fonts)
+    changed = [key for key, value in here.items() if identity.get(key) != value]
+    if changed:
+        raise KaartgenError("join.other_setup", field="content", changed=All(IDENTITY[key] for key in changed))
+    return _with_job({**identity, "print": json.dumps([insert_marks])})
+
+
+def compare_identity(a: dict[str, str], b: dict[str, str]) -> All | None:
+    """What differs between two jobs' identities (but their print options), or None."""
+    changed = [key for key in IDENTITY if key != "print" and a.get(key) != b.get(key)]
+    return All(IDENTITY[key] for key in changed) if changed else None
 
 
 def _owner(marker: Path) -> dict[str, str] | None:
@@ -98,7 +126,7 @@ def _owner(marker: Path) -> dict[str, str] | None:
 
 def setup_digest(identity: dict[str, str]) -> str:
     """Everything but the client list: what every pack of the job shares."""
-    shared = {k: v for k, v in identity.items() if k not in ("clients", "job")}
+    shared = {k: v for k, v in identity.items() if k not in ("clients", "job", "print")}
     return hashlib.sha256(json.dumps(shared, sort_keys=True).encode()).hexdigest()
 
 

@@ -128,6 +128,7 @@ class BatchOptions:
     columns: Path | None = None  # the list's own column names (model/columns.py)
     sort: str = "list"  # the print run's order: the list's, or "postcode" (postcode, number, addition)
     kix: bool = True  # PostNL's KIX under each Dutch address
+    shard: tuple[int, int] | None = None  # (K, N): make the K-th of N slices, for `kaartgen join`
 
     def __post_init__(self) -> None:
         problems: list[KaartgenError] = []
@@ -137,11 +138,16 @@ class BatchOptions:
             problems.append(FieldError("jobs", "option.jobs", limit=64))
         if self.resume and self.update:
             problems.append(FieldError("update", "option.resume_and_update"))
+        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1] <= MAX_SHARDS:
+            problems.append(FieldError("shard", "option.shard", most=MAX_SHARDS))
+        if self.shard is not None and (self.insert_marks or self.update):
+            problems.append(FieldError("shard", "option.shard_alone"))
         if self.sort not in SORTS:
             problems.append(FieldError("sort", "option.sort", known=list(SORTS)))
         if problems:
             raise KaartgenErrors(problems) if len(problems) > 1 else problems[0]
 
 
-SORTS = ("list", "postcode")  # the orders a print run can have
+SORTS = ("list", "postcode")
+MAX_SHARDS = 1000  # slices of one mailing  # the orders a print run can have
 PRINT_ONLY = ("digital", "html")  # a batch makes printed mail; fillable packs go to one client at a time
