@@ -91,9 +91,72 @@ def test_a_cycle_phase_no_stagnation_has_is_an_error_with_its_line(content_copy)
     """The cycle places each stagnation at its phase by name: a phase in another language than the
     stagnations' would leave every stagnation in the centre and the dots unlabelled."""
     guide = content_copy / "en" / "standaard" / "guide.yaml"
-    guide.write_text(guide.read_text(encoding="utf-8").replace("phases: [equilibrium,", "phases: [evenwicht,"),
-                     encoding="utf-8")
+    text = guide.read_text(encoding="utf-8")
+    line = 1 + text[:text.index("phases: [equilibrium,")].count("\n")
+    guide.write_text(text.replace("phases: [equilibrium,", "phases: [evenwicht,"), encoding="utf-8")
     result = run("guide", "--language", "en", "--content", str(content_copy), "--out", str(content_copy / "o"))
     assert result.exit_code == 2
-    assert "guide.yaml:60: guide.cycle.phases[0]: phase 'evenwicht' is no stagnation's phase" in result.output
+    assert f"guide.yaml:{line}: guide.cycle.phases[0]: phase 'evenwicht' is no stagnation's phase" in result.output
     assert "use one of: disruption, equilibrium, growth, process, reorientation" in result.output
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_printed_guide_marks_every_paragraph_of_advice_and_says_what_is_ours(lang, tmp_path):
+    """What is ours is marked where it is read: a label above each paragraph of advice (from its
+    `source:`), and the A–E mapping and the mechanism for B said to be our reading, in print."""
+    cs = load_card_set(DEFAULT_CONTENT, lang, "standaard").model
+    g = cs.guide
+    result = run("guide", "--language", lang, "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    guide = next(Path(p) for p in result.output.split() if "-guide-" in p)
+    text = pdf_text(guide)
+    everything = [*g.intro, *(p for s in g.sections for p in s.paragraphs), *g.cycle.paragraphs, *g.table.paragraphs,
+                  *g.prompts.paragraphs, *g.reflection.paragraphs]
+    advice = [p for p in everything if p.advice]
+    flat = squash(text)
+    quoted = sum(squash(p.text).count(squash(g.advice_label)) for p in everything)  # the intro names the label
+    assert len(advice) >= 3 and flat.count(squash(g.advice_label)) == len(advice) + quoted
+    for p in advice:  # the label stands right above its paragraph
+        assert squash(g.advice_label + p.text[:60]) in flat, p.text[:60]
+    ours = [p for p in everything if p.source == "kaartgen"]
+    assert any("3.2" in p.text for p in ours) and all(squash(p.text) in flat for p in ours)
+    pages = PdfReader(guide).pages
+    headings = {squash(s.heading) for s in g.sections} | {squash(g.cycle.heading), squash(g.table.heading),
+                                                          squash(g.prompts.heading), squash(g.reflection.heading)}
+    for page in pages[:-1]:  # no heading alone at the foot of a page
+        lines = [squash(line) for line in page.extract_text().splitlines() if line.strip()]
+        assert lines[-2] not in headings, lines[-3:]
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("      paragraphs:\n        - source: \"hoofdstuk 5\"\n          text:", "      paragraphs:\n        - text:",
+     "source: field required"),
+    ("        - source: advies\n", "        - source: een idee van ons\n", "source: should match pattern"),
+])
+def test_a_guide_paragraph_without_a_known_source_is_a_lint_problem_with_its_line(content_copy, old, new, problem):
+    guide = content_copy / "nl" / "standaard" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8")
+    assert old in text
+    guide.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("lint", "--content", str(content_copy))
+    assert result.exit_code != 0
+    assert f"{guide}:" in result.output and ".source" in result.output, result.output[-600:]
+
+
+def test_the_reflectiekaart_asks_every_question_in_one_style_with_circles_for_one_choice(guide_files, tmp_path):
+    digital = next(p for p in guide_files if p.name.endswith("-digital.pdf"))
+    reader = PdfReader(digital)
+    fields = reader.get_fields()
+    assert {"reflectie.kaart3", "reflectie.uitkering", "reflectie.stagnatie", "reflectie.nut"} <= set(fields)
+    states = {name: sorted(str(s) for s in fields[name].get("/_States_", [])) for name in ("reflectie.kaart3",
+                                                                                           "reflectie.uitkering")}
+    assert states["reflectie.kaart3"] == ["/a", "/b", "/c", "/d", "/e"]
+    assert states["reflectie.uitkering"] == ["/anders", "/wajong", "/wga_35_80", "/wga_80_100", "/ziektewet"]
+    widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    radios = [w for w in widgets if w.get("/Parent") and w["/Parent"].get_object().get("/FT") == "/Btn"
+              and w["/Parent"].get_object().get("/Ff", 0) & (1 << 15)]
+    assert radios and all(str(w["/MK"].get("/CA", "")) == "l" for w in radios)  # ZapfDingbats' circle
+    office = next(p for p in guide_files if p.name.endswith("-office.pdf"))
+    text = pdf_text(office)
+    for label in ("Keuze van de cliënt op kaart 3", "WGA 35-80", "WGA 80-100", "niet gevraagd"):
+        assert label in text

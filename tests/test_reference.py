@@ -30,7 +30,7 @@ def build(out: Path, *args: str) -> Path:
 def test_the_reference_is_on_card_one_and_in_the_digital_pack_not_in_its_metadata(tmp_path):
     pdf = build(tmp_path, "--format", "digital", "--reference", "K-0042", "--name", "Zoë")
     reader = PdfReader(pdf)
-    assert "kenmerk K-0042 1/6" in reader.pages[0].extract_text()
+    assert "kenmerk K-0042 · 1/6" in reader.pages[0].extract_text()
     assert "K-0042" not in reader.pages[1].extract_text()
     assert reader.get_fields()["kaartgen.reference"]["/V"] == "K-0042"
     assert "K-0042" not in str(reader.metadata) and pdf.name == "kaartgen-nl-standaard-a6-digital-K-0042.pdf"

@@ -418,7 +418,7 @@ def test_the_reference_goes_on_card_one_and_a_name_as_reference_is_refused(clien
     pack = client.post("/pack", data={"csrf": token, "reference": "K-0042", "output": "digital"})
     assert pack.status_code == 200
     (tmp_path / "p.pdf").write_bytes(pack.content)
-    assert "kenmerk K-0042 1/6" in PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
+    assert "kenmerk K-0042 · 1/6" in PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
     refused = client.post("/pack", data={"csrf": token, "reference": "Zoë de Wit"})
     assert refused.status_code == 422 and 'id="reference-error"' in refused.text
 

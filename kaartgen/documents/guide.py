@@ -22,7 +22,7 @@ from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.imposition import impose
 from kaartgen.layout.items import CardLayout, P, SideLayout, Tag
 from kaartgen.layout.typeset import Typesetter
-from kaartgen.model.content import CardSet, Descriptions, FillInCard, Heading
+from kaartgen.model.content import CardSet, Descriptions, FillInCard, GuideParagraph, Heading
 from kaartgen.model.text import render
 from kaartgen.model.theme import Theme
 from kaartgen.render.draw import draw_side_body
@@ -148,23 +148,42 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
         return Tagged(maker.ts.para(text, style, w, align=align)[0], tag)
 
     heading, body, label, option_style = look.heading_style, look.body_style, look.label_style, look.option_style
+
+    def paragraphs(texts: list[GuideParagraph], tag: Tag = _IN) -> list[list[Flowable]]:
+        """Each paragraph, under the advice label when it is advice of ours, as a group the page
+        must not split (the label stays with its text)."""
+        return [[*([para(g.advice_label, look.advice_style, tag=tag)] if p.advice else []), para(p.text, body, tag=tag),
+                 Spacer(1, look.gap)] for p in texts]
+
+    def section(title: str, texts: list[GuideParagraph], after: list[Flowable] | None = None) -> list[Flowable]:
+        """A heading kept with its first paragraph (never alone at a page foot); the other
+        paragraphs flow, each whole; `after` (a figure, a table) is kept with the last paragraph."""
+        groups = paragraphs(texts)
+        head = [para(title, heading, tag=_HEAD), Spacer(1, look.gap_small)]
+        if after is not None:
+            groups.append(after)
+        if not groups:
+            return head
+        groups[0] = head + groups[0]
+        if after is not None and len(groups) > 1:
+            groups[-2:] = [groups[-2] + groups[-1]]
+        return [KeepTogether(group) for group in groups]
+
     flow += [para(cs.info.title, look.set_title_style, tag=P), para(g.title, look.title_style, align="left",
                                                                       tag=Tag(("H1",))),
-             Spacer(1, look.gap_figure), para(g.intro, body, tag=P), Spacer(1, look.gap_section)]
-    for section in g.sections:
-        block = [para(section.heading, heading, tag=_HEAD), Spacer(1, look.gap_small)]
-        for text in section.paragraphs:
-            block += [para(text, body), Spacer(1, look.gap)]
-        flow += [KeepTogether(block), Spacer(1, look.gap)]
+             Spacer(1, look.gap_figure)]
+    flow += [KeepTogether(group) for group in paragraphs(g.intro, P)]
+    flow.append(Spacer(1, look.gap_section))
+    for part in g.sections:
+        flow += [*section(part.heading, part.paragraphs), Spacer(1, look.gap)]
 
     stagnations = [(s.phase, s.name) for s in cs.stagnations]
     names = dict(stagnations)
     cycle_alt = "; ".join([f"{phase}: {names[phase]}" if phase in names else phase for phase in g.cycle.phases]
                           + [name for phase, name in stagnations if phase not in g.cycle.phases])
-    flow.append(KeepTogether([para(g.cycle.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
-                              para(g.cycle.text, body), Spacer(1, look.gap_figure),
-                              Tagged(CycleDiagram(maker.ts, g.cycle.phases, stagnations, width),
-                                     Tag(("Sect", "Figure"), 1, cycle_alt))]))
+    flow += section(g.cycle.heading, g.cycle.paragraphs,
+                    [Spacer(1, look.gap_figure), Tagged(CycleDiagram(maker.ts, g.cycle.phases, stagnations, width),
+                                                        Tag(("Sect", "Figure"), 1, cycle_alt))])
     flow.append(Spacer(1, look.gap_section))
 
     descriptions = next((b for c in cs.cards for _, b, _ in c.walk() if isinstance(b, Descriptions)), None)
@@ -176,7 +195,8 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
             texts = [f"{option.letter}  {option.text}", s.name, s.mechanism, s.action]
             styles = [option_style, label, option_style, option_style]
             rows.append([para(t, st, w, tag=_cell(r, c)) for c, (t, st, w) in enumerate(zip(texts, styles, widths))])
-        table = TaggedTable(rows, colWidths=widths, repeatRows=1)
+        # no repeated header: a table that runs on stays one Table to a screen reader
+        table = TaggedTable(rows, colWidths=widths, repeatRows=0)
         grid = look.table.grid
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), grid.width, colour_lookup(theme)(grid.colour)),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -185,24 +205,26 @@ def guide_pdf(cs: CardSet, theme: Theme, fonts: Fonts) -> bytes:
                                    ("FONTNAME", (0, 0), (-1, -1), fonts.base),
                                    ("TOPPADDING", (0, 0), (-1, -1), look.table.padding_top),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), look.table.padding_bottom)]))
-        flow.append(KeepTogether([para(g.table.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
-                                  para(g.table.text, body),
-                                  Spacer(1, look.gap_figure), table]))
-        flow.append(Spacer(1, look.gap_section))
+        flow += section(g.table.heading, g.table.paragraphs)
+        flow += [Spacer(1, look.gap_figure), table, Spacer(1, look.gap_section)]  # it may run on, a row whole
 
-    prompts = [para(g.prompts.heading, heading, tag=_HEAD), Spacer(1, look.gap_small)]
-    for number, card in enumerate(cs.cards, 1):
+    prompts = section(g.prompts.heading, g.prompts.paragraphs)
+    for number, card in enumerate(cs.cards, 1):  # each card's title kept with its note, the first with the heading
         title = card.name or render(card.title, maker.ts.values)
-        prompts += [para(f"{number}/{len(cs.cards)}  {title}", label, tag=Tag(("Sect", "H3"), 1)),
-                    para(card.notes, body), Spacer(1, look.gap)]
+        note = [para(f"{number}/{len(cs.cards)}  {title}", label, tag=Tag(("Sect", "H3"), 1)), para(card.notes, body),
+                Spacer(1, look.gap)]
+        if number == 1 and not g.prompts.paragraphs:
+            prompts = [KeepTogether([para(g.prompts.heading, heading, tag=_HEAD), Spacer(1, look.gap_small), *note])]
+        else:
+            prompts.append(KeepTogether(note))
     flow += prompts
 
     reflection = _reflection(maker, cs)
     shown = [render(b.text, maker.ts.values) for _, b, _ in _reflection_card(cs).walk() if isinstance(b, Heading)]
-    flow.append(KeepTogether([para(g.reflection.heading, heading, tag=_HEAD), Spacer(1, look.gap_small),
-                              para(g.reflection.text, body), Spacer(1, look.gap_figure),
-                              Tagged(CardPicture(reflection.sides, theme, look.reflection_scale, look.reflection_gap),
-                                     Tag(("Sect", "Figure"), 1, "; ".join([g.reflection.heading, *shown])))]))
+    flow += section(g.reflection.heading, g.reflection.paragraphs,
+                    [Spacer(1, look.gap_figure),
+                     Tagged(CardPicture(reflection.sides, theme, look.reflection_scale, look.reflection_gap),
+                            Tag(("Sect", "Figure"), 1, "; ".join([g.reflection.heading, *shown])))])
     buffer = io.BytesIO()
     footer = theme.style(theme.footer.style)
 

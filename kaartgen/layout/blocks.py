@@ -66,8 +66,7 @@ class Blocks:
         if isinstance(block, WriteIn):
             return self.write_in(answer_name(card, block), block.label, block.lines, loc, what, spoken)
         if isinstance(block, Choice):
-            return self.tick_grid([(o.id, o.label) for o in block.options], self.theme.checkbox.choice_columns,
-                                  answer_name(card, block), "radio", loc, what, question=spoken)
+            return self.choice(card, block, loc, what, spoken)
         if isinstance(block, Descriptions):
             return self.descriptions(card, block, loc, what, spoken)
         if isinstance(block, DomainChoice):
@@ -129,6 +128,25 @@ class Blocks:
 
         return Piece(lh + lines * look.line_spacing, place, groups=1, what=what, loc=loc)
 
+    def choice(self, card: FillInCard, block: Choice, loc: Loc, what: Term, heading: str) -> Piece:
+        """A single choice: its label, when it has one, in the write-in label style (so every
+        question on a card looks the same), then the options as circles."""
+        look = self.theme.write_in
+        text = self.ts.render(block.label, loc + ("label",)) if block.label else ""
+        columns = block.columns or self.theme.checkbox.choice_columns
+        grid = self.tick_grid([(o.id, o.label) for o in block.options], columns, answer_name(card, block), "radio",
+                              loc, what, question=text or heading)
+        if not text:
+            return grid
+        p, lh = self.ts.para(text, look.label_style, self.inner, loc + ("label",))
+        lh += look.label_gap
+
+        def place(x: float, top: float, extra: list[int]) -> list[Item]:
+            return [TextBox(x, top - lh + look.label_gap, self.inner, lh - look.label_gap, p),
+                    *grid.place(x, top - lh, extra)]
+
+        return Piece(lh + grid.height, place, what=what, loc=loc)
+
     def tick_grid(self, labels: list[tuple[str, str]], max_columns: int, name: str, kind: str, loc: Loc,
                   what: Term = _UNNAMED, domains: list[Domain] | None = None, question: str = "") -> Piece:
         """Boxes to tick with a label each, in a grid of at most `max_columns`: as many as leave every
@@ -160,9 +178,14 @@ class Blocks:
                     value = labels[r * columns + c][0]
                     mid = y - heights[r] / 2 if domains else y - box.size / 2
                     sq = Rect(cx, mid - box.size / 2, box.size, box.size)
-                    items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
+                    if kind == "radio":  # one of several: a circle, as forms draw a single choice
+                        items.append(Circle(cx + box.size / 2, mid, (box.size - box.line_width) / 2, box.colour,
+                                            box.line_width))
+                    else:
+                        items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
                     items.append(Field(sq, name if kind == "radio" else tick_name(name, value), kind, value,
                                        label=question if kind == "radio" else labels[r * columns + c][1],
+                                       shape="circle" if kind == "radio" else "square",
                                        tag=Tag(_LI_FORM, 0 if r == c == 0 else 1)))
                     if domains:
                         domain = domains[r * columns + c]

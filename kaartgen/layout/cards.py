@@ -82,7 +82,7 @@ class CardMaker:
         title, th = self.ts.para(self.cs.info.title, style, self.inner * (1 - right))
         items: list[Item] = [TextBox(card.margin, y, self.inner * (1 - right), th, title, None)]
         if number:
-            text = f"{reference}\u2003{number}" if reference else number
+            text = f"{reference}{self.theme.footer.separator}{number}" if reference else number
             num, nh = self.ts.para(text, style, self.inner * right, align="right", bind=False)
             if reference and rl.line_count(num) > 1:
                 raise FieldError("reference", "layout.reference_fit", mm=f"{to_mm(self.inner * right):.0f}")

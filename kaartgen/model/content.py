@@ -198,8 +198,14 @@ class Option(Strict):
 
 
 class Choice(Strict):
+    """One option to choose of several, drawn as circles: its own question above it (`label`, in
+    the write-in label style), and the options `columns` a row (the template's `choice_columns`
+    when not given), as many as leave every option on one line."""
+
     type: Literal["choice"]
     id: str = Field(pattern=IDENT)
+    label: str | None = None
+    columns: int | None = Field(default=None, ge=1, le=6)
     options: list[Option] = Field(min_length=2)
 
 
@@ -263,6 +269,8 @@ class FillInCard(Strict):
             elif isinstance(b, WriteIn) and b.label:
                 yield loc + ("label",), b.label, "label"
             elif isinstance(b, Choice):
+                if b.label:
+                    yield loc + ("label",), b.label, "label"
                 for i, o in enumerate(b.options):
                     yield loc + ("options", i, "label"), o.label, "option"
             elif isinstance(b, Descriptions):
@@ -283,14 +291,33 @@ class Letter(Strict):
     signature: list[str] = Field(min_length=1)
 
 
+# Where a guide paragraph comes from: the report's chapters or appendices ("hoofdstuk 5",
+# "bijlage 5, hoofdstuk 5", "chapter 3, 4"), advice of ours ("advies"/"advice": printed under the
+# guide's advice label), or kaartgen's own reading or product information ("kaartgen": its text says so).
+SOURCE = (r"^(?:(?:hoofdstuk|bijlage|chapter|appendix) \d+(?:, (?:(?:hoofdstuk|bijlage|chapter|appendix) )?\d+)*"
+          r"|advies|advice|kaartgen)$")
+ADVICE = ("advies", "advice")
+
+
+class GuideParagraph(Strict):
+    """One paragraph of the guide and where it comes from, so that a reader sees what is advice."""
+
+    source: str = Field(pattern=SOURCE)
+    text: str
+
+    @property
+    def advice(self) -> bool:
+        return self.source in ADVICE
+
+
 class GuideSection(Strict):
     heading: str
-    paragraphs: list[str] = Field(min_length=1)
+    paragraphs: list[GuideParagraph] = Field(min_length=1)
 
 
 class GuideText(Strict):
     heading: str
-    text: str = ""
+    paragraphs: list[GuideParagraph] = []
 
 
 class GuideCycle(GuideText):
@@ -302,10 +329,12 @@ class GuideTable(GuideText):
 
 
 class Guide(Strict):
-    """The professional's guide: texts from chapters 3, 5 and 7 of the report."""
+    """The professional's guide: texts from the report's chapters, each paragraph with its source,
+    and advice of ours marked on the page with `advice_label`."""
 
     title: str
-    intro: str
+    advice_label: str
+    intro: list[GuideParagraph] = Field(min_length=1)
     sections: list[GuideSection] = Field(min_length=1)
     cycle: GuideCycle
     table: GuideTable

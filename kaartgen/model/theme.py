@@ -132,6 +132,7 @@ class Band(Strict):
 
 class Footer(Strict):
     style: str
+    separator: str = " · "  # between card 1's reference and its number: "kenmerk K-0042 · 1/6"
 
 
 class WriteInLook(Strict):
@@ -422,6 +423,7 @@ class GuideLook(PageMargins):
     body_style: str
     label_style: str
     option_style: str
+    advice_style: str  # the label above a paragraph that is advice of ours, not the report's
     cycle: CycleLook
     table: TableLook
     reflection_scale: float
