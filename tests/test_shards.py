@@ -56,7 +56,7 @@ def mailing(tmp_path_factory):
         shutil.copy(clients, machine / "klanten.csv")
         parts.append((machine, kaartgen("batch", "klanten.csv", "--out", f"part{k}", "--date", DATE, "--shard",
                                         f"{k}/4", "--jobs", "1", cwd=machine)))
-    for machine, proc in parts:
+    for _machine, proc in parts:
         _, err = proc.communicate(timeout=600)
         assert proc.returncode in (0, 1), err.decode()
     return base, singles, [machine / f"part{k}" for k, (machine, _) in enumerate(parts, 1)]

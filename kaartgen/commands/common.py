@@ -40,8 +40,8 @@ R = TypeVar("R")
 
 EXIT_INPUT = 2
 FLAGS = {  # an engine field as the CLI names it; others are --<field> with - for _
-    "letter_date": "--date", "clients": "CLIENTS", "parts": "PARTS", "calibration": "--calibration", "config": "--config",
-    "content": "--content", "templates": "--templates", "out": "--out",
+    "letter_date": "--date", "clients": "CLIENTS", "parts": "PARTS", "calibration": "--calibration",
+    "config": "--config", "content": "--content", "templates": "--templates", "out": "--out",
 }
 ENVIRONMENT = {  # what the user can do about an OSError while writing
     errno.ENOSPC: "cli.disk_full",
