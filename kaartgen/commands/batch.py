@@ -4,44 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 import click
 
-from kaartgen.commands.common import content_option, lang, library, reports_errors, row_line, say, templates_option
+from kaartgen.commands.common import (
+    TerminalBar,
+    content_option,
+    lang,
+    library,
+    reports_errors,
+    row_line,
+    say,
+    templates_option,
+)
 
 if TYPE_CHECKING:
     from kaartgen.engine import CheckReport, ListReading, RowError, Sheets
 
 ENVELOPE_CHECK = "envelope-check.pdf"
 ROWS_SHOWN = 12  # row numbers listed for one reason; the rest are counted
-
-
-class TerminalBar:
-    """Progress as a bar on a terminal (counts only, never client data); nothing elsewhere."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO | None = None):
-        self.stream = stream or sys.stderr
-        self.on = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.shown = False
-        self._lock = threading.Lock()  # a batch's results arrive on another thread
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.on or total <= 0:
-            return
-        with self._lock:
-            filled = int(self.WIDTH * done / total)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
-            self.stream.flush()
-            self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
 
 
 def sheet_lines(sheets: Sheets | None) -> list[str]:

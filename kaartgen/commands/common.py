@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TextIO, TypeVar
 
 import click
 from click.decorators import FC
@@ -51,6 +51,31 @@ ENVIRONMENT = {  # what the user can do about an OSError while writing
     errno.EACCES: "cli.no_permission",
     errno.EPERM: "cli.no_permission",
 }
+
+
+class TerminalBar:
+    """Progress as a bar on a terminal (counts only, never client data); nothing elsewhere."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.on = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.shown = False
+        self._lock = threading.Lock()  # a batch's results arrive on another thread
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on or total <= 0:
+            return
+        with self._lock:
+            filled = int(self.WIDTH * done / total)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
 
 
 def lang() -> str:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from kaartgen.commands.batch import TerminalBar
-from kaartgen.commands.common import content_option, lang, library, reports_errors, say, templates_option
+from kaartgen.commands.common import TerminalBar, content_option, lang, library, reports_errors, say, templates_option
 
 
 @click.command("join")
