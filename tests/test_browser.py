@@ -97,7 +97,7 @@ def test_a_professional_makes_a_pack_by_keyboard_only(page, server, tmp_path):
     assert download.suggested_filename == "kaartgen-nl-standaard-a6-office-personal.pdf"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    assert squash(f"beste {NAME},") in squash(pdf_text(path))
+    assert squash(f"Beste {NAME},") in squash(pdf_text(path))
 
 
 def test_a_weekend_or_past_date_is_a_visible_warning_not_an_error(page, server):

@@ -35,8 +35,8 @@ def test_office_pack_is_three_duplex_a4_sheets(office_pdf):
 
 
 def test_cards_format_is_one_a6_side_a_page(cards_pdf):
-    # 6 fill-in cards (card 2 has two sides) and 5 domain cards with front and back
-    assert sizes(cards_pdf) == [A6] * (7 + 10)
+    # 6 fill-in cards and 5 domain cards, each with front and back
+    assert sizes(cards_pdf) == [A6] * (12 + 10)
 
 
 def test_backs_land_behind_their_fronts_on_a_long_edge_flip(laid_out):
@@ -55,7 +55,7 @@ def test_backs_land_behind_their_fronts_on_a_long_edge_flip(laid_out):
                 assert bx == pytest.approx(pw - fx - w)
                 assert by == pytest.approx(fy)
                 checked += 1
-    assert checked == 6  # five domain cards and fill-in card 2
+    assert checked == 11  # every card: five domain cards and six fill-in cards
 
 
 def test_back_offset_moves_only_the_backs(laid_out):

@@ -69,7 +69,7 @@ def test_previews_count_size_and_contact_sheet(tmp_path):
     assert result.exit_code == 0, result.output
     pngs = [Path(p) for p in result.output.split()]
     sides = [p for p in pngs if "contact-sheet" not in p.name]
-    assert len(sides) == 17  # 6 fill-in cards (card 2 has two sides) and 5 domain cards, front and back
+    assert len(sides) == 22  # 6 fill-in cards and 5 domain cards, front and back
     width, height = Image.open(sides[0]).size
     assert abs(width - 105 / 25.4 * 110) <= 1 and abs(height - 148 / 25.4 * 110) <= 1  # A6 at 110 dpi
     assert all(Image.open(p).size == (width, height) for p in sides)

@@ -49,7 +49,7 @@ def test_unknown_key_names_the_key_path_and_line(content_copy):
     replace(cards, "            lines: 8", "            lnies: 8")
     result = lint(content_copy)
     assert result.exit_code != 0
-    assert f"cards.yaml:{line_of(cards, 'lnies: 8')}: cards[1].sides[0].blocks[2].lnies: unknown key" in result.output
+    assert f"cards.yaml:{line_of(cards, 'lnies: 8')}: cards[0].sides[1].blocks[2].lnies: unknown key" in result.output
 
 
 def test_overflowing_text_names_card_block_and_overflow_in_mm(content_copy):
@@ -58,7 +58,7 @@ def test_overflowing_text_names_card_block_and_overflow_in_mm(content_copy):
             "              " + "Omcirkel of markeer één van onderstaande beschrijvingen. " * 8 + "Past het bij uw")
     result = lint(content_copy)
     assert result.exit_code != 0
-    assert re.search(r"cards\.yaml:\d+: .*card 3/6 'beeld': .* overflows .* by \d+\.\d mm", result.output), result.output
+    assert re.search(r"cards\.yaml:\d+: .*card 3/6 'beeld', side 1: .* overflows .* by \d+\.\d mm", result.output), result.output
 
 
 def test_unknown_template_variable_is_reported(content_copy):

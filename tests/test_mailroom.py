@@ -232,11 +232,21 @@ def test_envelope_check_draws_the_window_for_both_letter_sizes(tmp_path):
 
 def test_shop_pdf_is_front_back_pairs_with_labels_and_a_job_ticket(tmp_path):
     import json
+    import shutil
 
     import pypdfium2 as pdfium
     from pypdf import PdfReader
 
-    result = run("build", "--format", "shop", "--crop-marks", "--out", str(tmp_path))
+    from kaartgen.model.builtin import DEFAULT_CONTENT
+
+    # every built-in card is printed on both sides: a copy whose card 1 has no back shows a blank one
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT, content)
+    cards = content / "nl" / "standaard" / "cards.yaml"
+    text = cards.read_text(encoding="utf-8")
+    back = text.index("      # kaartgen's own back side: room for the questions")
+    cards.write_text(text[:back] + text[text.index("  - id: situatie"):], encoding="utf-8")
+    result = run("build", "--format", "shop", "--crop-marks", "--content", str(content), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     shop = tmp_path / "kaartgen-nl-standaard-a6-shop.pdf"
     reader = PdfReader(shop)

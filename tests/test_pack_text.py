@@ -40,7 +40,7 @@ def test_key_sentences_of_bijlage_5_are_printed(office_pdf):
         "Omcirkel of markeer één van onderstaande beschrijvingen die het best past bij uw situatie.",
         "Kies maximaal drie onderwerpen, en beschrijf waar u aan moet denken.",
         "welke eerste stap kan ik zelf zetten?",
-        "waar heb ik hulp bij nodig (van UWV)?",
+        "waar heb ik hulp bij nodig (van het UWV)?",  # the scan's "(van UWV)", with "het" as on cards 1 and 2
         "Kunt u overal komen waar u heen zou willen gaan?",
         "mijn situatie is zoals die is en daar valt weinig aan te veranderen",
     ]:

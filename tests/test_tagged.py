@@ -400,7 +400,7 @@ def test_a_name_in_any_script_reads_back_exactly_from_the_structure(name, tmp_pa
     reader meets must still be the name exactly as given, and nothing of it reaches the metadata."""
     path = build_pack(tmp_path, "--format", "digital", "--name", name)
     first = outline(path)[0]["kids"][0]["kids"][0]
-    assert (first["role"], first["text"]) == ("H1", f"beste {name},")
+    assert (first["role"], first["text"]) == ("H1", f"Beste {name},")
     check_marked_content(path)
     assert pdfua_findings(path) == []
     reader = check_document(path, "nl", card_set("nl").info.title)

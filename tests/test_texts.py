@@ -50,7 +50,7 @@ def letter_text(tmp_path, header: str, row: str) -> str:
 
 def test_a_letter_without_phone_says_whom_to_call(tmp_path):
     text = letter_text(tmp_path, "id,name,street,postcode,city,professional", "L1,Anna Berg,Weg 1,1234 AB,Zwolle,Jan Smit")
-    assert "Bel dan UWV op 088 898 92 94 en vraag naar Jan Smit." in " ".join(text.split())
+    assert "Bel dan het UWV op 088 898 92 94 en vraag naar Jan Smit." in " ".join(text.split())
     assert "telefoon" not in text
 
 

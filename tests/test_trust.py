@@ -91,7 +91,7 @@ def test_every_script_prints_exactly_in_any_order(tmp_path, solo, order):
         pdf = tmp_path / "out" / f"{cid}.pdf"
         lines = PdfReader(pdf).pages[0].extract_text().splitlines()
         assert NAMES[cid] in lines, (cid, lines[:6])  # the address line, exactly
-        assert f"beste {NAMES[cid]}," in pdf_text(pdf)  # and on card 1
+        assert f"Beste {NAMES[cid]}," in pdf_text(pdf)  # and on card 1
         assert address_png(pdf) == address_png(solo[cid]), f"{cid}: glyphs differ from a render of the name alone"
 
 

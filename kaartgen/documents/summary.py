@@ -50,7 +50,9 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
     out.para(f"{cs.info.title}: {labels.title}", look.title_style, tag=Tag(("H1",)))
     out.para("   ·   ".join(summary_heading(summary, cs)), question_style, tag=P)
     out.flow.append(Spacer(1, look.gap_title))
-    for card in summary["cards"]:
+    for index, card in enumerate(summary["cards"]):
+        if index:  # a gap between cards, none after the last: there it could start an empty page
+            out.flow.append(Spacer(1, look.gap_card))
         out.para(f"{card['number']}/{summary['total']}  {card['title']}" if summary["of"] == "pack" else card["title"],
                  look.card_style, tag=Tag(("Sect", "H2")))
         for item in card["answers"]:
@@ -60,7 +62,6 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                 _answered(out, item, card["title"], look, labels)
             if item.get("problem"):
                 out.para(f"! {item['problem']}", question_style, look.answer_indent)
-        out.flow.append(Spacer(1, look.gap_card))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=look.margin, rightMargin=look.margin,
                             topMargin=look.top, bottomMargin=look.bottom, invariant=1, initialFontName=fonts.base,

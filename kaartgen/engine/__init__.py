@@ -29,6 +29,12 @@ Reading answers back (a filled fillable PDF, or the JSON the web-page pack saves
     reading = library.read(Path("ingevuld.pdf"), date.today())
     reading.summary, reading.pdf, reading.stem
 
+Evaluating many clients' answers, counted so that no client can be found in them::
+
+    from kaartgen.engine import EvaluateOptions, evaluate_answers
+    result = evaluate_answers(library, EvaluateOptions(paths=(Path("antwoorden"),), groups=Path("groepen.csv")))
+    result.outputs()                                  # [(file name, bytes)]: report PDF and HTML, tables CSV/JSON
+
 Checking content and templates::
 
     from kaartgen.engine import lint
@@ -90,14 +96,21 @@ _EXPORTS = {
     "configured": "kaartgen.model.config",
     "write_atomic": "kaartgen.render.atomic",
     "remove_temporary": "kaartgen.render.atomic",
+    # evaluating many clients' answers, without exposing one
+    "evaluate_answers": "kaartgen.engine.evaluate",
+    "EvaluateOptions": "kaartgen.engine.evaluate",
+    "Evaluation": "kaartgen.engine.evaluate",
+    "EVALUATION_KEY_MIN": "kaartgen.engine.evaluate",
 }
-_RENAMED = {"LINT_SIZES": "SIZES", "POOL_SECONDS": "SECONDS"}
+_RENAMED = {"LINT_SIZES": "SIZES", "POOL_SECONDS": "SECONDS", "evaluate_answers": "evaluate",
+            "EVALUATION_KEY_MIN": "MIN_KEY"}
 
 __all__ = [  # the same names as _EXPORTS (a test checks)
     "CONFIG",
     "DEFAULT_CONTENT",
     "DEFAULT_TEMPLATES",
     "ERRORS",
+    "EVALUATION_KEY_MIN",
     "LINT_SIZES",
     "MANIFEST",
     "MERGED",
@@ -109,6 +122,8 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "BatchResult",
     "CheckReport",
     "Edition",
+    "EvaluateOptions",
+    "Evaluation",
     "JoinResult",
     "Library",
     "LintReport",
@@ -129,6 +144,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "configured",
     "date_warnings",
     "envelope_check_pdf",
+    "evaluate_answers",
     "join_parts",
     "lint",
     "parse_day",
@@ -154,6 +170,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from kaartgen.engine.batch import BatchResult, Progress, envelope_check_pdf, run_batch
     from kaartgen.engine.edition import Edition, Library, Reading
+    from kaartgen.engine.evaluate import MIN_KEY as EVALUATION_KEY_MIN
+    from kaartgen.engine.evaluate import EvaluateOptions, Evaluation
+    from kaartgen.engine.evaluate import evaluate as evaluate_answers
     from kaartgen.engine.jobfolder import MANIFEST
     from kaartgen.engine.linting import SIZES as LINT_SIZES
     from kaartgen.engine.linting import LintReport, SetReport, lint
