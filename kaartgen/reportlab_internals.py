@@ -183,6 +183,14 @@ def line_count(p: Paragraph) -> int:
     return len(p.blPara.lines)
 
 
+def used_width(p: Paragraph, width: float) -> float:
+    """The width of a wrapped paragraph's widest line: the room it needs, less than `width` when
+    its lines end short (each line's `extraSpace` is what is left of the width it was wrapped to)."""
+    lines = p.blPara.lines
+    spare = [line[0] if p.blPara.kind == 0 else line.extraSpace for line in lines]
+    return width - min(spare, default=width)
+
+
 def line_words(p: Paragraph) -> list[list[str]]:
     """The words of each line of a wrapped paragraph."""
     lines = p.blPara.lines

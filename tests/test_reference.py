@@ -36,6 +36,18 @@ def test_the_reference_is_on_card_one_and_in_the_digital_pack_not_in_its_metadat
     assert "K-0042" not in str(reader.metadata) and pdf.name == "kaartgen-nl-standaard-a6-digital-K-0042.pdf"
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_longest_reference_fits_card_1_s_foot_and_a_short_one_keeps_the_title(tmp_path, language):
+    for reference, title in (("ABCDEFGHIJKLMNOPQRSTUVWX", False), ("K-42", True)):
+        result = run("build", "--out", str(tmp_path), "--language", language, "--format", "digital",
+                     "--reference", reference)
+        assert result.exit_code == 0, result.output
+        pdf = next(tmp_path.glob(f"*-{reference}.pdf"))
+        text = PdfReader(pdf).pages[0].extract_text()
+        assert f"{reference} · 1/6" in text
+        assert (("nieuw verhaal" if language == "nl" else "new story") in text) == title, text
+
+
 def test_a_reference_that_could_be_a_name_is_refused(tmp_path):
     result = run("build", "--out", str(tmp_path), "--reference", "Zoë de Wit")
     assert result.exit_code == 2 and "--reference: may hold letters, digits" in result.stderr
@@ -49,7 +61,7 @@ def test_a_batch_gives_each_pack_its_client_id_as_reference(tmp_path):
     assert result.exit_code == 0, result.output
     for cid in ("A-17", "B-18"):
         pages = PdfReader(tmp_path / "out" / f"{cid}.pdf").pages
-        assert any(f"kenmerk {cid} 1/6" in p.extract_text() for p in pages)
+        assert any(f"kenmerk {cid} · 1/6" in p.extract_text() for p in pages)
 
 
 def test_a_filled_pack_is_read_into_a_summary_named_after_its_reference(tmp_path):
@@ -166,15 +178,16 @@ def test_the_fillable_pack_has_boxes_to_type_in_and_fields_that_look_like_what_i
                    and f.y + f.h > field.rect.y + field.rect.h for f in frames), field.name
     assert any(isinstance(i, Rule) and i.writing for i in side.items)  # print keeps the lines for a pen
     fields = PdfReader(io.BytesIO(edition.pack())).get_fields()
-    widgets = {str(k.get_object()["/AS"]): k.get_object() for k in fields["situatie.verloop"]["/Kids"]}
-    assert all(w["/MK"]["/CA"] == "4" for w in widgets.values())  # a check mark in a square, like the print
-    assert all(k.get_object()["/MK"]["/CA"] == "l" for k in fields["beeld.beschrijving"]["/Kids"])  # a dot in the circle
+    box = fields["belemmeringen.belemmerend.gezondheid"].indirect_reference.get_object()
+    assert box["/MK"]["/CA"] == "4"  # several may be ticked: a check mark in a square, like the print
+    for one_of in ("situatie.verloop", "beeld.beschrijving"):  # one only: a dot in a circle, like the print
+        assert all(k.get_object()["/MK"]["/CA"] == "l" for k in fields[one_of]["/Kids"])
     assert float(fields["verder.doel"].indirect_reference.get_object()["/DA"].split()[1]) >= 11  # 11 pt or more
 
 
 def test_instructions_are_worded_for_a_screen_in_the_fillable_pack_and_web_page(library):
     office = "".join(p.extract_text() for p in PdfReader(io.BytesIO(library.edition("nl", "standaard", False, "office").pack())).pages)
-    digital = PdfReader(io.BytesIO(library.edition("nl", "standaard", False, "digital").pack())).pages[3].extract_text()
+    digital = PdfReader(io.BytesIO(library.edition("nl", "standaard", False, "digital").pack())).pages[4].extract_text()  # card 3's front
     page = library.edition("nl", "standaard", False, "html").pack().decode("utf-8")
     assert "Omcirkelofmarkeer" in squash(office)
     assert "Omcirkel" not in digital and "Kies de beschrijving hieronder" in digital

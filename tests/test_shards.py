@@ -94,7 +94,7 @@ def test_a_missing_doubled_or_unfinished_slice_or_another_mailing_is_refused(mai
     (unfinished / ".shard.json").unlink()
     result = run("join", str(parts[0]), str(parts[1]), str(unfinished), str(parts[3]), "--out", str(tmp_path / "c"))
     assert result.exit_code == 2
-    assert f"{unfinished}: is not a finished slice of a mailing; finish it with the same command and --resume" \
+    assert f"{unfinished}: is not a finished slice of a mailing; finish it by resuming the same command" \
         in result.stderr
     other = tmp_path / "other.csv"
     other.write_text((base / "klanten.csv").read_text(encoding="utf-8").replace("Klant 5,", "Klant 55,"),

@@ -23,6 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportlab.platypus import Paragraph
+
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
 from kaartgen.layout.calibration import calibration_pages
@@ -30,7 +32,7 @@ from kaartgen.layout.cards import CardMaker
 from kaartgen.layout.imposition import Page, impose
 from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
-from kaartgen.layout.typeset import Typesetter
+from kaartgen.layout.typeset import ParaKey, Typesetter
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.model.clients import ON_PAPER, Client
 from kaartgen.model.content import CardSet
@@ -129,6 +131,7 @@ class Edition:
         check_theme_names(card_set, theme.model)
         self.personal = personal_cards(self.card_set)
         self._lock = threading.Lock()
+        self._paragraphs: dict[ParaKey, tuple[Paragraph, float]] = {}  # wrapped once, drawn for every client
 
     @property
     def pdf_fmt(self) -> Format:
@@ -200,7 +203,8 @@ class Edition:
         return found
 
     def _maker(self, personal: Personal) -> CardMaker:
-        return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen)
+        """A maker for one client, sharing the edition's paragraphs that hold no client value."""
+        return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen, self._paragraphs)
 
     def _relaid(self, maker: CardMaker, personal: Personal) -> list[CardLayout]:
         """The generic cards, with the ones `personal` changes laid out again: the cards whose texts

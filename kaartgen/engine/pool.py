@@ -23,14 +23,18 @@ from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaartgen.engine.edition import Library, Reading
 from kaartgen.errors import KaartgenError
 from kaartgen.model.text import Personal
 
+if TYPE_CHECKING:
+    from kaartgen.engine.evaluate import EvaluateOptions, Evaluation
+
 MEMORY = 2 * 1024 ** 3  # bytes a worker may use
 SECONDS = 30  # a task's time limit (a pack takes well under a second)
+EVALUATE_SECONDS = 120  # an evaluation's: 20 MB of uploads are read in a few seconds
 WAIT = 60  # seconds a task waits for a free worker
 
 
@@ -55,6 +59,10 @@ def _watch(server: int) -> None:
 
 
 def _do(library: Library, kind: str, args: tuple[Any, ...]) -> Any:
+    if kind == "evaluate":  # many uploaded files, read here one after another (engine/evaluate.py)
+        from kaartgen.engine.evaluate import evaluate
+
+        return evaluate(library, args[0])
     if kind == "read":
         name, data, read_on = args
         return library.read(Path(name), read_on, data)
@@ -171,6 +179,11 @@ class RenderPool:
         """The engine's Reading of an uploaded answers file, made in a worker."""
         reading: Reading = self.call("read", name, data, read_on, seconds=seconds)
         return reading
+
+    def evaluate(self, options: EvaluateOptions, seconds: float = EVALUATE_SECONDS) -> Evaluation:
+        """The engine's Evaluation of uploaded files (`options.uploads`), made in a worker."""
+        made: Evaluation = self.call("evaluate", options, seconds=seconds)
+        return made
 
     def close(self) -> None:
         self._closed = True

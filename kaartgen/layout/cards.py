@@ -8,13 +8,15 @@ depends on the output format: formats only decide where a laid-out side goes on 
 
 from __future__ import annotations
 
+from reportlab.platypus import Paragraph
+
 from kaartgen import reportlab_internals as rl
 from kaartgen.errors import FieldError, FitError
 from kaartgen.fonts import Fonts
 from kaartgen.layout.blocks import Blocks
 from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, Tag, TextBox
 from kaartgen.layout.stack import Piece, stack
-from kaartgen.layout.typeset import Typesetter
+from kaartgen.layout.typeset import ParaKey, Typesetter
 from kaartgen.messages import Term
 from kaartgen.model.answers import REFERENCE_FIELD, questions
 from kaartgen.model.content import CardSet, Domain, FillInCard, Heading
@@ -28,11 +30,11 @@ class CardMaker:
     """Lays out the cards of one card set for one personalisation with one theme."""
 
     def __init__(self, theme: Theme, fonts: Fonts, card_set: CardSet, personal: Personal | None = None,
-                 screen: bool = False):
+                 screen: bool = False, shared: dict[ParaKey, tuple[Paragraph, float]] | None = None):
         self.theme = theme
         self.cs = card_set
         self.reference = personal.reference if personal else None
-        self.ts = Typesetter(theme, fonts, card_values(personal or Personal(), card_set.info))
+        self.ts = Typesetter(theme, fonts, card_values(personal or Personal(), card_set.info), shared)
         self.blocks = Blocks(self.ts, card_set, screen)
         self.inner = self.blocks.inner
 
@@ -73,20 +75,25 @@ class CardMaker:
 
     def footer(self, number: str | None, reference: str | None = None) -> list[Item]:
         """The set's title bottom left and, on fill-in cards, the card number bottom right; on card
-        1 of a pack with a reference, the reference before the number, on the same line. Like a
-        page's running footer, it is decoration to a screen reader (untagged)."""
+        1 of a pack with a reference, the reference before the number, on the same line. The
+        number takes the width it needs and the title the rest; a reference too long to leave the
+        title one line leaves it out (every other card has it). Like a page's running footer, it
+        is decoration to a screen reader (untagged)."""
         card = self.theme.card
         style = self.theme.footer.style
         y = card.margin
-        right = 0.45 if reference else 0.2
-        title, th = self.ts.para(self.cs.info.title, style, self.inner * (1 - right))
-        items: list[Item] = [TextBox(card.margin, y, self.inner * (1 - right), th, title, None)]
+        items: list[Item] = []
+        used = 0.0  # the width the number (and reference) take at the right
         if number:
             text = f"{reference}{self.theme.footer.separator}{number}" if reference else number
-            num, nh = self.ts.para(text, style, self.inner * right, align="right", bind=False)
-            if reference and rl.line_count(num) > 1:
-                raise FieldError("reference", "layout.reference_fit", mm=f"{to_mm(self.inner * right):.0f}")
-            items.append(TextBox(card.margin + self.inner * (1 - right), y, self.inner * right, nh, num, None))
+            num, nh = self.ts.para(text, style, self.inner, align="right", bind=False)
+            if rl.line_count(num) > 1:
+                raise FieldError("reference", "layout.reference_fit", mm=f"{to_mm(self.inner):.0f}")
+            used = rl.used_width(num, self.inner) + self.theme.footer.gap
+            items.append(TextBox(card.margin, y, self.inner, nh, num, None))
+        title, th = self.ts.para(self.cs.info.title, style, self.inner - used)
+        if not (reference and rl.line_count(title) > 1):  # a long reference takes the title's place
+            items.insert(0, TextBox(card.margin, y, self.inner - used, th, title, None))
         if reference:  # for `read`: the digital pack's answers come back with their reference
             items.append(Field(Rect(card.margin, y, 1, 1), REFERENCE_FIELD, "hidden", value=self.reference))
         return items

@@ -20,6 +20,8 @@ from kaartgen.model.theme import DOMAIN_TEXT, Theme
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 _TALL = 10_000.0  # height offered to a paragraph when measuring it
+SHARED_MOST = 4096  # paragraphs an edition keeps wrapped: every text of a set, many times over
+ParaKey = tuple[str, str, str, str | None, float]  # text, style, colour, alignment, width
 
 
 def bind_last_words(text: str) -> str:
@@ -36,11 +38,15 @@ class Typesetter:
     `values` are the variables texts are rendered with (a client's name, …); a paragraph that holds
     one of them is never altered by the widow rule, so the value comes out of the PDF as given."""
 
-    def __init__(self, theme: Theme, fonts: Fonts, values: dict[str, object] | None = None):
+    def __init__(self, theme: Theme, fonts: Fonts, values: dict[str, object] | None = None,
+                 shared: dict[ParaKey, tuple[Paragraph, float]] | None = None):
         self.theme = theme
         self.fonts = fonts
         self.values = values or {}
         self._styles: dict[tuple[str, str, str], ParagraphStyle] = {}
+        # Paragraphs that hold no client value, wrapped once and drawn for every client of an
+        # edition (the letter's body, the cards' instructions): the edition's, shared by its makers.
+        self.shared = shared
 
     def colour(self, name: str) -> CMYKColor:
         return self.theme.colours[name].pdf
@@ -68,13 +74,19 @@ class Typesetter:
         the value must come out of the PDF exactly as it was given. `loc` is where the text is in
         the content, for the message when a character cannot be printed."""
         style = self.theme.style(style_name)
-        if bind and not any(isinstance(v, str) and v in text for v in self.values.values()):
+        personal = any(isinstance(v, str) and v in text for v in self.values.values())
+        if bind and not personal:
             text = bind_last_words(text)
         colour = style.colour
         if colour == DOMAIN_TEXT:
             colour = self.theme.domain_colours[domain.colour].text if domain else "ink"
+        key = (text, style_name, colour, align, width)
+        if self.shared is not None and not personal and key in self.shared:
+            return self.shared[key]
         p = Paragraph(self.fonts.markup(text, style, loc), self._style(style_name, colour, align))
         _, h = p.wrap(width, _TALL)
+        if self.shared is not None and not personal and len(self.shared) < SHARED_MOST:
+            self.shared[key] = (p, h)
         return p, h
 
     def render(self, source: str, loc: Loc) -> str:

@@ -133,6 +133,7 @@ class Band(Strict):
 class Footer(Strict):
     style: str
     separator: str = " · "  # between card 1's reference and its number: "kenmerk K-0042 · 1/6"
+    gap: Length  # at least this much space between the set's title and the number at the right
 
 
 class WriteInLook(Strict):

@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -39,6 +40,7 @@ from kaartgen.engine import (
     SHOWN_CHARACTERS,
     SHOWN_LINES,
     SPREADSHEETS,
+    EvaluateOptions,
     Library,
     PackOptions,
     RenderPool,
@@ -78,6 +80,8 @@ FORM_CONTROLS = ("name", "professional", "role", "location", "reference", "date"
 CONTROLS = {"appointment": "date", "format": "output"}  # an engine field as the page's control
 SUMMARY_MINUTES = 30  # an answers summary's PDF stays in memory this long
 MAX_SUMMARIES = 200  # summaries kept in memory at once
+MAX_EVALUATED = 2000  # files chosen at once on the Evaluatie page (more: put them in a zip)
+EVALUATION_UNZIPPED = 256 * 1024 * 1024  # bytes an uploaded zip may unpack to
 MEDIA = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".png": "image/png",
          ".zip": "application/zip", ".csv": "text/csv; charset=utf-8"}
 # Uploads stay in memory up to the limit: an answers file is read from memory, never from disk.
@@ -116,6 +120,7 @@ class WebApp:
                                trim_blocks=True, lstrip_blocks=True)
         self.static = web / "static"
         self._summaries: dict[str, tuple[float, bytes, str]] = {}
+        self._evaluations: dict[str, tuple[float, bytes, bytes]] = {}  # key -> (made, report PDF, tables zip)
         self._cache: dict[tuple[str, str], dict[str, SetFile]] = {}  # a set's files, by (language, variant)
         self._summaries_lock = threading.Lock()  # taken on the event loop: held only for a dict lookup
         self._lint_lock = threading.Lock()  # taken in worker threads: held while lint runs, seconds
@@ -400,6 +405,70 @@ class WebApp:
             return self.gone(request, "summary")
         return _download(found[1], found[2])
 
+    # -- evaluation ---------------------------------------------------------------------------------
+
+    async def evaluation_page(self, request: Request) -> Response:
+        return self.page(request, "evaluation.html.j2", error=None, report=None, mb=MAX_UPLOAD // (1024 * 1024))
+
+    async def _evaluation_form(self, request: Request) -> tuple[list[tuple[str, bytes]], Any]:
+        """The uploaded files and the groups list's (name, bytes), read in memory; raises Refused."""
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit() or int(length) > MAX_UPLOAD + MAX_FORM:
+            raise Refused(413, self.error_text(request, "too_large", mb=MAX_UPLOAD // (1024 * 1024)))
+        try:
+            form = await request.form(max_files=MAX_EVALUATED + 1, max_fields=40, max_part_size=MAX_FORM)
+        except HTTPException:
+            raise Refused(413, self.texts[self.lang(request)]["evaluation"]["too_many_files"].format(
+                files=MAX_EVALUATED)) from None
+        if not csrf_ok(request, form):
+            raise Refused(403, self.error_text(request, "csrf"))
+        files = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
+        if not files:
+            raise Refused(422, self.error_text(request, "no_file"))
+        uploads = [(Path(u.filename or "").name, await u.read()) for u in files]
+        groups = form.get("groups")
+        named = (Path(groups.filename).name, await groups.read()) \
+            if isinstance(groups, UploadFile) and groups.filename else None
+        return uploads, named
+
+    async def evaluation_run(self, request: Request) -> Response:
+        def refuse(status: int, message: str) -> Response:
+            return self.page(request, "evaluation.html.j2", status, error=message, report=None,
+                             mb=MAX_UPLOAD // (1024 * 1024))
+
+        try:
+            uploads, groups = await self._evaluation_form(request)
+        except Refused as exc:
+            return refuse(exc.status, exc.message)
+        lang = self.lang(request)
+        options = EvaluateOptions(uploads=tuple(uploads), groups=Path(groups[0]) if groups else None,
+                                  groups_data=groups[1] if groups else None,
+                                  language=lang if f"{lang}/standaard" in self.sets else "nl",
+                                  max_unzipped=EVALUATION_UNZIPPED)
+        try:
+            result = await run_in_threadpool(self.pool.evaluate, options)
+        except KaartgenError as exc:
+            return refuse(422, self.pool_text(request, exc) or exc.located_text(lang))
+        key = secrets.token_urlsafe(16)
+        with self._summaries_lock:
+            now = time.time()
+            for old in [k for k, (at, _, _) in self._evaluations.items() if now - at > SUMMARY_MINUTES * 60]:
+                del self._evaluations[old]
+            while len(self._evaluations) >= MAX_SUMMARIES:  # the oldest goes: memory stays bounded
+                del self._evaluations[next(iter(self._evaluations))]
+            self._evaluations[key] = (now, result.pdf, result.zip())
+        return self.page(request, "evaluation.html.j2", error=None, report=result.fragment, title=result.title,
+                         key=key, notes=[n.located_text(lang) for n in result.notes], minutes=SUMMARY_MINUTES,
+                         mb=MAX_UPLOAD // (1024 * 1024))
+
+    async def evaluation_file(self, request: Request) -> Response:
+        key, suffix = request.path_params["key"], request.path_params["suffix"]
+        with self._summaries_lock:
+            found = self._evaluations.get(key)
+        if found is None or suffix not in ("pdf", "zip"):
+            return self.gone(request, "evaluation")
+        return _download(found[1] if suffix == "pdf" else found[2], f"evaluation.{suffix}")
+
     # -- the set ------------------------------------------------------------------------------------
 
     async def cards_page(self, request: Request) -> Response:
@@ -522,6 +591,9 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
         Route("/antwoorden", web.answers_page),
         Route("/antwoorden", web.answers_read, methods=["POST"]),
         Route("/antwoorden/{key}.pdf", web.answers_pdf),
+        Route("/evaluatie", web.evaluation_page),
+        Route("/evaluatie", web.evaluation_run, methods=["POST"]),
+        Route("/evaluatie/{key}.{suffix}", web.evaluation_file),
         Route("/kaarten", web.cards_page),
         Route("/kaarten/{language}/{variant}", web.set_index),
         Route("/kaarten/{language}/{variant}/{name}", web.set_file),
