@@ -82,6 +82,9 @@ _EXPORTS = {
     "LintReport": "kaartgen.engine.linting",
     "SetReport": "kaartgen.engine.linting",
     "LINT_SIZES": "kaartgen.engine.linting",
+    # translating a set through a gettext PO file
+    "export_po": "kaartgen.engine.translate",
+    "import_po": "kaartgen.engine.translate",
     # the server's worker processes
     "RenderPool": "kaartgen.engine.pool",
     "TimedOut": "kaartgen.engine.pool",
@@ -145,6 +148,8 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "date_warnings",
     "envelope_check_pdf",
     "evaluate_answers",
+    "export_po",
+    "import_po",
     "join_parts",
     "lint",
     "parse_day",
@@ -182,6 +187,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.engine.printrun import ERRORS, MERGED
     from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
     from kaartgen.engine.shards import JoinResult, join_parts
+    from kaartgen.engine.translate import export_po, import_po
     from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
     from kaartgen.model.clients import ListReading, RowError
     from kaartgen.model.config import CONFIG, configured

@@ -89,6 +89,8 @@ def letter_page(ts: Typesetter, letter: Letter, info: SetInfo, client: Client, w
         if text:
             top = block(top, [text], look.body_style) + gap
     top = block(top + gap, [render(t, values) for t in letter.signature], look.body_style)
+    if letter.for_others:  # a translated letter: one Dutch sentence for the people around the client
+        top = block(top + gap, [render(letter.for_others, values)], look.sender.style)
     if ph - top < look.bottom:
         raise FitError("letter.bottom", mm=f"{to_mm(look.bottom - (ph - top)):.1f}")
     # last: a client's long address is no excuse for the rest

@@ -7,9 +7,10 @@ that names the key instead of a text that silently disappears from the cards.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kaartgen.model.merge import Loc, Problem
 
@@ -133,6 +134,27 @@ class Ticket(Strict):
     blank: str
 
 
+class Translation(Strict):
+    """A set translated from another (kaartgen translate): from which set, and whether a native
+    speaker has checked it. A `concept` set prints a mark on every card; `gecontroleerd` says who
+    checked it and when."""
+
+    source: str = Field(pattern=r"^[a-z]{2}/[a-z0-9-]+$")
+    status: Literal["concept", "gecontroleerd"]
+    checked_by: str | None = None
+    checked_on: date | None = None
+
+    @model_validator(mode="after")
+    def _checked(self) -> Translation:
+        if self.status == "gecontroleerd" and (not self.checked_by or self.checked_on is None):
+            raise ValueError("status gecontroleerd needs checked_by (who) and checked_on (when, YYYY-MM-DD)")
+        return self
+
+    @property
+    def concept(self) -> bool:
+        return self.status == "concept"
+
+
 class SetInfo(Strict):
     title: str
     language: str = Field(pattern=r"^[a-z]{2}$")
@@ -150,6 +172,8 @@ class SetInfo(Strict):
     sample: Sample
     summary: SummaryLabels
     contact: Contact  # the phone number clients call; texts use it as {{ uwv_phone }}, never a number of their own
+    translation: Translation | None = None  # a set made with `kaartgen translate`
+    direction: Literal["ltr", "rtl"] = "ltr"  # rtl: the templates' right-to-left overlay (templates/rtl/)
 
 
 class Stagnation(Strict):
@@ -289,6 +313,8 @@ class Letter(Strict):
     body: list[str] = Field(min_length=1)
     closing: str
     signature: list[str] = Field(min_length=1)
+    # A translated letter's last sentence, in Dutch, for the people around the client: what it is, whom to call.
+    for_others: str | None = None
 
 
 # Where a guide paragraph comes from: the report's chapters or appendices ("hoofdstuk 5",

@@ -7,6 +7,7 @@ KaartgenError with file and line (front ends show them in their language):
 - rules.py: the templates' rules (minimum sizes, line spacing, contrast);
 - complete.py: the same cards, domains, stagnations and answers as the reference set;
 - required.py: the must-have messages, still said where the set requires them;
+- translation.py: a translated set has every text of its source translated, every placeholder kept;
 - gates.py: readability, with the limits of a plain set;
 - fit.py: every text fits, generic and with the long sample client of set.yaml, in every format and
   size; the guide, the reflectiekaart and the letter; widows (warnings).
@@ -24,12 +25,14 @@ from kaartgen.engine.linting.gates import check_readability
 from kaartgen.engine.linting.required import check_messages
 from kaartgen.engine.linting.rules import check_theme
 from kaartgen.engine.linting.texts import check_phone_numbers, check_texts
+from kaartgen.engine.linting.translation import check_translation
 from kaartgen.engine.readability import CardScore
 from kaartgen.errors import KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
 from kaartgen.model.content import CardSet
 from kaartgen.model.loading import Loaded, available_sets, load_card_set, load_theme, unreadable_sets
 from kaartgen.model.theme import Theme
+from kaartgen.model.translation import Rules, load_rules
 
 REFERENCE = "nl/standaard"  # every other set must have its cards, domains and answers
 SIZES = {"a6": (), "a5": LARGE_PRINT}  # card sizes: template overlays to check each set with
@@ -103,7 +106,7 @@ def _add(report: LintReport, problems: list[KaartgenError]) -> None:
 
 
 def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Loaded[Theme]],
-              reference: CardSet | None) -> None:
+              reference: CardSet | None, rules: Rules | None = None) -> None:
     """Every check of one set, in order: a set with problems in its texts is not laid out."""
     language, variant = name.split("/")
     try:
@@ -119,6 +122,8 @@ def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Lo
     problems = check_texts(loaded, themes["a6"].model, Fonts(themes["a6"].model)) + check_phone_numbers(loaded)
     if reference is not None and name != REFERENCE:
         problems += check_complete(reference, REFERENCE, loaded, content / language / variant)
+    if rules is not None:
+        problems += check_translation(loaded, content, rules, report.warnings)
     if not problems:
         problems += check_messages(loaded, themes["a6"].model)
     if problems:  # readability and layout would only repeat them, or fail on the same text
@@ -141,6 +146,15 @@ def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Lo
     report.cards += len(rows)
 
 
+def _rules(templates: Path, report: LintReport) -> Rules | None:
+    """The translation rules (templates/translation/rules.yaml), its problem in `report`."""
+    try:
+        return load_rules(templates)
+    except KaartgenError as exc:
+        report.problems.append(exc)
+        return None
+
+
 def lint(content: Path, templates: Path) -> LintReport:
     """Check everything; never raises for content problems, it reports them."""
     report = LintReport()
@@ -153,7 +167,8 @@ def lint(content: Path, templates: Path) -> LintReport:
         report.problems.append(KaartgenError("lint.no_sets", field="content", folder=str(content)))
         return report
     reference = _reference(content, names)
+    rules = _rules(templates, report)
     for name in names:
         report.sets.append(name)
-        check_set(report, content, name, themes, reference)
+        check_set(report, content, name, themes, reference, rules)
     return report

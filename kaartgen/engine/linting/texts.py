@@ -63,6 +63,8 @@ def letter_texts(cs: CardSet, theme: Theme) -> Iterator[tuple[Loc, str, frozense
     for key in ("body", "signature"):
         for i, text in enumerate(getattr(letter, key)):
             yield ("letter", key, i), text, LETTER_VARIABLES, look.body_style
+    if letter.for_others is not None:
+        yield ("letter", "for_others"), letter.for_others, LETTER_VARIABLES, look.sender.style
 
 
 def samples(cs: CardSet) -> list[tuple[Term, Client]]:
