@@ -169,3 +169,20 @@ def test_checked_status_needs_who_and_when(content: Path, tmp_path: Path) -> Non
     info.write_text(info.read_text().replace("\n  status: gecontroleerd",
                                              "\n  status: gecontroleerd\n  checked_by: A. Nowak\n  checked_on: 2027-01-15"))
     assert not lint(content, DEFAULT_TEMPLATES).problems
+
+
+def test_a_concept_set_prints_its_mark_on_every_card(content: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from kaartgen.engine import Library
+
+    import_po(content, DEFAULT_TEMPLATES, _filled(content, tmp_path))
+    library = Library(content, DEFAULT_TEMPLATES)
+    assert library.concept_sets() == ["xx/standaard"]
+    pdf = tmp_path / "xx.pdf"
+    pdf.write_bytes(library.edition("xx", "standaard", False, "cards").pack())
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert pages and all("conceptvertaling" in p for p in pages)
+    nl = tmp_path / "nl.pdf"
+    nl.write_bytes(library.edition("nl", "standaard", False, "cards").pack())
+    assert not any("conceptvertaling" in p.extract_text() for p in PdfReader(nl).pages)

@@ -400,6 +400,18 @@ class Library:
         """'language/variant' of every set in the content folder."""
         return available_sets(self.content)
 
+    def concept_sets(self) -> list[str]:
+        """'language/variant' of every translated set no native speaker has checked yet (status concept)."""
+        found = []
+        for name in self.sets():
+            try:
+                translation = self.card_set(*name.split("/")).model.info.translation
+            except KaartgenError:
+                continue  # a set that does not load is lint's to report
+            if translation is not None and translation.concept:
+                found.append(name)
+        return found
+
     def unprintable(self, text: str) -> list[str]:
         """Characters of a client's value that the fonts cannot print (checked before any layout)."""
         return self.fonts(False).unprintable(text)

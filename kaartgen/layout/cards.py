@@ -69,7 +69,7 @@ class CardMaker:
                      else Term("term.card", number=number or "", id=card.id))
             side = SideLayout(label, "paper", framed=True, card=card.id)
             stack(side_pieces, self.theme.card.height - self.theme.card.margin, side, self.theme)
-            side.items += self.footer(number, reference if si == 0 else None)
+            side.items += self.footer(number, reference if si == 0 else None) + self.concept_mark()
             sides.append(side)
         return CardLayout(card.id, "fill-in", sides)
 
@@ -97,6 +97,20 @@ class CardMaker:
         if reference:  # for `read`: the digital pack's answers come back with their reference
             items.append(Field(Rect(card.margin, y, 1, 1), REFERENCE_FIELD, "hidden", value=self.reference))
         return items
+
+    def concept_mark(self) -> list[Item]:
+        """On every side of a concept translation, the template's mark in the top margin at the end
+        of the line, on a patch of paper; decoration to a screen reader. Nothing for other sets."""
+        translation = self.cs.info.translation
+        if translation is None or not translation.concept:
+            return []
+        look = self.theme.concept_mark
+        card = self.theme.card
+        para, h = self.ts.para(look.text, look.style, self.inner, bind=False)
+        w = rl.used_width(para, self.inner)
+        x, y = card.width - look.end - w, card.height - look.top - h
+        pad = look.padding
+        return [Fill(Rect(x - pad, y - pad, w + 2 * pad, h + 2 * pad), look.fill), TextBox(x, y, w, h, para, None)]
 
     # -- domain cards -------------------------------------------------------------------------
 
@@ -127,6 +141,7 @@ class CardMaker:
             side.items += self.blocks.pictogram(domain.pictogram, (card.width - icon) / 2, bottom + th + gap, icon,
                                                 text, alt=name)
         side.items.append(TextBox(card.margin, card.margin, self.inner, sh, sub, None))
+        side.items += self.concept_mark()
         return side
 
     def domain_back(self, index: int, domain: Domain) -> SideLayout:
@@ -162,5 +177,5 @@ class CardMaker:
         pieces.append(self.blocks.examples(domain, loc + ("examples",), fill, back.example_style,
                                            back.example_heading_style))
         stack(pieces, band_rect.y - card.block_gap, side, self.theme)
-        side.items += self.footer(None)
+        side.items += self.footer(None) + self.concept_mark()
         return side

@@ -136,6 +136,19 @@ class Footer(Strict):
     gap: Length  # at least this much space between the set's title and the number at the right
 
 
+class ConceptMark(Strict):
+    """The mark every card of a concept translation carries (set.yaml `translation.status: concept`):
+    its text on a patch of `fill`, its top `top` below the card's top edge and its end `end` inside
+    the side edge (the right edge, or the left in a right-to-left set, as the card is mirrored)."""
+
+    text: str
+    style: str
+    top: Length
+    end: Length
+    padding: Length
+    fill: str
+
+
 class WriteInLook(Strict):
     line_spacing: Length
     line_width: Length
@@ -475,6 +488,7 @@ class Theme(Strict):
     front: Front
     band: Band
     footer: Footer
+    concept_mark: ConceptMark
     write_in: WriteInLook
     checkbox: CheckboxLook
     badge: BadgeLook
@@ -546,8 +560,8 @@ class Theme(Strict):
                  for part in ("sender", "window", "date", "subject")]
         refs.append((("letter", "window", "return_style"), self.letter.window.return_style))
         refs.append((("letter", "body_style"), self.letter.body_style))
-        for part in ("front", "band", "footer", "write_in", "checkbox", "badge", "descriptions", "examples",
-                     "guide", "summary"):
+        for part in ("front", "band", "footer", "concept_mark", "write_in", "checkbox", "badge", "descriptions",
+                     "examples", "guide", "summary"):
             refs += _named(getattr(self, part).model_dump(), (part,), "style")
         return refs
 

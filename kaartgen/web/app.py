@@ -141,6 +141,7 @@ class WebApp:
             t=self.texts[lang], lang=lang, csrf=request.scope.get("state", {}).get("csrf", ""),
             csrf_field=CSRF_FIELD, path=request.url.path, sets=sets, today=self.today().isoformat(),
             languages=sorted({s.split("/")[0] for s in sets}),
+            concept_sets=self.library.concept_sets(), concept={s.split("/")[0] for s in self.library.concept_sets()},
             variants=sorted({s.split("/")[1] for s in sets}), **values)
         return HTMLResponse(html, status_code=status)
 
