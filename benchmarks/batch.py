@@ -86,7 +86,9 @@ def typst_one_document(data: Path, out: Path) -> None:
     fonts = _typst_setup(out)
     people = json.loads(data.read_text(encoding="utf-8"))
     shutil.copy(data, out / "clients.json")  # Typst reads files inside its project folder only
-    pdf = typst.compile(str(out / "mailmerge.typ"), font_paths=fonts, sys_inputs={"clients": "clients.json"})
+    # untagged, as kaartgen's office pack is: Typst tags by default, which triples its print run
+    pdf = typst.compile(str(out / "mailmerge.typ"), font_paths=fonts, sys_inputs={"clients": "clients.json"},
+                        pdf_tags=False)
     _write(out / "print-run.pdf", pdf)
     split_start = time.perf_counter()
     with pikepdf.open(out / "print-run.pdf") as run:
@@ -109,7 +111,7 @@ def typst_per_client(data: Path, out: Path) -> None:
     fonts = _typst_setup(out)
     compiler = typst.Compiler(str(out / "mailmerge.typ"), font_paths=fonts)
     for person in json.loads(data.read_text(encoding="utf-8")):
-        _write(out / f"{person['id']}.pdf", compiler.compile(sys_inputs={"data": json.dumps([person])}))
+        _write(out / f"{person['id']}.pdf", compiler.compile(sys_inputs={"data": json.dumps([person])}, pdf_tags=False))
 
 
 # -- measuring ------------------------------------------------------------------------------------

@@ -43,9 +43,57 @@ def jobs_root(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("jobs") / "root"
 
 
+SAFE_FIELDS = {"csrf", "language", "variant", "output", "format", "large_print", "sort", "kix", "next", "reference"}
+
+
+class Recording(TestClient):
+    """A test client that keeps every client value it sends (form values and the cells of uploaded
+    files), for the test at the end of this file that searches the logs for them."""
+
+    sent: set[str]
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        for key, value in (kwargs.get("data") or {}).items():
+            if key not in SAFE_FIELDS and isinstance(value, str) and len(value.strip()) >= 3:
+                self.sent.add(value.strip())
+        for _, spec in (kwargs.get("files") or {}).items():
+            content = spec[1] if isinstance(spec, tuple) else b""
+            if isinstance(content, bytes) and not content.startswith(b"%PDF"):
+                text = content.decode("utf-8", "ignore")
+                cells = {cell.strip(" {}") for cell in re.split(r"[,;\t\n]", text)}
+                self.sent |= {c for c in cells if len(c) >= 4 and not re.match(r'"(reference|set|kaartgen|version)"', c)}
+        return super().request(method, url, *args, **kwargs)
+
+
 @pytest.fixture(scope="module")
-def client(library, jobs_root):
-    with TestClient(create_app(library, jobs_root=jobs_root, workers=1), base_url=BASE) as c:
+def logs(tmp_path_factory):
+    """The request log lines and the audit log file of the whole module's server."""
+    import logging
+
+    from kaartgen.web.app import LOG
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    handler = Keep()
+    LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
+    yield lines, tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    LOG.removeHandler(handler)
+
+
+@pytest.fixture(scope="module")
+def client(library, jobs_root, logs):
+    from kaartgen.engine import AuditLog
+    from kaartgen.web.app import ServiceSettings
+
+    app = create_app(library, jobs_root=jobs_root, workers=1, audit=AuditLog(logs[1], library.content_version),
+                     service=ServiceSettings(log=True))
+    with Recording(app, base_url=BASE) as c:
+        c.sent = set()
         yield c
 
 
@@ -522,3 +570,17 @@ def test_a_dutch_export_with_its_own_column_names_is_read_mapped_and_sorted_as_o
               "--columns", str(tmp_path / "kolommen.yaml"), "--sort", "postcode")
     assert cli.exit_code == 0, cli.output
     assert client.get(f"/mailing/{job}/files/print-run.pdf").content == (tmp_path / "cli" / "print-run.pdf").read_bytes()
+
+
+def test_zz_the_request_and_audit_logs_of_this_whole_file_hold_no_client_value(client, logs):
+    """Runs last in this file (pytest keeps a file's order): every value any test above sent."""
+    lines, audit = logs
+    records = [json.loads(line) for line in lines] + [json.loads(line) for line in audit.read_text().splitlines()]
+    assert len(records) > 100 and {"pack", "read", "mailing"} <= {r.get("action") for r in records}
+    assert all(re.fullmatch(r"[0-9a-f]{16}", r["request_id"]) for r in records if "request_id" in r)
+    assert {r["route"] for r in records if "route" in r} >= {"/pack", "/mailing/{job}", "/antwoorden"}
+    text = "\n".join(json.dumps({k: v for k, v in r.items() if k != "time"}, ensure_ascii=False) for r in records)
+    values = {v for v in client.sent if not re.fullmatch(r"[\w.-]*[0-9][\w.-]*|[a-z]{1,6}", v)} | {
+        "Zoë", "Anna de Vries", "Kerkstraat", "Olena", "Geheime Naam"}
+    assert len(values) > 20
+    assert sorted(v for v in values if v in text) == []

@@ -99,6 +99,12 @@ _EXPORTS = {
     "configured": "kaartgen.model.config",
     "write_atomic": "kaartgen.render.atomic",
     "remove_temporary": "kaartgen.render.atomic",
+    # running kaartgen as a service: the audit log
+    "AuditLog": "kaartgen.engine.audit",
+    "load_statement": "kaartgen.model.statement",
+    "Statement": "kaartgen.model.statement",
+    "serve_settings": "kaartgen.model.config",
+    "SERVE_KEYS": "kaartgen.model.config",
     # evaluating many clients' answers, without exposing one
     "evaluate_answers": "kaartgen.engine.evaluate",
     "EvaluateOptions": "kaartgen.engine.evaluate",
@@ -118,9 +124,11 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "MANIFEST",
     "MERGED",
     "POOL_SECONDS",
+    "SERVE_KEYS",
     "SHOWN_CHARACTERS",
     "SHOWN_LINES",
     "SPREADSHEETS",
+    "AuditLog",
     "BatchOptions",
     "BatchResult",
     "CheckReport",
@@ -139,6 +147,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "SetFile",
     "SetReport",
     "Sheets",
+    "Statement",
     "TimedOut",
     "TooManyRows",
     "Unavailable",
@@ -152,9 +161,11 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "import_po",
     "join_parts",
     "lint",
+    "load_statement",
     "parse_day",
     "remove_temporary",
     "run_batch",
+    "serve_settings",
     "write_atomic",
 ]
 
@@ -173,6 +184,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from kaartgen.engine.audit import AuditLog
     from kaartgen.engine.batch import BatchResult, Progress, envelope_check_pdf, run_batch
     from kaartgen.engine.edition import Edition, Library, Reading
     from kaartgen.engine.evaluate import MIN_KEY as EVALUATION_KEY_MIN
@@ -190,9 +202,10 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.engine.translate import export_po, import_po
     from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
     from kaartgen.model.clients import ListReading, RowError
-    from kaartgen.model.config import CONFIG, configured
+    from kaartgen.model.config import CONFIG, SERVE_KEYS, configured, serve_settings
     from kaartgen.model.dates import date_warnings, parse_day
     from kaartgen.model.options import BatchOptions, PackOptions, client_value
     from kaartgen.model.sheets import SPREADSHEETS, Sheets, TooManyRows
+    from kaartgen.model.statement import Statement, load_statement
     from kaartgen.render.atomic import remove_temporary, write_atomic
     from kaartgen.render.setfile import SetFile

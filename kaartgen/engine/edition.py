@@ -396,6 +396,14 @@ class Library:
                 self._sets[(language, variant)] = load_card_set(self.content, language, variant)
             return self._sets[(language, variant)]
 
+    @cached_property
+    def content_version(self) -> str:
+        """The sha256 of the content folder's files: which texts a pack was made with (the audit
+        log, the web app's "Over deze toepassing")."""
+        from kaartgen.engine.jobfolder import content_version
+
+        return content_version(self.content)
+
     def sets(self) -> list[str]:
         """'language/variant' of every set in the content folder."""
         return available_sets(self.content)

@@ -53,6 +53,11 @@ def _tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+def content_version(content: Path) -> str:
+    """The version of a content folder's texts: the sha256 over every file in it, by path and bytes."""
+    return _tree_digest(content)
+
+
 def _versions() -> str:
     found = []
     for name in LIBRARIES:

@@ -185,6 +185,11 @@ class RenderPool:
         made: Evaluation = self.call("evaluate", options, seconds=seconds)
         return made
 
+    def alive(self) -> int:
+        """How many worker processes are running now (a service's readiness check)."""
+        with self._lock:
+            return sum(worker.process.is_alive() for worker in self._all)
+
     def close(self) -> None:
         self._closed = True
         with self._lock:

@@ -10,6 +10,7 @@ names come from the engine, and errors name the field, not the value.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import tempfile
@@ -33,19 +34,23 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from kaartgen import clock
+from kaartgen import __version__, clock
 from kaartgen.engine import (
     DEFAULT_TEMPLATES,
+    MERGED,
     POOL_SECONDS,
     SHOWN_CHARACTERS,
     SHOWN_LINES,
     SPREADSHEETS,
+    AuditLog,
     EvaluateOptions,
     Library,
     PackOptions,
     RenderPool,
+    Statement,
     TimedOut,
     Unavailable,
+    load_statement,
     parse_day,
 )
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
@@ -62,9 +67,12 @@ from kaartgen.web.security import (
     csrf_ok,
     same,
 )
+from kaartgen.web.service import LOG, Readiness, Service, ServiceSettings
 
 if TYPE_CHECKING:
     from kaartgen.engine import LintReport, SetFile
+
+__all__ = ["LOG", "ServiceSettings", "create_app"]  # what `kaartgen serve` starts the app with
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes of an uploaded list or answers file
 MAX_ROWS = 20_000  # rows of one mailing
@@ -104,10 +112,14 @@ class WebApp:
     """The routes, with the engine, the jobs, the texts and the page templates they share."""
 
     def __init__(self, library: Library, token: str | None, jobs_root: Path, keep_hours: float,
-                 workers: int | None = None, today: Callable[[], date] = clock.today):
+                 workers: int | None = None, today: Callable[[], date] = clock.today,
+                 audit: AuditLog | None = None, accessibility: Path | None = None):
         self.library = library
         self.today = today  # the one clock: date warnings, the letter's date, the reading date
-        self.jobs = Jobs(jobs_root, library, keep_hours, workers)  # first: refused when another server owns it
+        self.audit = audit or AuditLog(None)  # who made what: packs, mailings, readings, evaluations
+        # first: refused when another server owns the folder
+        self.jobs = Jobs(jobs_root, library, keep_hours, workers, finished=self._mailing_done)
+        self.ready = False  # set once every set is loaded and the workers answer (/readyz)
         self.pool = RenderPool(library, workers or os.cpu_count() or 1)
         self.sets = library.sets()  # read once, like the sets themselves: not on every keystroke's preview
         self.token = token
@@ -127,6 +139,31 @@ class WebApp:
         self._files_lock = threading.Lock()  # the same, while a set's previews and documents are made
         self._lint: LintReport | None = None
         self.attempts = Attempts()  # failed logins by client address
+        # the operator's accessibility statement, read now: a wrong one stops the server at its start
+        self.statement: Statement = load_statement(accessibility or web / "accessibility.yaml")
+
+    # -- the service --------------------------------------------------------------------------------
+
+    @staticmethod
+    def user(request: Request) -> str | None:
+        """The user name the organisation's proxy passed (web/service.py), or None."""
+        user: str | None = request.scope.get("state", {}).get("user")
+        return user
+
+    def _mailing_done(self, job: Job) -> None:
+        merged = job.result(MERGED)
+        digest = hashlib.sha256(merged.read_bytes()).hexdigest() if merged is not None and merged.is_file() else ""
+        self.audit.record("mailing", job.user, fmt=job.how.format, job=job.id, sha256=digest,
+                          counts={"packs": job.packs, "failed_rows": job.failed_rows, "not_reached": job.not_reached})
+
+    def warm(self) -> None:
+        """Load every set's texts and the templates before /readyz says yes: the first
+        professional's request then waits for nothing."""
+        for name in self.sets:
+            language, variant = name.split("/")
+            self.library.edition(language, variant)
+        self.library.content_version  # noqa: B018 -- computed now, shown on /over and in the audit log
+        self.ready = True
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -140,6 +177,7 @@ class WebApp:
         html = self.env.get_template(template).render(
             t=self.texts[lang], lang=lang, csrf=request.scope.get("state", {}).get("csrf", ""),
             csrf_field=CSRF_FIELD, path=request.url.path, sets=sets, today=self.today().isoformat(),
+            user=self.user(request),
             languages=sorted({s.split("/")[0] for s in sets}),
             concept_sets=self.library.concept_sets(), concept={s.split("/")[0] for s in self.library.concept_sets()},
             variants=sorted({s.split("/")[1] for s in sets}), **values)
@@ -269,6 +307,10 @@ class WebApp:
         except KaartgenError as exc:
             fields, general = self.field_errors(request, exc)
             return self.page(request, "client.html.j2", 422, values=values, errors=fields, error=general)
+        options = self._options(form)[0]
+        self.audit.record("pack", self.user(request), set_name=f"{options.language}/{options.variant}",
+                          fmt=options.format, reference=options.personal.reference or "",
+                          sha256=hashlib.sha256(data).hexdigest())
         return _download(data, name)
 
     # -- mailing ------------------------------------------------------------------------------------
@@ -302,6 +344,7 @@ class WebApp:
             job = await run_in_threadpool(self.jobs.create, suffix, data, letter_date, how, MAX_ROWS)
         except Busy as exc:
             return refuse(503, self.error_text(request, f"busy_{exc.reason}", **exc.values))
+        job.user = self.user(request)
         await run_in_threadpool(job.settled.wait, SETTLE_SECONDS)  # a short list: its check is shown at once
         if job.state == "refused":
             self.jobs.forget(job)
@@ -395,6 +438,10 @@ class WebApp:
             while len(self._summaries) >= MAX_SUMMARIES:  # the oldest goes: memory stays bounded
                 del self._summaries[next(iter(self._summaries))]
             self._summaries[key] = (now, reading.pdf, f"{reading.stem}.pdf")
+        self.audit.record("read", self.user(request), reference=str(reading.summary.get("reference") or ""),
+                          set_name=str(reading.summary.get("set") or ""), fmt="pdf" if suffix == ".pdf" else "json",
+                          sha256=hashlib.sha256(data).hexdigest(),
+                          counts={"problems": int(reading.summary.get("problems", 0))})
         return self.page(request, "answers.html.j2", error=None, summary=reading.summary, heading=reading.heading,
                          pdf_key=key,
                          shown_characters=f"{SHOWN_CHARACTERS:,}".replace(",", "."), shown_lines=SHOWN_LINES)
@@ -458,6 +505,10 @@ class WebApp:
             while len(self._evaluations) >= MAX_SUMMARIES:  # the oldest goes: memory stays bounded
                 del self._evaluations[next(iter(self._evaluations))]
             self._evaluations[key] = (now, result.pdf, result.zip())
+        self.audit.record("evaluate", self.user(request), set_name=result.set_name, fmt="pdf",
+                          sha256=hashlib.sha256(result.pdf).hexdigest(),
+                          counts={"files": result.files, "packs": result.packs, "reflections": result.reflections,
+                                  "skipped": result.skipped, "duplicates": result.duplicates})
         return self.page(request, "evaluation.html.j2", error=None, report=result.fragment, title=result.title,
                          key=key, notes=[n.located_text(lang) for n in result.notes], minutes=SUMMARY_MINUTES,
                          mb=MAX_UPLOAD // (1024 * 1024))
@@ -469,6 +520,15 @@ class WebApp:
         if found is None or suffix not in ("pdf", "zip"):
             return self.gone(request, "evaluation")
         return _download(found[1] if suffix == "pdf" else found[2], f"evaluation.{suffix}")
+
+    # -- about the service ------------------------------------------------------------------------
+
+    async def about_page(self, request: Request) -> Response:
+        return self.page(request, "about.html.j2", version=__version__,
+                         content_version=self.library.content_version)
+
+    async def statement_page(self, request: Request) -> Response:
+        return self.page(request, "accessibility.html.j2", statement=self.statement)
 
     # -- the set ------------------------------------------------------------------------------------
 
@@ -571,14 +631,16 @@ def _download(data: bytes, name: str) -> Response:
 
 def create_app(library: Library, token: str | None = None, jobs_root: Path | None = None,
                keep_hours: float = 24, workers: int | None = None, today: Callable[[], date] = clock.today,
-               host: str = "127.0.0.1", hosts: tuple[str, ...] = ()) -> Starlette:
+               host: str = "127.0.0.1", hosts: tuple[str, ...] = (), audit: AuditLog | None = None,
+               service: ServiceSettings | None = None, accessibility: Path | None = None) -> Starlette:
     """The ASGI app. `token` is required by every request when given; `jobs_root` holds mailings;
     `today` is the clock (tests pass a fixed one); requests must name `host`, a loopback name or
-    one of `hosts` in their Host header."""
+    one of `hosts` in their Host header. `audit` records who made what; `service` says which proxy
+    may name the user and whether requests are logged; `accessibility` is the operator's statement."""
     if token is not None and len(token) < MIN_TOKEN:
         raise KaartgenError("serve.token_short", field="token", length=MIN_TOKEN)
     root = jobs_root or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}"
-    web = WebApp(library, token, root, keep_hours, workers, today)
+    web = WebApp(library, token, root, keep_hours, workers, today, audit, accessibility)
     routes = [
         Route("/", web.client_page),
         Route("/preview", web.preview, methods=["POST"]),
@@ -595,6 +657,8 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
         Route("/evaluatie", web.evaluation_page),
         Route("/evaluatie", web.evaluation_run, methods=["POST"]),
         Route("/evaluatie/{key}.{suffix}", web.evaluation_file),
+        Route("/over", web.about_page),
+        Route("/toegankelijkheid", web.statement_page),
         Route("/kaarten", web.cards_page),
         Route("/kaarten/{language}/{variant}", web.set_index),
         Route("/kaarten/{language}/{variant}/{name}", web.set_file),
@@ -604,6 +668,8 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
     ]
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # the sets load while the port already answers /healthz; /readyz says yes once they have
+        threading.Thread(target=web.warm, name="kaartgen-warm", daemon=True).start()
         yield
         web.jobs.close()  # running mailings stop and every job folder goes with the server
         web.pool.close()
@@ -612,4 +678,7 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
     app.state.web = web
     app.add_middleware(Guard, token=token, login_page=web.login_page, hosts=allowed_hosts(host, hosts),
                        signer=Signer(), attempts=web.attempts)
+    readiness = Readiness({"content": lambda: web.ready, "workers": lambda: web.pool.alive() > 0,
+                           "jobs_folder": lambda: os.access(web.jobs.root, os.W_OK | os.X_OK)})
+    app.add_middleware(Service, settings=service or ServiceSettings(), readiness=readiness)  # outermost
     return app

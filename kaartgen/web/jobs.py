@@ -82,9 +82,12 @@ class JobRoot:
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
 
     def release(self) -> None:
-        """The server stops: its lock file goes, and the folder too when it is empty."""
+        """The server stops: its lock file goes, and the folder too when it is empty. Twice is once."""
+        if self._fd < 0:
+            return
         (self.path / LOCK).unlink(missing_ok=True)
         os.close(self._fd)
+        self._fd = -1
         with contextlib.suppress(OSError):
             self.path.rmdir()  # another server may share its parent
 
@@ -226,6 +229,7 @@ class Job:
     state: str = "checking"  # checking, checked, refused, running, done, stopped, cancelled, failed
     error: KaartgenError | None = None  # why the list was refused, or the mailing failed
     too_many: int = 0  # the row limit, when the list was refused for being longer
+    user: str | None = None  # who uploaded it, as the organisation's proxy named them (the audit log)
     packs: int = 0
     failed_rows: int = 0
     not_reached: int = 0  # clients a stopped mailing did not come to
@@ -296,7 +300,9 @@ class Jobs:
     """Every mailing job of one server, by id; at most `MAX_BUSY` checking or running at once, at
     most `MAX_JOBS` kept, and their files within `MAX_DISK` bytes."""
 
-    def __init__(self, root: Path, library: Library, keep_hours: float, workers: int | None = None):
+    def __init__(self, root: Path, library: Library, keep_hours: float, workers: int | None = None,
+                 finished: Callable[[Job], None] | None = None):
+        self.finished = finished  # told of every mailing that ended with packs (done or stopped): the audit log
         self._root = JobRoot(root)
         self.root = self._root.path
         self.library = library
@@ -395,6 +401,8 @@ class Jobs:
                 job.too_many = value
             elif state in ("failed", "refused"):
                 job.error = value
+        if state in ("done", "stopped") and self.finished is not None:
+            self.finished(job)
         if state in ("failed", "refused", "too_many"):
             shutil.rmtree(job.folder, ignore_errors=True)  # the message stays for the page; the files go
         elif state == "cancelled":

@@ -54,7 +54,8 @@ HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
 }
-OPEN_PATHS = ("/login", "/static/")  # reachable without the token: the login form and its style
+OPEN_PATHS = ("/login", "/static/", "/toegankelijkheid")  # without the token: the login form, its style, the
+# accessibility statement (public, as the law asks)
 
 
 def same(a: str | None, b: str | None) -> bool:
