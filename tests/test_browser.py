@@ -189,7 +189,8 @@ def test_answers_are_read_back_in_the_page(page, server, tmp_path):
     assert "Weer <werken>, 20 uur" in page.locator(".summary").inner_text()
 
 
-@pytest.mark.parametrize("path", ["/", "/mailing", "/antwoorden", "/kaarten", "/kaarten/nl/standaard", "/bestaat-niet"])
+@pytest.mark.parametrize("path", ["/", "/mailing", "/antwoorden", "/kaarten", "/kaarten/nl/standaard", "/bestaat-niet",
+                                  "/over", "/toegankelijkheid"])
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_wcag_violations(page, server, path, language):
     page.goto(f"{server}{path}")
