@@ -460,7 +460,8 @@ def _relations(table: dict) -> tuple[list[tuple[list, object]], dict]:
             kinds[(tid, row["id"], c)] = cell["status"]
         if pooled:
             parts.append((tid, row["id"], "~"))
-            kinds[(tid, row["id"], "~")] = "pool"
+            empty = row["total"]["status"] == "shown" and row["total"]["count"] == 0  # 0, as anyone can tell
+            kinds[(tid, row["id"], "~")] = "pool of none" if empty else "pool"
         total = value(row["total"], (tid, row["id"], "total"))
         kinds[(tid, row["id"], "total")] = row["total"]["status"]
         relations.append((parts, total))
@@ -633,10 +634,17 @@ def test_a_zip_bomb_too_many_members_and_links_are_refused_not_fatal(corpus, tmp
 
 # -- the web page --------------------------------------------------------------------------------------
 
-def test_the_evaluatie_page_reads_uploads_in_memory_and_offers_pdf_and_csv(corpus, tmp_path):
+def test_the_evaluatie_page_reads_uploads_in_memory_and_offers_pdf_and_csv(corpus, tmp_path, monkeypatch):
+    import tempfile
+
     from starlette.testclient import TestClient
 
     from kaartgen.web.app import create_app
+
+    def to_disk(self):
+        raise AssertionError("an upload was written to a temporary file")
+
+    monkeypatch.setattr(tempfile.SpooledTemporaryFile, "rollover", to_disk)  # an upload stays in memory
 
     jobs = tmp_path / "jobs"
     with TestClient(create_app(Library(), jobs_root=jobs, workers=1), base_url="http://127.0.0.1:8000") as client:
@@ -661,3 +669,15 @@ def test_the_evaluatie_page_reads_uploads_in_memory_and_offers_pdf_and_csv(corpu
         assert refused.status_code == 403
         none = client.post("/evaluatie", data={"csrf": token}, files=[("files", ("", b"", "application/json"))])
         assert none.status_code == 422
+        big = client.post("/evaluatie", data={"csrf": token},
+                          files=[("files", ("groot.json", b" " * (20 * 1024 * 1024 + 16 * 1024), "application/json"))])
+        assert big.status_code == 413 and "20 MB" in big.text
+        edge = client.post("/evaluatie", data={"csrf": token},  # just under the request's limit: still in memory
+                           files=[("files", ("groot.json", b" " * (20 * 1024 * 1024 + 1), "application/json"))])
+        assert edge.status_code == 422
+        assert big.status_code == 413 and "20 MB" in big.text
+        import kaartgen.web.app as app
+
+        monkeypatch.setattr(app, "MAX_EVALUATED", 3)
+        many = client.post("/evaluatie", data={"csrf": token}, files=files[:5])
+        assert many.status_code == 413 and "meer dan 3 bestanden" in many.text

@@ -128,10 +128,21 @@ def test_too_few_clients_withholds_the_table():
     assert p.solve()[("t", "a", "")] == WITHHELD
 
 
+def test_a_row_of_no_clients_needs_no_protection():
+    """A row whose total is a shown 0 (no client chose it) says nothing of the hidden group's cell in
+    it: the table is shown, not withheld for want of a complement."""
+    p, status = table({("a", "x"): 20, ("a", "y"): 2, ("a", "z"): 30, ("b", "x"): 15, ("b", "y"): 5,
+                       ("b", "z"): 25, ("c", "x"): 0, ("c", "y"): 0, ("c", "z"): 0}, groups=True)
+    assert not p.withheld
+    assert status[("t", "c", "x")] == SHOWN and status[("size", "rows", "c")] == SHOWN
+    for key in (("t", "a", "~"), ("t", "b", "~")):
+        assert len(possible(p, status, key)) == 2, status
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_no_random_table_gives_a_hidden_number_back(seed):
     rng = random.Random(seed)
-    checked = 0
+    checked = withheld = 0
     for _ in range(25):
         counts = Counter({(f"r{r}", f"c{c}"): rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 20])
                           for r in range(rng.randint(2, 3)) for c in range(rng.randint(2, 3))})
@@ -139,10 +150,14 @@ def test_no_random_table_gives_a_hidden_number_back(seed):
             continue
         p, status = table(dict(counts), groups=rng.random() < 0.5)
         if p.withheld:
+            withheld += 1
             continue
+        empty = {k for parts, whole, _ in p.relations if status[whole] == SHOWN and p.entries[whole].value == 0
+                 for k in parts}
         for key, s in status.items():
             e = p.entries[key]
-            if s == PRIMARY or (s == HIDDEN and (e.kind == CELL or 0 < e.value < MIN_COUNT)):
+            if s == PRIMARY or (s == HIDDEN and key not in empty and (e.kind == CELL or 0 < e.value < MIN_COUNT)):
                 assert len(possible(p, status, key)) == 2, (key, {k: (p.entries[k].value, v) for k, v in status.items()})
                 checked += 1
     assert checked > 10
+    assert withheld <= 2  # a table is withheld only when nothing else protects it

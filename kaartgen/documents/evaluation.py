@@ -100,7 +100,8 @@ def geometry(table: Table, config: EvaluationConfig, fonts: Fonts, theme: Theme,
     font = fonts.name(label_style.font, label_style.weight)
     shown = bars(table)
     top = max((b.count or 0 for b in shown), default=0) or 1
-    x0 = look.label_width
+    longest = max((stringWidth(b.label, font, label_style.size) for b in shown), default=0.0)
+    x0 = min(look.label_width, longest + 2 * look.value_gap)  # as wide as the longest name needs, at most label_width
     room = width - x0 - look.value_width - look.value_gap
     rows = []
     for i, b in enumerate(shown):

@@ -18,9 +18,11 @@ to disk. Files whose name starts with a dot, and macOS's __MACOSX folders, are p
 every other file that is no kaartgen answers file is listed in `notes` and skipped, never fatal.
 
 Each client counts once: the same file read twice (the same bytes) counts once, and of two packs
-with the same reference the later counts (by the date the PDF was saved or the file changed, then
-by the order read); each is noted. A pack's date is the date its PDF was last saved (the /ModDate a
-viewer writes), else the file's modification date; a reflectiekaart's is the date written on it.
+with the same reference the later counts (by the date the PDF was saved or the file changed when
+both have one, else the one read last); each is noted. A file uploaded to the web page on its own
+has no date (a browser does not send it); a zip's members keep theirs. A pack's date is the date
+its PDF was last saved (the /ModDate a viewer writes), else the file's modification date; a
+reflectiekaart's is the date written on it.
 
 The tables and what is published of them: engine/tally.py and engine/suppress.py. References are
 never written; with a key (at least MIN_KEY characters), the JSON lists a keyed pseudonym (HMAC-SHA256)
@@ -459,7 +461,11 @@ class _Once:
             return
         old, old_name, old_order = self.packs[index]
         self.duplicates += 1
-        if (old.when or datetime.min, old_order) < (rec.when or datetime.min, order):  # the new one is later
+        if old.when is not None and rec.when is not None and old.when != rec.when:
+            newer = rec.when > old.when
+        else:  # undated, or the same date: the one read last
+            newer = order > old_order
+        if newer:
             notes.append(KaartgenError("evaluate.same_reference", file=old_name, other=name))
             self.packs[index] = (rec, name, order)
         else:

@@ -7,8 +7,9 @@ The rules, in the order they are applied:
    one description on card 3 when a table is split by it — of fewer than MIN_GROUP (10) clients
    gets no column, no row and no size anywhere. Its clients still count in the totals. Inside a
    table the small groups of one axis count together as one hidden group, and every cell of it is
-   protected like a small count (rule 3), so that no total gives it back. Its size is protected
-   when it is 1 to 4. A table of fewer than MIN_GROUP clients altogether is not shown.
+   protected like a small count (rule 3), so that no total gives it back (except a cell in a row or
+   column whose total is a shown 0: everyone can tell it is 0). Its size is protected when it is
+   1 to 4. A table of fewer than MIN_GROUP clients altogether is not shown.
 2. Primary suppression. A count of 1 to MIN_COUNT - 1 (1–4) in any cell or total is shown as "<5".
    A zero is shown: it says nothing about any one client.
 3. Secondary (complementary) suppression. The numbers shown must not give a hidden one back. Every
@@ -102,7 +103,10 @@ class Problem:
         """Every entry's status: SHOWN, PRIMARY ("<5"), SECONDARY ("×"), HIDDEN (a hidden group's:
         not shown) or WITHHELD (its tables are not shown)."""
         entries = self.entries
-        protected = {k for k, e in entries.items() if e.hidden and (e.kind == CELL or 0 < e.value < MIN_COUNT)}
+        empty = {k for parts, whole, _ in self.relations if entries[whole].value == 0 and not entries[whole].hidden
+                 for k in parts}  # in a sum of 0 shown: 0, as everyone can tell; nothing to protect
+        protected = {k for k, e in entries.items() if e.hidden and k not in empty
+                     and (e.kind == CELL or 0 < e.value < MIN_COUNT)}
         protected |= {k for k, e in entries.items() if not e.hidden and 0 < e.value < MIN_COUNT and e.kind != TOTAL}
         unknown = set(protected)
         secondary: set[Key] = set()

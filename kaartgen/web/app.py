@@ -92,8 +92,9 @@ MAX_EVALUATED = 2000  # files chosen at once on the Evaluatie page (more: put th
 EVALUATION_UNZIPPED = 256 * 1024 * 1024  # bytes an uploaded zip may unpack to
 MEDIA = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".png": "image/png",
          ".zip": "application/zip", ".csv": "text/csv; charset=utf-8"}
-# Uploads stay in memory up to the limit: an answers file is read from memory, never from disk.
-MultiPartParser.spool_max_size = MAX_UPLOAD
+# Uploads stay in memory up to the limit: an answers file is read from memory, never from disk
+# (a request is refused above MAX_UPLOAD + MAX_FORM bytes, so no part of one is larger).
+MultiPartParser.spool_max_size = MAX_UPLOAD + MAX_FORM
 
 
 class TooLarge(Exception):
