@@ -145,13 +145,17 @@ def test_the_digital_reflectiekaart_is_read_into_its_own_summary(tmp_path):
     result = run("guide", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     filled = fill(tmp_path / "kaartgen-reflection-nl-standaard-digital.pdf", tmp_path / "reflectie.pdf",
-                  {"reflectie.observaties": "Cliënt was open.\nTweede regel"})
+                  {"reflectie.observaties": "Cliënt was open.\nTweede regel", "reflectie.stagnatie": "/herorientatie",
+                   "reflectie.kaart3": "/a"})
+    states = PdfReader(filled).get_fields()["reflectie.stagnatie"]["/_States_"]
+    assert all(s.isascii() for s in states)  # a PDF name in ASCII: every viewer writes back the same bytes
     result = run("read", str(filled), "--out", str(tmp_path / "s"), "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["of"] == "reflection" and [c["card"] for c in summary["cards"]] == ["reflectie"]
     answers = {a["field"]: a["answer"] for a in summary["cards"][0]["answers"] if "answer" in a}
     assert answers["reflectie.observaties"] == "Cliënt was open.\nTweede regel"
+    assert answers["reflectie.stagnatie"] == "verdwaald in heroriëntatie" and answers["reflectie.kaart3"] == "A"
 
 
 def test_an_office_pack_or_the_guide_is_exit_2_saying_which_file_is_read(tmp_path):

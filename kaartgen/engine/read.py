@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING, Any
 from kaartgen import __version__
 from kaartgen.errors import KaartgenError
 from kaartgen.messages import Term
-from kaartgen.model.answers import REFERENCE_FIELD, answer_name, answer_names, note_name, questions, schema, tick_name
+from kaartgen.model.answers import (
+    REFERENCE_FIELD,
+    answer_name,
+    answer_names,
+    choice_value,
+    note_name,
+    questions,
+    schema,
+    tick_name,
+)
 from kaartgen.model.content import (
     Block,
     CardSet,
@@ -264,6 +273,7 @@ class _Reader:
         if not isinstance(value, str) or name in self.not_text:
             self.problems += 1
             return None, self.labels.not_text
+        value = value if value in known else {choice_value(k): k for k in known}.get(value, value)  # a PDF's
         if value not in known:
             self.problems += 1
             return None, self.labels.unknown_choice

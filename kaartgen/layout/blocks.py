@@ -13,7 +13,7 @@ from kaartgen.layout.items import FORM, Circle, Field, Fill, Frame, Item, P, Pol
 from kaartgen.layout.stack import Piece
 from kaartgen.layout.typeset import Typesetter
 from kaartgen.messages import Term
-from kaartgen.model.answers import answer_name, note_name, tick_name
+from kaartgen.model.answers import answer_name, choice_value, note_name, tick_name
 from kaartgen.model.content import (
     Block,
     CardSet,
@@ -183,7 +183,8 @@ class Blocks:
                                             box.line_width))
                     else:
                         items.append(Frame(sq, box.size * 0.15, box.colour, box.line_width))
-                    items.append(Field(sq, name if kind == "radio" else tick_name(name, value), kind, value,
+                    items.append(Field(sq, name if kind == "radio" else tick_name(name, value), kind,
+                                       choice_value(value) if kind == "radio" else value,
                                        label=question if kind == "radio" else labels[r * columns + c][1],
                                        shape="circle" if kind == "radio" else "square",
                                        tag=Tag(_LI_FORM, 0 if r == c == 0 else 1)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,6 +24,14 @@ REFERENCE_FIELD = "kaartgen.reference"  # a read-only, hidden field of the digit
 def answer_name(card: FillInCard, block: Any) -> str:
     """The name of a block's answer (for a domain choice: the stem of its ticks and notes)."""
     return f"{card.id}.{block.id}"
+
+
+def choice_value(option_id: str) -> str:
+    """An option's export value in a fillable PDF: its id in ASCII letters ("heroriëntatie" →
+    "herorientatie"). A PDF name is bytes, and readers decode other letters each their own way, so
+    the value a viewer writes back would not be the id; `read` maps it back (engine/read.py)."""
+    folded = unicodedata.normalize("NFKD", option_id).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", folded) or "_"
 
 
 def tick_name(stem: str, domain_id: str) -> str:
