@@ -12,13 +12,13 @@ from kaartgen.engine.edition import Library
 
 DOCS = Path(__file__).resolve().parent
 HEIGHT = 320  # pixels, every strip the same height
-# page indexes in the `cards` format: fill-in 1, 2, 2 (back), 3, 4, 5, 6, then domain front/back pairs
+# page indexes in the `cards` format: fill-in 1 to 6, front and back each (0-11), then domain front/back pairs
 STRIPS = {
-    "cards.png": ("nl", "standaard", False, [0, 3, 4, 7, 8, 13, 14]),
-    "variant-nl-eenvoudig.png": ("nl", "eenvoudig", False, [0, 3, 4, 7, 8]),
-    "variant-nl-eenvoudig-large-print.png": ("nl", "eenvoudig", True, [3, 4, 9, 10]),
-    "variant-en-standaard.png": ("en", "standaard", False, [0, 3, 4, 7, 8]),
-    "variant-en-eenvoudig.png": ("en", "eenvoudig", False, [0, 3, 4, 11, 12]),
+    "cards.png": ("nl", "standaard", False, [0, 4, 6, 12, 13, 18, 19]),
+    "variant-nl-eenvoudig.png": ("nl", "eenvoudig", False, [0, 4, 6, 12, 13]),
+    "variant-nl-eenvoudig-large-print.png": ("nl", "eenvoudig", True, [4, 6, 14, 15]),
+    "variant-en-standaard.png": ("en", "standaard", False, [0, 4, 6, 12, 13]),
+    "variant-en-eenvoudig.png": ("en", "eenvoudig", False, [0, 4, 6, 16, 17]),
 }
 
 
