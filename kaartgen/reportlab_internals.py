@@ -37,6 +37,14 @@ The fillable PDF (render/fieldfont.py)
   `.canv`: text fields that name an embedded Unicode font (reportlab's name one of the 14 standard
   fonts only), and every font in one /DR /Font entry.
 
+Shaped text, right to left (layout/typeset.py with templates/rtl/)
+- `PDFTextObject.setRise`: reportlab 5 reads `_code[-1]` of an empty operator list when a shaped
+  run's first glyph sits raised (Arabic letters joined at different heights); the one line it
+  needs is given, with the text object's `_rise` and `_y` as reportlab keeps them (install_shaping_fixes).
+- `ttfonts.makeToUnicodeCMap`, `TTFontFace.charToGlyph`, `TTFont.hbFont`: a shaped glyph is filed
+  under a presentation form or a private-use code, so text read from the PDF would be those; the
+  ToUnicode map gives the letters each glyph shows instead (the same bytes for unshaped fonts).
+
 Paragraphs (layout/, render/draw.py, engine/linting/fit.py)
 - `Paragraph.blPara` with its `kind`, `lines` (one font: (extra space, words); several: line
   objects with `words` of fragments), `fontName`, `fontSize`, `textColor`, `ascent`: how many lines
@@ -67,6 +75,7 @@ PRIVATE_NAMES = (
     "_asciiReadable", "__NoDefault__", "__Defaults__", "__Comment__", "idToObject", "blPara", "splitString",
     "getSubsetInternalName", "addObjects", "charToGlyph", "subfontNameX", "addSubsetObjects", "SUBSETN",
     "makeToUnicodeCMap", "PDFTrueTypeFont", "makeFont", "encRefStr", "nextCode",
+    "_rise", "_y", "hbFont",  # shaped text: PDFTextObject's rise and line position, TTFont's harfbuzz font
 )
 
 
@@ -211,7 +220,10 @@ class PlainLines:
 
 
 def plain_lines(p: Paragraph) -> PlainLines | None:
-    """A one-font paragraph's lines, or None for one with fallback-font runs (drawn by Paragraph)."""
+    """A one-font paragraph's lines, or None for one with fallback-font runs or set right to left
+    and shaped (drawn by Paragraph)."""
+    if p.style.wordWrap == "RTL" or p.style.shaping:
+        return None
     lines = p.blPara
     if lines.kind != 0:
         return None
@@ -455,3 +467,103 @@ def stream_dictionary(body: bytes) -> bytes:
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+# -- shaped text: right to left --------------------------------------------------------------------
+
+_PRESENTATION = ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF))  # Arabic presentation forms: NFKC gives the letters
+_PRIVATE = (0xE000, 0xF8FF)  # where reportlab files glyphs that no character maps to
+_TATWEEL = "\u0640"  # joins on both sides: puts a letter in its initial, medial or final form
+_JOINING = tuple(range(0x0620, 0x064B)) + tuple(range(0x066E, 0x06D4))  # letters that take forms
+_shown: dict[int, dict[int, str]] = {}  # id(font) -> glyph id -> the letters the glyph shows
+
+
+def _glyph_letters(font: TTFont) -> dict[int, str]:
+    """Which letters each glyph of a shaping font shows: every letter shaped alone, first, in the
+    middle and last (with a tatweel beside it), and lam with each alef (their ligatures)."""
+    import uharfbuzz
+
+    if id(font) in _shown:
+        return _shown[id(font)]
+    hb = font.hbFont(10)
+    shown: dict[int, str] = {}
+    cmap = font.face.charToGlyph
+    lam = "\u0644"
+    words = [(t, 1 if t.startswith(_TATWEEL) else 0, 1) for c in map(chr, _JOINING) if ord(c) in cmap
+             for t in (c, c + _TATWEEL, _TATWEEL + c + _TATWEEL, _TATWEEL + c)]
+    words += [(w, 1 if w.startswith(_TATWEEL) else 0, 2) for a in "\u0627\u0622\u0623\u0625"
+              for w in (lam + a, _TATWEEL + lam + a)]
+    for text, at, length in words:
+        buf = uharfbuzz.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        uharfbuzz.shape(hb, buf, {})
+        glyphs = [i.codepoint for i in buf.glyph_infos if i.cluster == at]
+        if len(glyphs) == 1:
+            shown.setdefault(glyphs[0], text[at:at + length])
+    _shown[id(font)] = shown
+    return shown
+
+
+def _shaping_font(base_font_name: str) -> TTFont | None:
+    """The registered shaping font a subset's name (AAAAAA+<face>) belongs to."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = base_font_name.split("+", 1)[-1]
+    for name in pdfmetrics.getRegisteredFontNames():
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, TTFont) and font.shapable and \
+                (font.face.name + font.face.subfontNameX).decode("pdfdoc", "replace") == face:
+            return font
+    return None
+
+
+def _letters_of(code: int, font: TTFont | None) -> str:
+    import unicodedata
+
+    if font is not None and (_PRIVATE[0] <= code <= _PRIVATE[1] or any(a <= code <= b for a, b in _PRESENTATION)):
+        gid = font.face.charToGlyph.get(code)
+        letters = _glyph_letters(font).get(gid) if gid is not None else None
+        if letters:
+            return letters
+    if any(a <= code <= b for a, b in _PRESENTATION):
+        return unicodedata.normalize("NFKC", chr(code))
+    return chr(code)
+
+
+def install_shaping_fixes() -> None:
+    """Two repairs for shaped (right-to-left) text, installed once; unshaped text is written as before."""
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    if getattr(ttfonts, "kaartgen_fixed", False):
+        return
+    ttfonts.kaartgen_fixed = True
+    set_rise = PDFTextObject.setRise
+
+    def safe_set_rise(self: Any, rise: float) -> None:
+        if not self._code:  # the first operator of a shaped run: nothing to fold it into
+            from reportlab.lib.rl_accel import fp_str
+
+            self._rise = rise
+            self._y -= rise
+            self._code.append(f"{fp_str(rise)} Ts")
+            return
+        set_rise(self, rise)
+
+    PDFTextObject.setRise = safe_set_rise
+    to_unicode = ttfonts.makeToUnicodeCMap
+
+    def letters_cmap(fontname: str, subset: list[int]) -> str:
+        special = [c for c in subset if _PRIVATE[0] <= c <= _PRIVATE[1] or any(a <= c <= b for a, b in _PRESENTATION)]
+        text: str = to_unicode(fontname, subset)
+        if not special:
+            return text
+        font = _shaping_font(fontname)
+        for code in special:
+            index = subset.index(code)
+            letters = _letters_of(code, font).encode("utf-16-be").hex().upper()
+            text = text.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{letters}>", 1)
+        return text
+
+    ttfonts.makeToUnicodeCMap = letters_cmap

@@ -93,7 +93,8 @@ def page_context(cs: CardSet, theme: Theme, personal: Personal) -> dict[str, Any
                 "svg": _svg(theme, d.pictogram, _hex(theme, theme.domain_colours[d.colour].fill))}
                for d in cs.domains]
     return {
-        "language": cs.info.language, "title": cs.info.title, "set": f"{cs.info.language}/{cs.info.variant}",
+        "language": cs.info.language, "direction": theme.direction.html,
+        "title": cs.info.title, "set": f"{cs.info.language}/{cs.info.variant}",
         "version": __version__, "cards": cards, "domains": domains, "examples_label": cs.info.labels.examples,
         "save_label": labels.save, "saved_text": labels.saved, "marker": marker(),
         "reference": personal.reference or "",

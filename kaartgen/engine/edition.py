@@ -48,6 +48,13 @@ if TYPE_CHECKING:
     from kaartgen.render.pdfjoin import SharedObjects
 
 LARGE_PRINT = ("large-print",)  # the template overlay behind large print
+RIGHT_TO_LEFT = ("rtl",)  # the template overlay of a set whose text runs right to left (set.yaml direction: rtl)
+DIRECTIONS = ("ltr", "rtl")
+
+
+def overlays(large_print: bool, direction: str = "ltr") -> tuple[str, ...]:
+    """The template overlays of a size and a direction, in the order they apply."""
+    return (LARGE_PRINT if large_print else ()) + (RIGHT_TO_LEFT if direction == "rtl" else ())
 HTML = "html"  # the one format that is not a PDF
 PREVIEW_FORMAT = "cards"  # one card side a page, trimmed: what a preview shows
 PERSONAL_OPTIONS = ("name", "professional", "role", "location")  # client values a single pack takes
@@ -373,22 +380,29 @@ class Library:
     def __init__(self, content: Path = DEFAULT_CONTENT, templates: Path = DEFAULT_TEMPLATES):
         self.content, self.templates = Path(content), Path(templates)
         self._lock = threading.RLock()
-        self._themes: dict[bool, Loaded[Theme]] = {}
-        self._fonts: dict[bool, Fonts] = {}
+        self._themes: dict[tuple[bool, str], Loaded[Theme]] = {}
+        self._fonts: dict[tuple[bool, str], Fonts] = {}
         self._sets: dict[tuple[str, str], Loaded[CardSet]] = {}
         self._editions: dict[tuple[str, str, bool, str, tuple[float, float] | None], Edition] = {}
 
-    def theme(self, large_print: bool = False) -> Loaded[Theme]:
+    def theme(self, large_print: bool = False, direction: str = "ltr") -> Loaded[Theme]:
+        """The templates, with the large-print overlay and, for a right-to-left set, templates/rtl/."""
+        key = (large_print, direction)
         with self._lock:
-            if large_print not in self._themes:
-                self._themes[large_print] = load_theme(self.templates, LARGE_PRINT if large_print else ())
-            return self._themes[large_print]
+            if key not in self._themes:
+                self._themes[key] = load_theme(self.templates, overlays(large_print, direction))
+            return self._themes[key]
 
-    def fonts(self, large_print: bool = False) -> Fonts:
+    def fonts(self, large_print: bool = False, direction: str = "ltr") -> Fonts:
+        key = (large_print, direction)
         with self._lock:
-            if large_print not in self._fonts:
-                self._fonts[large_print] = Fonts(self.theme(large_print).model)
-            return self._fonts[large_print]
+            if key not in self._fonts:
+                self._fonts[key] = Fonts(self.theme(large_print, direction).model)
+            return self._fonts[key]
+
+    def direction(self, language: str, variant: str) -> str:
+        """Which way a set's text runs (set.yaml `direction`): the templates it is made with."""
+        return self.card_set(language, variant).model.info.direction
 
     def card_set(self, language: str, variant: str) -> Loaded[CardSet]:
         with self._lock:
@@ -429,9 +443,10 @@ class Library:
         key = (language, variant, large_print, format, back_offset)
         with self._lock:
             if key not in self._editions:
-                theme = self.theme(large_print)  # templates first: their problems are nobody's content
-                self._editions[key] = Edition(theme, self.card_set(language, variant), self.fonts(large_print),
-                                              format, back_offset)
+                self.theme(large_print)  # templates first: their problems are nobody's content
+                direction = self.direction(language, variant)
+                self._editions[key] = Edition(self.theme(large_print, direction), self.card_set(language, variant),
+                                              self.fonts(large_print, direction), format, back_offset)
             return self._editions[key]
 
     def guide(self, language: str, variant: str) -> list[SetFile]:
@@ -478,7 +493,8 @@ class Library:
         check_text(filled, cs, cards, path)
         source = path.name.encode("utf-8", "replace").decode("utf-8")  # a file name in no encoding
         summary = summarise(cs, filled, source, read_on, cards)
-        pdf, placeholders = summary_pdf(summary, self.theme(False).model, self.fonts(False), cs)
+        direction = cs.info.direction
+        pdf, placeholders = summary_pdf(summary, self.theme(False, direction).model, self.fonts(False, direction), cs)
         return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders, summary_heading(summary, cs))
 
 
@@ -486,4 +502,5 @@ def edition_fonts(library: Library) -> list[Path]:
     """Every font file a mailing of `library` may use, normal and large print: part of its identity."""
     from kaartgen.fonts import font_files
 
-    return sorted(set(font_files(library.theme(False).model)) | set(font_files(library.theme(True).model)))
+    return sorted({f for large in (False, True) for direction in DIRECTIONS
+                   for f in font_files(library.theme(large, direction).model)})

@@ -206,6 +206,10 @@ def _finish(file: str, text: str, source: str, language: str, rules: Rules) -> s
         extends = comments.extends + f"extends: {source}\n"
         status = comments.status + f"translation:\n  source: {source}\n  status: concept\n"
         text = text[:first] + extends + text[first:].rstrip("\n") + "\n\n" + status
+        if language in rules.right_to_left:
+            at = text.index("\nlanguage: ") + 1
+            at = text.index("\n", at) + 1
+            text = text[:at] + comments.direction + "direction: rtl\n" + text[at:]
     elif file == "letter.yaml":
         note = json.dumps(rules.note(language), ensure_ascii=False)
         text = text.rstrip("\n") + "\n" + comments.note + f"  for_others: {note}\n"

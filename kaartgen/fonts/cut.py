@@ -36,9 +36,13 @@ def cmap(path: Path) -> frozenset[int]:
 
 
 @cache
-def static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
-    """A static font named `name` with only the glyphs in `ranges`, cut from a variable font at `axes`."""
-    return cached(path, (axes, ranges, name), name, lambda: _cut(path, axes, ranges, name))
+def static_instance(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str,
+                    shaping: bool = False) -> bytes:
+    """A static font named `name` with only the glyphs in `ranges`, cut from a variable font at `axes`.
+    With `shaping`, its layout tables stay (a script whose letters join, such as Arabic, needs them),
+    with every glyph they reach."""
+    key = (axes, ranges, name, "shaping") if shaping else (axes, ranges, name)
+    return cached(path, key, name, lambda: _cut(path, axes, ranges, name, shaping))
 
 
 # Letters that are a sequence of two letters the font has: drawn from those, in the font's own
@@ -92,20 +96,21 @@ def _complete(path: Path, name: str) -> bytes:
     return out.getvalue()
 
 
-def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str) -> bytes:
+def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str, shaping: bool = False) -> bytes:
     from fontTools import subset  # only when a font is cut, which the cache makes rare
     from fontTools.varLib import instancer
 
     font = ToolsFont(str(path), lazy=True, recalcTimestamp=False)
     created, modified = font["head"].created, font["head"].modified
-    for tag in ("GSUB", "GPOS", "GDEF", "STAT"):  # not needed, and slow to decompile
+    layout = ("GSUB", "GPOS", "GDEF") if not shaping else ()
+    for tag in (*layout, "STAT"):  # not needed, and slow to decompile
         if tag in font:
             del font[tag]
     wanted = [c for c in font.getBestCmap() if in_ranges(c, ranges)]
     options = subset.Options()
-    options.layout_features = []
+    options.layout_features = ["*"] if shaping else []
     options.notdef_outline = True
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "STAT"]
+    options.drop_tables += [*layout, "STAT"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
     subsetter.subset(font)

@@ -57,7 +57,7 @@ class Fonts:
             path = font_path(spec)
             reg = f"{path.stem}-{weight}" if not spec.axes else f"{path.stem.split('[')[0]}-{family}-{weight}"
             if reg not in pdfmetrics.getRegisteredFontNames():
-                source = (static_instance(path, tuple(sorted(spec.axes.items())), self._ranges(), reg)
+                source = (static_instance(path, tuple(sorted(spec.axes.items())), self._ranges(), reg, spec.shaping)
                           if spec.axes else completed(path, reg))
                 pdfmetrics.registerFont(SharedTTFont(reg, io.BytesIO(source)))
             self._registered[key] = reg

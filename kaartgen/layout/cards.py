@@ -8,13 +8,14 @@ depends on the output format: formats only decide where a laid-out side goes on 
 
 from __future__ import annotations
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
 from kaartgen import reportlab_internals as rl
 from kaartgen.errors import FieldError, FitError
 from kaartgen.fonts import Fonts
 from kaartgen.layout.blocks import Blocks
-from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, Tag, TextBox
+from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, Tag, TextBox, mirrored
 from kaartgen.layout.stack import Piece, stack
 from kaartgen.layout.typeset import ParaKey, Typesetter
 from kaartgen.messages import Term
@@ -70,7 +71,7 @@ class CardMaker:
             side = SideLayout(label, "paper", framed=True, card=card.id)
             stack(side_pieces, self.theme.card.height - self.theme.card.margin, side, self.theme)
             side.items += self.footer(number, reference if si == 0 else None) + self.concept_mark()
-            sides.append(side)
+            sides.append(self.directed(side))
         return CardLayout(card.id, "fill-in", sides)
 
     def footer(self, number: str | None, reference: str | None = None) -> list[Item]:
@@ -98,6 +99,13 @@ class CardMaker:
             items.append(Field(Rect(card.margin, y, 1, 1), REFERENCE_FIELD, "hidden", value=self.reference))
         return items
 
+    def directed(self, side: SideLayout) -> SideLayout:
+        """The side as its set's direction shows it: mirrored when the templates say so (right to
+        left: templates/rtl/direction.yaml), else as laid out."""
+        if self.theme.direction.mirror:
+            side.items = mirrored(side.items, self.theme.card.width)
+        return side
+
     def concept_mark(self) -> list[Item]:
         """On every side of a concept translation, the template's mark in the top margin at the end
         of the line, on a patch of paper; decoration to a screen reader. Nothing for other sets."""
@@ -106,8 +114,9 @@ class CardMaker:
             return []
         look = self.theme.concept_mark
         card = self.theme.card
-        para, h = self.ts.para(look.text, look.style, self.inner, bind=False)
-        w = rl.used_width(para, self.inner)
+        style = self.theme.style(look.style)
+        w = pdfmetrics.stringWidth(look.text, self.ts.fonts.name(style.font, style.weight), style.size) + 1
+        para, h = self.ts.para(look.text, look.style, w, bind=False)
         x, y = card.width - look.end - w, card.height - look.top - h
         pad = look.padding
         return [Fill(Rect(x - pad, y - pad, w + 2 * pad, h + 2 * pad), look.fill), TextBox(x, y, w, h, para, None)]
@@ -142,7 +151,7 @@ class CardMaker:
                                                 text, alt=name)
         side.items.append(TextBox(card.margin, card.margin, self.inner, sh, sub, None))
         side.items += self.concept_mark()
-        return side
+        return self.directed(side)
 
     def domain_back(self, index: int, domain: Domain) -> SideLayout:
         """The white side: the title in a band of the domain's colour, the questions, the examples."""
@@ -178,4 +187,4 @@ class CardMaker:
                                            back.example_heading_style))
         stack(pieces, band_rect.y - card.block_gap, side, self.theme)
         side.items += self.footer(None) + self.concept_mark()
-        return side
+        return self.directed(side)

@@ -6,7 +6,7 @@ card sides on pages. Coordinates are points; for a card side, from its bottom-le
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.platypus import Paragraph
 
@@ -172,3 +172,28 @@ class CardLayout:
     id: str
     kind: str  # "fill-in" or "domain"
     sides: list[SideLayout]
+
+
+def _mirror_rect(r: Rect, width: float) -> Rect:
+    return Rect(width - r.x - r.w, r.y, r.w, r.h)
+
+
+def mirrored(items: list[Item], width: float) -> list[Item]:
+    """A side's items as a right-to-left card shows them: every position reflected in the side's
+    vertical middle (`width` wide), so what stood at the left edge stands at the right. The texts
+    keep their place in their box; their alignment is the typesetter's (templates/direction.yaml)."""
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, (Fill, Frame, Field)):
+            out.append(replace(item, rect=_mirror_rect(item.rect, width)))
+        elif isinstance(item, TextBox):
+            out.append(replace(item, x=width - item.x - item.w))
+        elif isinstance(item, Rule):
+            out.append(replace(item, x1=width - item.x2, x2=width - item.x1))
+        elif isinstance(item, Circle):
+            out.append(replace(item, cx=width - item.cx))
+        elif isinstance(item, Polyline):
+            out.append(replace(item, points=tuple((width - x, y) for x, y in item.points)))
+        else:  # a barcode is read by a machine from its left end: never turned round
+            out.append(item)
+    return out

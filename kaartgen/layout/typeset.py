@@ -12,12 +12,14 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.fonts import Fonts
 from kaartgen.model.content import Domain
 from kaartgen.model.merge import Loc
 from kaartgen.model.text import render
 from kaartgen.model.theme import DOMAIN_TEXT, Theme
 
+rl.install_shaping_fixes()  # shaped right-to-left text: reportlab's two gaps filled (see the adapter)
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 _TALL = 10_000.0  # height offered to a paragraph when measuring it
 SHARED_MOST = 4096  # paragraphs an edition keeps wrapped: every text of a set, many times over
@@ -55,13 +57,16 @@ class Typesetter:
         style = self.theme.style(name)
         key = (name, colour, align or style.align)
         if key not in self._styles:
+            direction = self.theme.direction  # right to left: words set from the right, letters shaped
             self._styles[key] = ParagraphStyle(
                 name="-".join(key),
                 fontName=self.fonts.name(style.font, style.weight),
                 fontSize=style.size,
                 leading=style.leading,
                 textColor=self.colour(colour),
-                alignment=_ALIGN[align or style.align],
+                alignment=_ALIGN[direction.align.get(align or style.align, align or style.align)],  # type: ignore[call-overload]
+                wordWrap=direction.word_wrap if direction.word_wrap != "LTR" else None,
+                shaping=1 if direction.shaping else 0,
             )
         return self._styles[key]
 
@@ -75,7 +80,7 @@ class Typesetter:
         the content, for the message when a character cannot be printed."""
         style = self.theme.style(style_name)
         personal = any(isinstance(v, str) and v in text for v in self.values.values())
-        if bind and not personal:
+        if bind and not personal and self.theme.direction.bind_last_words:
             text = bind_last_words(text)
         colour = style.colour
         if colour == DOMAIN_TEXT:

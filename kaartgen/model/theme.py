@@ -81,6 +81,7 @@ class FontFile(Strict):
     package: str
     file: str
     axes: dict[str, float] = {}
+    shaping: bool = False  # keep the layout tables and shape text (uharfbuzz): scripts whose letters join
 
 
 def _code_range(value: object) -> tuple[int, int]:
@@ -134,6 +135,17 @@ class Footer(Strict):
     style: str
     separator: str = " · "  # between card 1's reference and its number: "kenmerk K-0042 · 1/6"
     gap: Length  # at least this much space between the set's title and the number at the right
+
+
+class Direction(Strict):
+    """Which way text runs (templates/direction.yaml; templates/rtl/ for right to left)."""
+
+    mirror: bool
+    word_wrap: Literal["LTR", "RTL"]
+    shaping: bool
+    align: dict[Literal["left", "right", "center"], Literal["left", "right", "center"]]
+    html: Literal["ltr", "rtl"]
+    bind_last_words: bool
 
 
 class ConceptMark(Strict):
@@ -489,6 +501,7 @@ class Theme(Strict):
     band: Band
     footer: Footer
     concept_mark: ConceptMark
+    direction: Direction
     write_in: WriteInLook
     checkbox: CheckboxLook
     badge: BadgeLook

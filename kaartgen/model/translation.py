@@ -36,6 +36,7 @@ class Comments(BaseModel):
 
     header: str
     extends: str
+    direction: str
     status: str
     note: str
 
@@ -48,6 +49,7 @@ class Rules(BaseModel):
     budget: float = Field(gt=1)
     for_others: str
     languages: dict[str, str] = {}
+    right_to_left: list[str] = []
     comments: Comments
 
     def kept(self, file: str, path: tuple[Any, ...]) -> bool:

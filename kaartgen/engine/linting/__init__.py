@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaartgen.engine.edition import LARGE_PRINT
+from kaartgen.engine.edition import DIRECTIONS, LARGE_PRINT, overlays
 from kaartgen.engine.linting.complete import check_complete
 from kaartgen.engine.linting.fit import FitCheck
 from kaartgen.engine.linting.gates import check_readability
@@ -74,12 +74,12 @@ def _inherited(loaded: Loaded[CardSet]) -> list[str]:
     return seen
 
 
-def _themes(templates: Path, report: LintReport) -> dict[str, Loaded[Theme]]:
-    """The templates at every card size, their problems in `report`."""
+def _themes(templates: Path, report: LintReport, direction: str = "ltr") -> dict[str, Loaded[Theme]]:
+    """The templates at every card size in one direction, their problems in `report`."""
     themes: dict[str, Loaded[Theme]] = {}
-    for size, overlays in SIZES.items():
+    for size, large in SIZES.items():
         try:
-            themes[size] = load_theme(templates, overlays)
+            themes[size] = load_theme(templates, overlays(bool(large), direction))
         except KaartgenErrors as exc:
             report.problems += exc.errors
         except KaartgenError as exc:
@@ -105,7 +105,7 @@ def _add(report: LintReport, problems: list[KaartgenError]) -> None:
     report.problems += [p for p in problems if p.place() is None or (p.place(), p.code) not in said]
 
 
-def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Loaded[Theme]],
+def check_set(report: LintReport, content: Path, name: str, by_direction: dict[str, dict[str, Loaded[Theme]]],
               reference: CardSet | None, rules: Rules | None = None) -> None:
     """Every check of one set, in order: a set with problems in its texts is not laid out."""
     language, variant = name.split("/")
@@ -117,6 +117,7 @@ def check_set(report: LintReport, content: Path, name: str, themes: dict[str, Lo
     except KaartgenError as exc:
         _add(report, [exc])
         return
+    themes = by_direction[loaded.model.info.direction]  # a right-to-left set: with templates/rtl/
     section = SetReport(name, _inherited(loaded))
     report.sections.append(section)
     problems = check_texts(loaded, themes["a6"].model, Fonts(themes["a6"].model)) + check_phone_numbers(loaded)
@@ -158,8 +159,8 @@ def _rules(templates: Path, report: LintReport) -> Rules | None:
 def lint(content: Path, templates: Path) -> LintReport:
     """Check everything; never raises for content problems, it reports them."""
     report = LintReport()
-    themes = _themes(templates, report)
-    if len(themes) != len(SIZES):
+    themes = {direction: _themes(templates, report, direction) for direction in DIRECTIONS}
+    if any(len(t) != len(SIZES) for t in themes.values()):
         return report
     names = available_sets(content) if content.is_dir() else []
     report.problems += unreadable_sets(content) if content.is_dir() else []

@@ -68,7 +68,7 @@ class FitCheck:
                     impose(cards, fmt, self.theme.model, fmt_name)
                 except KaartgenError as exc:
                     self.report.add(self.theme.sources.located(exc))
-            if who is None:
+            if who is None and self.theme.model.direction.bind_last_words:  # shaped right-to-left lines: not read here
                 for label, start, word in widows(cards):
                     self.report.warnings.append(KaartgenError("lint.widow", file=self.loaded.folder, size=self.size,
                                                               side=label, start=start, word=word))
