@@ -128,6 +128,7 @@ def test_a_team_uploads_many_files_and_a_zip_sees_the_report_and_downloads_it(pa
     assert [p.name for p in files_in(jobs)] == [".kaartgen-serve.lock"]  # the server's own, made at its start
     page.set_viewport_size({"width": 375, "height": 800})  # phone-sized: the tables scroll, the page does not
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []  # a chart or table that scrolls can be scrolled by keyboard
 
 
 def test_the_page_refuses_what_is_no_answers_with_the_reason_beside_the_control(page, server, tmp_path):

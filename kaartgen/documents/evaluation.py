@@ -91,7 +91,7 @@ class ChartGeometry:
     width: float
     height: float
     x0: float  # where the bars start
-    rows: list[dict[str, Any]]  # label, text, hidden, y (top of the bar), w (its length)
+    rows: list[dict[str, Any]]  # label, label_w (its width), text, hidden, y (top of the bar), w (its length)
 
 
 def geometry(table: Table, config: EvaluationConfig, fonts: Fonts, theme: Theme, width: float) -> ChartGeometry:
@@ -105,7 +105,8 @@ def geometry(table: Table, config: EvaluationConfig, fonts: Fonts, theme: Theme,
     room = width - x0 - look.value_width - look.value_gap
     rows = []
     for i, b in enumerate(shown):
-        rows.append({"label": _fit(b.label, font, label_style.size, x0 - look.value_gap), "text": b.text,
+        label = _fit(b.label, font, label_style.size, x0 - look.value_gap)
+        rows.append({"label": label, "label_w": stringWidth(label, font, label_style.size), "text": b.text,
                      "hidden": b.count is None, "y": look.gap + i * (look.bar + look.gap),
                      "w": 0.0 if b.count is None else room * b.count / top})
     return ChartGeometry(width, look.gap + len(shown) * (look.bar + look.gap), x0, rows)
