@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaartgen.engine.edition import LARGE_PRINT, lay_out
+from kaartgen.engine.edition import LARGE_PRINT, lay_out, overlays
 from kaartgen.engine.linting.fit import widows
 from kaartgen.fonts import Fonts
 from kaartgen.layout.items import TextBox
@@ -74,17 +74,24 @@ def test_build_role_option(tmp_path):
 def laid_out():
     """Every set at every size, laid out generic."""
     found = {}
-    for size, overlays in SIZES.items():
-        theme = load_theme(DEFAULT_TEMPLATES, overlays)
-        fonts = Fonts(theme.model)
+    themes = {}
+    for size, large in SIZES.items():
         for name in SETS:
-            found[(name, size)] = lay_out(theme, load_card_set(DEFAULT_CONTENT, *name.split("/")), Personal(), fonts)
+            loaded = load_card_set(DEFAULT_CONTENT, *name.split("/"))
+            direction = loaded.model.info.direction  # a right-to-left set is made with templates/rtl/
+            if (size, direction) not in themes:
+                theme = load_theme(DEFAULT_TEMPLATES, overlays(bool(large), direction))
+                themes[(size, direction)] = (theme, Fonts(theme.model))
+            theme, fonts = themes[(size, direction)]
+            found[(name, size)] = lay_out(theme, loaded, Personal(), fonts)
     return found
 
 
 def test_no_card_in_any_set_or_size_has_a_widow(laid_out):
-    for key, cards in laid_out.items():
-        assert widows(cards) == [], key
+    for (name, size), cards in laid_out.items():
+        if load_card_set(DEFAULT_CONTENT, *name.split("/")).model.info.direction == "rtl":
+            continue  # right to left, last words are not bound (templates/rtl/direction.yaml) and lint skips widows
+        assert widows(cards) == [], (name, size)
 
 
 def test_domain_tick_labels_never_wrap_and_carry_a_colour_chip(laid_out):
