@@ -574,6 +574,18 @@ def test_the_web_page_report_has_a_chart_and_its_table_for_each_figure(outputs, 
     assert "<script" not in html and "http" not in html.split("<body>")[1]  # loads nothing
 
 
+def test_a_handful_of_clients_shows_no_figure(corpus):
+    """Fewer than 10 clients: every figure is withheld, with the sentence that says why; only how many
+    files were read is published."""
+    seven = sorted((corpus.folder / "web").glob("*.json"))[:7]
+    result = evaluate(Library(), EvaluateOptions(paths=tuple(seven)))
+    data = result.data()
+    assert data["read"]["packs"] == 7
+    assert data["tables"] and all(t["withheld"] and t["rows"] == [] and t["total"] is None for t in data["tables"])
+    assert result.csv_files() == []
+    assert result.html.count("Deze figuur staat er niet in") == len(data["tables"])
+
+
 # -- the command line ------------------------------------------------------------------------------------
 
 def test_bad_input_exits_2_and_names_the_option_or_line(corpus, tmp_path):

@@ -12,6 +12,7 @@ table does not publish.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,6 +244,12 @@ def _environment(templates: Path | None = None) -> Environment:
     folder = (templates or DEFAULT_TEMPLATES) / "evaluation"
     if not (folder / HTML).is_file():  # templates copied before the evaluation existed
         folder = DEFAULT_TEMPLATES / "evaluation"
+    return _loaded(folder)
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(folder: Path) -> Environment:
+    """One environment a folder: each template compiled once a process (Jinja2 sees a changed file)."""
     return Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True),
                        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
 

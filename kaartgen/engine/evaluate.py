@@ -92,7 +92,7 @@ class EvaluateOptions:
     max_unzipped: int = MAX_UNZIPPED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One file to read: its name as the user knows it, where its bytes are, its modification time."""
 
@@ -314,6 +314,7 @@ def find_sources(options: EvaluateOptions, notes: list[KaartgenError]) -> list[S
 # -- reading (in the worker processes) ---------------------------------------------------------------
 
 _library: Library | None = None  # set before the workers fork
+_sets: frozenset[str] = frozenset()  # the sets of the content, looked up once
 _benefits: list[str] = []
 _zips: dict[str, zipfile.ZipFile] = {}  # this process's open zips
 _memory: dict[str, bytes] = {}  # uploaded zips, by name (read in the process they were uploaded to)
@@ -386,12 +387,12 @@ def read_one(source: Source) -> Outcome:
         if _is_zip(data[:4]):
             return None, Term("evaluate.zip_in_zip_reason")
         filled = read_answers(data, Path(source.name))
-        if filled.set_name not in _library.sets():
+        if filled.set_name not in _sets:
             return None, Term("read.unknown_set")
         cs = _library.card_set(filled.language, filled.variant).model
         pdf = data[:5].startswith(b"%PDF")
         when = (_saved(data) if pdf else None) or source.when
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(data).digest()
         return record(cs, filled, PDF if pdf else WEB, digest, when, _benefits), None
     except KaartgenError as exc:
         return None, Term(exc.code, **exc.params)
@@ -439,7 +440,7 @@ class _Once:
 
     packs: list[tuple[Record, str, int]] = field(default_factory=list)
     reflections: list[Record] = field(default_factory=list)
-    digests: dict[str, str] = field(default_factory=dict)
+    digests: dict[bytes, str] = field(default_factory=dict)
     references: dict[str, int] = field(default_factory=dict)  # reference -> index in packs
     duplicates: int = 0
 
@@ -502,7 +503,7 @@ def _groups(library: Library, options: EvaluateOptions, config: EvaluationConfig
 def evaluate(library: Library, options: EvaluateOptions, progress: Progress | None = None) -> Evaluation:
     """Read every file of `options`, count each client once, publish what protects them, and render
     the report. Raises KaartgenError for a bad option or groups CSV, or when no file held answers."""
-    global _library, _benefits
+    global _library, _sets, _benefits
     if options.key is not None and len(options.key) < MIN_KEY:
         raise FieldError("key", "evaluate.key_short", length=MIN_KEY)
     if not options.paths and not options.uploads:
@@ -515,7 +516,7 @@ def evaluate(library: Library, options: EvaluateOptions, progress: Progress | No
     refused = len(notes)  # files (or whole zips) refused before reading
     for name in library.sets():  # every set loaded once, here: forked workers inherit them
         library.card_set(*name.split("/", 1))
-    _library, _benefits = library, [b.id for b in config.benefits]
+    _library, _sets, _benefits = library, frozenset(library.sets()), [b.id for b in config.benefits]
     once = _Once()
     skipped = refused
     try:

@@ -49,7 +49,7 @@ UNKNOWN = "?"  # a group the file does not tell (no benefit, no team)
 DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the main process keeps one a file, so it stays small
 class Record:
     """What one file counts for. `reference` stays in the main process (it finds the same client
     twice, and makes a keyed pseudonym); no output ever holds it."""
@@ -57,7 +57,7 @@ class Record:
     kind: str  # PACK or REFLECTION
     channel: str  # PDF or WEB
     reference: str | None
-    digest: str  # sha256 of the file's bytes: the same file read twice
+    digest: bytes  # sha256 of the file's bytes: the same file read twice
     when: datetime | None  # the written date of a reflectiekaart, the PDF's save date, or the file's
     answered: tuple[str, ...] = ()  # ids of the cards holding an answer
     card3: str | None = None  # the stagnation behind the chosen description
@@ -88,20 +88,61 @@ def _chosen(value: Any, known: Iterable[str]) -> str | None:
     return value if isinstance(value, str) and value in set(known) else None
 
 
-def _block_answered(card: FillInCard, block: Any, answers: dict[str, Any], cs: CardSet) -> bool:
-    if not hasattr(block, "id"):
-        return False  # a heading or a text asks nothing
-    name = answer_name(card, block)
-    if isinstance(block, WriteIn):
-        return _text(answers.get(name))
-    if isinstance(block, Choice):
-        return _chosen(answers.get(name), (o.id for o in block.options)) is not None
-    if isinstance(block, Descriptions):
-        return _chosen(answers.get(name), (o.letter for o in block.options)) is not None
-    if isinstance(block, DomainChoice):
-        return (any(answers.get(tick_name(name, d.id)) is True for d in cs.domains)
-                or any(_text(answers.get(note_name(name, n))) for n in range(1, block.max + 1)))
-    return False
+@dataclass(frozen=True)
+class _Plan:
+    """What a pack of one set is read for, worked out once a set (a file is then read by lookups):
+    per card, its written answers, its choices (name, options) and its ticks and notes; card 3's
+    answer name and each letter's stagnation; each domain choice's ticks (domain id, name)."""
+
+    cards: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, frozenset[str]], ...], tuple[str, ...]], ...]
+    letters: tuple[str, dict[str, str]] | None
+    ticks: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+
+_PLANS: dict[int, tuple[CardSet, _Plan]] = {}  # by id(cs); the set is kept so that its id stays its own
+
+
+def _plan(cs: CardSet) -> _Plan:
+    found = _PLANS.get(id(cs))
+    if found is not None and found[0] is cs:
+        return found[1]
+    cards = []
+    for card in cs.cards:
+        texts: list[str] = []
+        choices: list[tuple[str, frozenset[str]]] = []
+        marks: list[str] = []  # a tick or a note: answered when ticked, or written in
+        for _, block, _ in card.walk():
+            if not hasattr(block, "id"):
+                continue  # a heading or a text asks nothing
+            name = answer_name(card, block)
+            if isinstance(block, WriteIn):
+                texts.append(name)
+            elif isinstance(block, Choice):
+                choices.append((name, frozenset(o.id for o in block.options)))
+            elif isinstance(block, Descriptions):
+                choices.append((name, frozenset(o.letter for o in block.options)))
+            elif isinstance(block, DomainChoice):
+                marks += [tick_name(name, d.id) for d in cs.domains]
+                texts += [note_name(name, n) for n in range(1, block.max + 1)]
+        cards.append((card.id, tuple(texts), tuple(choices), tuple(marks)))
+    found3 = descriptions(cs)
+    letters = (answer_name(found3[1], found3[2]), {o.letter: o.stagnation for o in found3[2].options}) \
+        if found3 is not None else None
+    ticks = tuple((answer_name(c, b), tuple((d.id, tick_name(answer_name(c, b), d.id)) for d in cs.domains))
+                  for c in cs.cards for _, b, _ in c.walk() if isinstance(b, DomainChoice))
+    plan = _Plan(tuple(cards), letters, ticks)
+    _PLANS[id(cs)] = (cs, plan)
+    return plan
+
+
+def _answered(plan: _Plan, answers: dict[str, Any]) -> tuple[str, ...]:
+    """The ids of the cards that hold an answer: text written, an option of a choice, a tick."""
+    found = []
+    for card_id, texts, choices, marks in plan.cards:
+        if (any(answers.get(m) is True for m in marks) or any(_text(answers.get(t)) for t in texts)
+                or any(answers.get(n) in known for n, known in choices)):  # a str; never a tick (True)
+            found.append(card_id)
+    return tuple(found)
 
 
 def _ticks(cards: list[FillInCard], answers: dict[str, Any], cs: CardSet) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -126,7 +167,7 @@ def written_day(text: Any) -> datetime | None:
     return datetime(day.year, day.month, day.day) if 2000 <= day.year <= 2100 else None
 
 
-def record(cs: CardSet, filled: Filled, channel: str, digest: str, when: datetime | None,
+def record(cs: CardSet, filled: Filled, channel: str, digest: bytes, when: datetime | None,
            benefits: list[str]) -> Record:
     """One file's record (see Record), read by the ids of the file's own set `cs`."""
     answers = filled.answers
@@ -141,15 +182,14 @@ def record(cs: CardSet, filled: Filled, channel: str, digest: str, when: datetim
         return Record(REFLECTION, channel, None, digest, written or when, choices=choices,
                       ticks=_ticks([card], answers, cs),
                       benefit=dict(choices).get(answer_name(card, benefit)) if benefit is not None else None)
-    answered = tuple(c.id for c in cs.cards if any(_block_answered(c, b, answers, cs) for _, b, _ in c.walk()))
-    found = descriptions(cs)
+    plan = _plan(cs)
     stagnation = None
-    if found is not None:
-        _, card, block = found
-        letter = _chosen(answers.get(answer_name(card, block)), (o.letter for o in block.options))
-        stagnation = next((o.stagnation for o in block.options if o.letter == letter), None)
-    return Record(PACK, channel, filled.reference, digest, when, answered=answered, card3=stagnation,
-                  ticks=_ticks(cs.cards, answers, cs))
+    if plan.letters is not None:
+        letter = answers.get(plan.letters[0])
+        stagnation = plan.letters[1].get(letter) if isinstance(letter, str) else None
+    ticks = tuple((stem, tuple(d for d, name in names if answers.get(name) is True)) for stem, names in plan.ticks)
+    return Record(PACK, channel, filled.reference, digest, when, answered=_answered(plan, answers),
+                  card3=stagnation, ticks=ticks)
 
 
 # -- the tables ----------------------------------------------------------------------------------
