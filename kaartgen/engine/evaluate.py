@@ -290,7 +290,8 @@ def _file_sources(path: Path, options: EvaluateOptions, notes: list[KaartgenErro
     if _is_zip(head):
         yield from _zipped(str(path), str(path), str(path), options.max_unzipped, notes)
     else:
-        yield Source(str(path), str(path), None, when)
+        name = str(path)
+        yield Source(name, name, None, when)  # one string for both: the main process keeps a Source a file
 
 
 def find_sources(options: EvaluateOptions, notes: list[KaartgenError]) -> list[Source]:
