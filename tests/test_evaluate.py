@@ -30,7 +30,7 @@ from pypdf.generic import StreamObject
 from kaartgen.engine.edition import Library
 from kaartgen.engine.evaluate import KEY_CONTEXT, EvaluateOptions, evaluate
 from kaartgen.engine.tally import benefit_choice, descriptions
-from kaartgen.model.answers import answer_name, tick_name
+from kaartgen.model.answers import answer_name, choice_value, tick_name
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
 from kaartgen.model.content import Choice, DomainChoice, WriteIn
 from kaartgen.model.text import Personal
@@ -203,7 +203,7 @@ def make_corpus(root: Path, pdfs: int = 70, webs: int = 150) -> Corpus:
         for block in choices:
             option = chosen if block is benefit else rng.choice([o.id for o in block.options] + [None])
             if option is not None:
-                values[answer_name(card, block)] = f"/{option}"
+                values[answer_name(card, block)] = f"/{choice_value(option)}"  # the export value, as a viewer saves it
                 picked[answer_name(card, block)] = option
         text = next(b for _, b, _ in card.walk() if isinstance(b, WriteIn) and b.lines > 1)
         values[answer_name(card, text)] = f"REFLECTIE-{i:03d} de cliënt huilde"

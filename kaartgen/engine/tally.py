@@ -38,7 +38,7 @@ from kaartgen.engine.suppress import (
     shown_groups,
 )
 from kaartgen.messages import render as word
-from kaartgen.model.answers import answer_name, note_name, tick_name
+from kaartgen.model.answers import answer_name, choice_value, note_name, tick_name
 from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, FillInCard, WriteIn
 from kaartgen.model.text import Personal, card_values, render
 
@@ -84,8 +84,15 @@ def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _options(ids: Iterable[str]) -> dict[str, str]:
+    """What a file may hold for each option -> the option: its id, or the ASCII export value a
+    fillable PDF gives it (model/answers.py choice_value; "herorientatie" for "heroriëntatie")."""
+    known = {choice_value(i): i for i in ids}
+    return known | {i: i for i in known.values()}
+
+
 def _chosen(value: Any, known: Iterable[str]) -> str | None:
-    return value if isinstance(value, str) and value in set(known) else None
+    return _options(known).get(value) if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ class _Plan:
     per card, its written answers, its choices (name, options) and its ticks and notes; card 3's
     answer name and each letter's stagnation; each domain choice's ticks (domain id, name)."""
 
-    cards: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, frozenset[str]], ...], tuple[str, ...]], ...]
+    cards: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, dict[str, str]], ...], tuple[str, ...]], ...]
     letters: tuple[str, dict[str, str]] | None
     ticks: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 
@@ -109,7 +116,7 @@ def _plan(cs: CardSet) -> _Plan:
     cards = []
     for card in cs.cards:
         texts: list[str] = []
-        choices: list[tuple[str, frozenset[str]]] = []
+        choices: list[tuple[str, dict[str, str]]] = []
         marks: list[str] = []  # a tick or a note: answered when ticked, or written in
         for _, block, _ in card.walk():
             if not hasattr(block, "id"):
@@ -118,16 +125,19 @@ def _plan(cs: CardSet) -> _Plan:
             if isinstance(block, WriteIn):
                 texts.append(name)
             elif isinstance(block, Choice):
-                choices.append((name, frozenset(o.id for o in block.options)))
+                choices.append((name, _options(o.id for o in block.options)))
             elif isinstance(block, Descriptions):
-                choices.append((name, frozenset(o.letter for o in block.options)))
+                choices.append((name, _options(o.letter for o in block.options)))
             elif isinstance(block, DomainChoice):
                 marks += [tick_name(name, d.id) for d in cs.domains]
                 texts += [note_name(name, n) for n in range(1, block.max + 1)]
         cards.append((card.id, tuple(texts), tuple(choices), tuple(marks)))
     found3 = descriptions(cs)
-    letters = (answer_name(found3[1], found3[2]), {o.letter: o.stagnation for o in found3[2].options}) \
-        if found3 is not None else None
+    letters = None
+    if found3 is not None:
+        stagnation_of = {o.letter: o.stagnation for o in found3[2].options}
+        letters = (answer_name(found3[1], found3[2]),
+                   {value: stagnation_of[letter] for value, letter in _options(stagnation_of).items()})
     ticks = tuple((answer_name(c, b), tuple((d.id, tick_name(answer_name(c, b), d.id)) for d in cs.domains))
                   for c in cs.cards for _, b, _ in c.walk() if isinstance(b, DomainChoice))
     plan = _Plan(tuple(cards), letters, ticks)
