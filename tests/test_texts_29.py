@@ -45,8 +45,9 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_the_four_sets_are_the_ones_this_file_checks():
-    assert sorted(available_sets(DEFAULT_CONTENT)) == sorted(SETS)
+def test_the_four_reviewed_sets_are_the_ones_this_file_checks():
+    assert set(SETS) <= set(available_sets(DEFAULT_CONTENT))  # the others are translations of nl/standaard
+    assert len(SETS) == 4
 
 
 # --- room to write: a back side with ruled lines on every card whose back was blank ---------------
