@@ -599,6 +599,8 @@ def test_bad_input_exits_2_and_names_the_option_or_line(corpus, tmp_path):
     assert bad.exit_code == 2
     assert bad.stderr.strip() == f"{groups}:3: onbekende uitkering 'bijstand'; gebruik een van: " \
                                  "wga_35_80, wga_80_100, wajong, ziektewet, anders"
+    turkish = run("evaluate", str(corpus.folder / "web"), "--language", "tr", "--out", str(tmp_path / "o"))
+    assert turkish.exit_code == 2 and turkish.stderr.startswith("error: --language: the report is worded in en, nl")
     nothing = tmp_path / "niets"
     nothing.mkdir()
     (nothing / "a.txt").write_text("x", encoding="utf-8")

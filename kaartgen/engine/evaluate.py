@@ -55,7 +55,7 @@ from kaartgen.engine.read import MAX_FILE, read_answers
 from kaartgen.engine.suppress import MARKS, MIN_COUNT, MIN_GROUP, PRIMARY, SECONDARY
 from kaartgen.engine.tally import PACK, PDF, WEB, Builder, Counts, Record, Table, benefit_choice, record
 from kaartgen.errors import FieldError, KaartgenError, check_stop
-from kaartgen.messages import Term
+from kaartgen.messages import Term, catalogue
 from kaartgen.messages import render as word
 from kaartgen.model.evaluation import EvaluationConfig, load_evaluation
 from kaartgen.model.groups import read_groups
@@ -509,6 +509,9 @@ def evaluate(library: Library, options: EvaluateOptions, progress: Progress | No
         raise FieldError("key", "evaluate.key_short", length=MIN_KEY)
     if not options.paths and not options.uploads:
         raise KaartgenError("evaluate.no_files")
+    worded = sorted(catalogue()["evaluation.title"])  # the languages the report's sentences are in
+    if options.language not in worded:
+        raise FieldError("language", "evaluate.report_language", languages=worded)
     report_set = library.card_set(options.language, options.variant)  # the report's names: refused first
     config = _config(library)
     groups, teams = _groups(library, options, config)
