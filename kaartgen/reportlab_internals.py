@@ -37,13 +37,14 @@ The fillable PDF (render/fieldfont.py)
   `.canv`: text fields that name an embedded Unicode font (reportlab's name one of the 14 standard
   fonts only), and every font in one /DR /Font entry.
 
-Shaped text, right to left (layout/typeset.py with templates/rtl/)
-- `PDFTextObject.setRise`: reportlab 5 reads `_code[-1]` of an empty operator list when a shaped
-  run's first glyph sits raised (Arabic letters joined at different heights); the one line it
-  needs is given, with the text object's `_rise` and `_y` as reportlab keeps them (install_shaping_fixes).
-- `ttfonts.makeToUnicodeCMap`, `TTFontFace.charToGlyph`, `TTFont.hbFont`: a shaped glyph is filed
-  under a presentation form or a private-use code, so text read from the PDF would be those; the
-  ToUnicode map gives the letters each glyph shows instead (the same bytes for unshaped fonts).
+Shaped text: letters that join (layout/shaped.py, for templates/rtl/)
+- `TTFont.hbFont`, `TTFontFace.charToGlyph`, `.charWidths`, `TTFont.splitString`,
+  `getSubsetInternalName`, `Canvas._code`: kaartgen shapes with uharfbuzz on reportlab's font and
+  draws the glyphs itself (reportlab orders a right-to-left line's words only with `rlbidi`), each
+  base glyph under a code of its own for the letters it stands for, filed in the face's character
+  map with its width, so reportlab's subsets carry it.
+- `ttfonts.makeToUnicodeCMap`: the ToUnicode map gives those letters for such a code (the same
+  bytes for every other font).
 
 Paragraphs (layout/, render/draw.py, engine/linting/fit.py)
 - `Paragraph.blPara` with its `kind`, `lines` (one font: (extra space, words); several: line
@@ -55,6 +56,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -62,6 +64,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.acroform import AcroForm, PDFFromString
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFDocument, PDFName, PDFPage, PDFStream, PDFString
 from reportlab.pdfbase.ttfonts import TTFont
@@ -75,7 +79,7 @@ PRIVATE_NAMES = (
     "_asciiReadable", "__NoDefault__", "__Defaults__", "__Comment__", "idToObject", "blPara", "splitString",
     "getSubsetInternalName", "addObjects", "charToGlyph", "subfontNameX", "addSubsetObjects", "SUBSETN",
     "makeToUnicodeCMap", "PDFTrueTypeFont", "makeFont", "encRefStr", "nextCode",
-    "_rise", "_y", "hbFont",  # shaped text: PDFTextObject's rise and line position, TTFont's harfbuzz font
+    "hbFont",  # shaped text: TTFont's harfbuzz font
 )
 
 
@@ -187,14 +191,35 @@ class DecoratedTable(Table):  # type: ignore[misc]  # reportlab has no type hint
 
 # -- paragraphs -------------------------------------------------------------------------------------
 
+class OwnLines:
+    """A paragraph that wraps and draws its lines itself (layout/shaped.py): the helpers below ask it
+    instead of reading reportlab's lines."""
+
+    def own_line_count(self) -> int:
+        raise NotImplementedError
+
+    def own_used_width(self, width: float) -> float:
+        raise NotImplementedError
+
+    def own_line_words(self) -> list[list[str]]:
+        raise NotImplementedError
+
+    def own_end_spaces(self) -> Paragraph:
+        raise NotImplementedError
+
+
 def line_count(p: Paragraph) -> int:
     """How many lines a wrapped paragraph takes."""
+    if isinstance(p, OwnLines):
+        return p.own_line_count()
     return len(p.blPara.lines)
 
 
 def used_width(p: Paragraph, width: float) -> float:
     """The width of a wrapped paragraph's widest line: the room it needs, less than `width` when
     its lines end short (each line's `extraSpace` is what is left of the width it was wrapped to)."""
+    if isinstance(p, OwnLines):
+        return p.own_used_width(width)
     lines = p.blPara.lines
     spare = [line[0] if p.blPara.kind == 0 else line.extraSpace for line in lines]
     return width - min(spare, default=width)
@@ -202,6 +227,8 @@ def used_width(p: Paragraph, width: float) -> float:
 
 def line_words(p: Paragraph) -> list[list[str]]:
     """The words of each line of a wrapped paragraph."""
+    if isinstance(p, OwnLines):
+        return p.own_line_words()
     lines = p.blPara.lines
     if p.blPara.kind == 0:  # words joined by a no-break space count as the words they are
         return [[w for word in words for w in word.split()] for _, words in lines]
@@ -220,9 +247,9 @@ class PlainLines:
 
 
 def plain_lines(p: Paragraph) -> PlainLines | None:
-    """A one-font paragraph's lines, or None for one with fallback-font runs or set right to left
-    and shaped (drawn by Paragraph)."""
-    if p.style.wordWrap == "RTL" or p.style.shaping:
+    """A one-font paragraph's lines, or None for one with fallback-font runs (drawn by Paragraph) or
+    one that draws its own lines."""
+    if isinstance(p, OwnLines):
         return None
     lines = p.blPara
     if lines.kind != 0:
@@ -234,6 +261,8 @@ def plain_lines(p: Paragraph) -> PlainLines | None:
 def with_end_spaces(p: Paragraph) -> Paragraph:
     """A copy of a wrapped paragraph whose lines, but the last, end in a space (text read from a
     tagged PDF keeps the words at a line break apart). The paragraph itself is left as it is."""
+    if isinstance(p, OwnLines):
+        return p.own_end_spaces()
     q = copy.copy(p)
     q.blPara = copy.copy(p.blPara)
     lines = []
@@ -469,101 +498,242 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-# -- shaped text: right to left --------------------------------------------------------------------
+# -- shaped text: letters that join (templates/rtl/, layout/shaped.py) -------------------------------
 
-_PRESENTATION = ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF))  # Arabic presentation forms: NFKC gives the letters
-_PRIVATE = (0xE000, 0xF8FF)  # where reportlab files glyphs that no character maps to
-_TATWEEL = "\u0640"  # joins on both sides: puts a letter in its initial, medial or final form
-_JOINING = tuple(range(0x0620, 0x064B)) + tuple(range(0x066E, 0x06D4))  # letters that take forms
-_shown: dict[int, dict[int, str]] = {}  # id(font) -> glyph id -> the letters the glyph shows
+# reportlab 5 shapes with uharfbuzz but orders the words of a right-to-left line only with `rlbidi`,
+# and files every glyph harfbuzz gives under one code: Noto Sans Arabic draws a dotted letter in its
+# joined forms as a dotless skeleton plus dot marks, the same skeleton for beh, teh, noon and yeh, so
+# text read from the PDF could not name the letter. kaartgen therefore shapes and places the words
+# of a shaped paragraph itself (layout/shaped.py) and draws their glyphs here: a letter's base glyph
+# as text, under a code of its own for the letters it stands for (the ToUnicode map gives those
+# letters), and the marks placed on it (its dots) as filled outlines, which are no text, so text read
+# from the PDF is the letters and nothing else, in the order text extraction expects.
+
+_PRIVATE = (0xE000, 0xF8FF)  # codes for glyphs that stand for other letters than their own
+_codes: dict[tuple[str, int, str], str] = {}  # (font, glyph, letters) -> the code it is drawn with
+_next_code: dict[str, int] = {}  # a font's next free private-use code
+_letters: dict[str, dict[int, str]] = {}  # a face's name as in a subset's BaseFont -> code -> letters
+_outlines: dict[tuple[str, int], str] = {}  # (font, glyph) -> its outline as PDF path operators, 1/1000 em
+_hb_fonts: dict[str, Any] = {}
+_shaping = threading.Lock()
 
 
-def _glyph_letters(font: TTFont) -> dict[int, str]:
-    """Which letters each glyph of a shaping font shows: every letter shaped alone, first, in the
-    middle and last (with a tatweel beside it), and lam with each alef (their ligatures)."""
+@dataclass(frozen=True)
+class Glyph:
+    """A glyph as drawn, where it sits from the start of its run and how far it is raised (1/1000
+    em): a base glyph as text under `code`, whose width the PDF gives as `width`; a mark as the
+    filled `outline` (PDF path operators, 1/1000 em)."""
+
+    x: float
+    y: float
+    code: str = ""
+    width: float = 0.0
+    outline: str = ""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The glyphs that together show `letters` (logical order): the glyph that carries the letters'
+    advance first, then the marks placed on it."""
+
+    letters: str
+    glyphs: tuple[Glyph, ...]
+
+
+@dataclass(frozen=True)
+class ShapedRun:
+    """Text in one font and one direction, shaped: its clusters from left to right as they stand
+    on the page, and its advance (1/1000 em)."""
+
+    font: str
+    size: float
+    text: str
+    clusters: tuple[Cluster, ...]
+    advance: float
+
+    @property
+    def width(self) -> float:
+        return self.advance * self.size / 1000
+
+
+def _face_name(font: TTFont) -> str:
+    name: str = (font.face.name + font.face.subfontNameX).decode("pdfdoc", "replace")
+    return name
+
+
+def _code(font: TTFont, hb_font: Any, gid: int, letters: str) -> str:
+    """The code glyph `gid` of `font` is drawn with when it stands for `letters`: the letter itself
+    when that is what the font's character map gives, else a private-use code of its own."""
+    face = font.face
+    if len(letters) == 1 and face.charToGlyph.get(ord(letters)) == gid:
+        return letters
+    key = (font.fontName, gid, letters)
+    code = _codes.get(key)
+    if code is None:
+        free = _next_code.get(font.fontName, _PRIVATE[0])
+        while free in face.charToGlyph:
+            free += 1
+        if free > _PRIVATE[1]:
+            raise ValueError(f"{font.fontName}: no private-use code left for shaped glyphs")
+        face.charToGlyph[free] = gid
+        face.charWidths[free] = font.pdfScale(hb_font.get_glyph_h_advance(gid))
+        _letters.setdefault(_face_name(font), {})[free] = letters
+        code = _codes[key] = chr(free)
+        _next_code[font.fontName] = free + 1
+    return code
+
+
+class _PathPen:
+    """A fontTools-style pen that writes a glyph's outline as PDF path operators, scaled to 1/1000 em."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+        self.ops: list[str] = []
+        self.at = (0.0, 0.0)
+
+    def xy(self, x: float, y: float) -> str:
+        return f"{fp_str(x * self.scale)} {fp_str(y * self.scale)}"
+
+    def moveTo(self, p: tuple[float, float]) -> None:  # the pen protocol's names
+        self.ops.append(f"{self.xy(*p)} m")
+        self.at = p
+
+    def lineTo(self, p: tuple[float, float]) -> None:
+        self.ops.append(f"{self.xy(*p)} l")
+        self.at = p
+
+    def curveTo(self, *points: tuple[float, float]) -> None:
+        (a, b, c) = points[-3:]
+        self.ops.append(f"{self.xy(*a)} {self.xy(*b)} {self.xy(*c)} c")
+        self.at = c
+
+    def qCurveTo(self, *points: tuple[float, float]) -> None:
+        (x0, y0), (qx, qy), (x3, y3) = self.at, points[-2], points[-1]  # harfbuzz gives one quadratic at a time
+        a = (x0 + 2 * (qx - x0) / 3, y0 + 2 * (qy - y0) / 3)
+        b = (x3 + 2 * (qx - x3) / 3, y3 + 2 * (qy - y3) / 3)
+        self.curveTo(a, b, (x3, y3))
+
+    def closePath(self) -> None:
+        self.ops.append("h")
+
+
+def _outline(font: TTFont, hb_font: Any, gid: int) -> str:
+    key = (font.fontName, gid)
+    if key not in _outlines:
+        pen = _PathPen(font.pdfScale(1))
+        hb_font.draw_glyph_with_pen(gid, pen)
+        _outlines[key] = " ".join(pen.ops)
+    return _outlines[key]
+
+
+_SHAPED_MOST = 50_000  # shaped words kept: every word of every set many times over
+_shaped: dict[tuple[str, float, str, bool], ShapedRun] = {}
+
+
+def shape(font_name: str, size: float, text: str, rtl: bool) -> ShapedRun:
+    """`text` in one font and direction, shaped with uharfbuzz (the font's own layout tables)."""
+    key = (font_name, size, text, rtl)
+    found = _shaped.get(key)
+    if found is None:
+        found = _shape(font_name, size, text, rtl)
+        if len(_shaped) >= _SHAPED_MOST:
+            _shaped.clear()
+        _shaped[key] = found
+    return found
+
+
+def _shape(font_name: str, size: float, text: str, rtl: bool) -> ShapedRun:
     import uharfbuzz
 
-    if id(font) in _shown:
-        return _shown[id(font)]
-    hb = font.hbFont(10)
-    shown: dict[int, str] = {}
-    cmap = font.face.charToGlyph
-    lam = "\u0644"
-    words = [(t, 1 if t.startswith(_TATWEEL) else 0, 1) for c in map(chr, _JOINING) if ord(c) in cmap
-             for t in (c, c + _TATWEEL, _TATWEEL + c + _TATWEEL, _TATWEEL + c)]
-    words += [(w, 1 if w.startswith(_TATWEEL) else 0, 2) for a in "\u0627\u0622\u0623\u0625"
-              for w in (lam + a, _TATWEEL + lam + a)]
-    for text, at, length in words:
-        buf = uharfbuzz.Buffer()
-        buf.add_str(text)
-        buf.guess_segment_properties()
-        uharfbuzz.shape(hb, buf, {})
-        glyphs = [i.codepoint for i in buf.glyph_infos if i.cluster == at]
-        if len(glyphs) == 1:
-            shown.setdefault(glyphs[0], text[at:at + length])
-    _shown[id(font)] = shown
-    return shown
+    font = pdfmetrics.getFont(font_name)
+    with _shaping:
+        hb_font = _hb_fonts.get(font_name)
+        if hb_font is None:
+            hb_font = _hb_fonts[font_name] = font.hbFont(size)
+        buffer = uharfbuzz.Buffer()
+        buffer.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        buffer.direction = "rtl" if rtl else "ltr"
+        uharfbuzz.shape(hb_font, buffer, {})
+        infos, positions = buffer.glyph_infos, buffer.glyph_positions
+        starts = sorted({info.cluster for info in infos}) + [len(text)]
+        end_of = {start: starts[i + 1] for i, start in enumerate(starts[:-1])}
+        groups: list[tuple[int, list[tuple[int, float, float, float]]]] = []  # cluster, (gid, x, y, advance)
+        pen = 0.0
+        for info, pos in zip(infos, positions):
+            advance = font.pdfScale(pos.x_advance)
+            glyph = (info.codepoint, pen + font.pdfScale(pos.x_offset), font.pdfScale(pos.y_offset), advance)
+            if groups and groups[-1][0] == info.cluster:
+                groups[-1][1].append(glyph)
+            else:
+                groups.append((info.cluster, [glyph]))
+            pen += advance
+        clusters = []
+        for start, placed in groups:
+            base = max(range(len(placed)), key=lambda i: (placed[i][3], placed[i][2] == 0, -i))
+            gid, x, y, _ = placed[base]
+            code = _code(font, hb_font, gid, text[start:end_of[start]])
+            glyphs = [Glyph(x, y, code=code, width=font.face.getCharWidth(ord(code)))]
+            glyphs += [Glyph(placed[i][1], placed[i][2], outline=_outline(font, hb_font, placed[i][0]))
+                       for i in range(len(placed)) if i != base]
+            clusters.append(Cluster(text[start:end_of[start]], tuple(glyphs)))
+    return ShapedRun(font_name, size, text, tuple(clusters), pen)
 
 
-def _shaping_font(base_font_name: str) -> TTFont | None:
-    """The registered shaping font a subset's name (AAAAAA+<face>) belongs to."""
-    from reportlab.pdfbase import pdfmetrics
+def draw_shaped(canvas: Canvas, colour: Any, lines: list[tuple[float, list[tuple[float, ShapedRun]]]]) -> None:
+    """Shaped runs: `lines` of (baseline, [(x, run)]), each run where its x puts it, in the order
+    given (left to right, as text extraction expects): a line's base glyphs in one text object, its
+    marks after it as filled outlines."""
+    doc = canvas._doc
+    out: list[str] = []
+    canvas.setFillColor(colour)
+    current: tuple[str, int, float] | None = None
+    for baseline, runs in lines:
+        out.append("BT")
+        marks: list[str] = []
+        current = None
+        for x, run in runs:
+            font = pdfmetrics.getFont(run.font)
+            scale = run.size / 1000
+            pen: float | None = None  # where the text position is, from the run's start, 1/1000 em
+            for cluster in run.clusters:
+                base, *rest = cluster.glyphs
+                (n, code), = font.splitString(base.code, doc)
+                if current != (run.font, n, run.size):
+                    out.append(f"{font.getSubsetInternalName(n, doc)} {fp_str(run.size)} Tf")
+                    current = (run.font, n, run.size)
+                if pen is None or abs(pen - base.x) > 1e-6:
+                    out.append(f"1 0 0 1 {fp_str(x + base.x * scale)} {fp_str(baseline)} Tm")
+                shown = f"<{bytes(code).hex().upper()}> Tj"
+                out.append(f"{fp_str(base.y * scale)} Ts {shown} 0 Ts" if base.y else shown)
+                pen = base.x + base.width
+                marks += [f"q {fp_str(scale)} 0 0 {fp_str(scale)} {fp_str(x + mark.x * scale)} "
+                          f"{fp_str(baseline + mark.y * scale)} cm {mark.outline} f Q" for mark in rest if mark.outline]
+        out.append("ET")
+        out += marks
+    canvas._code.append(" ".join(out))
 
-    face = base_font_name.split("+", 1)[-1]
-    for name in pdfmetrics.getRegisteredFontNames():
-        font = pdfmetrics.getFont(name)
-        if isinstance(font, TTFont) and font.shapable and \
-                (font.face.name + font.face.subfontNameX).decode("pdfdoc", "replace") == face:
-            return font
-    return None
 
-
-def _letters_of(code: int, font: TTFont | None) -> str:
-    import unicodedata
-
-    if font is not None and (_PRIVATE[0] <= code <= _PRIVATE[1] or any(a <= code <= b for a, b in _PRESENTATION)):
-        gid = font.face.charToGlyph.get(code)
-        letters = _glyph_letters(font).get(gid) if gid is not None else None
-        if letters:
-            return letters
-    if any(a <= code <= b for a, b in _PRESENTATION):
-        return unicodedata.normalize("NFKC", chr(code))
-    return chr(code)
-
-
-def install_shaping_fixes() -> None:
-    """Two repairs for shaped (right-to-left) text, installed once; unshaped text is written as before."""
+def install_shaped_text_map() -> None:
+    """The ToUnicode map of every font subset gives the letters a shaped glyph's code stands for
+    (see `shape`); for other codes it is reportlab's own. Installed once."""
     from reportlab.pdfbase import ttfonts
-    from reportlab.pdfgen.textobject import PDFTextObject
 
-    if getattr(ttfonts, "kaartgen_fixed", False):
+    if getattr(ttfonts, "kaartgen_letters", False):
         return
-    ttfonts.kaartgen_fixed = True
-    set_rise = PDFTextObject.setRise
-
-    def safe_set_rise(self: Any, rise: float) -> None:
-        if not self._code:  # the first operator of a shaped run: nothing to fold it into
-            from reportlab.lib.rl_accel import fp_str
-
-            self._rise = rise
-            self._y -= rise
-            self._code.append(f"{fp_str(rise)} Ts")
-            return
-        set_rise(self, rise)
-
-    PDFTextObject.setRise = safe_set_rise
+    ttfonts.kaartgen_letters = True
     to_unicode = ttfonts.makeToUnicodeCMap
 
     def letters_cmap(fontname: str, subset: list[int]) -> str:
-        special = [c for c in subset if _PRIVATE[0] <= c <= _PRIVATE[1] or any(a <= c <= b for a, b in _PRESENTATION)]
         text: str = to_unicode(fontname, subset)
-        if not special:
+        letters = _letters.get(fontname.split("+", 1)[-1])
+        if not letters:
             return text
-        font = _shaping_font(fontname)
-        for code in special:
-            index = subset.index(code)
-            letters = _letters_of(code, font).encode("utf-16-be").hex().upper()
-            text = text.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{letters}>", 1)
+        for index, code in enumerate(subset):
+            if code in letters:
+                shown = letters[code].encode("utf-16-be").hex().upper()
+                text = text.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{shown}>", 1)
         return text
 
     ttfonts.makeToUnicodeCMap = letters_cmap

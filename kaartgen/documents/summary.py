@@ -67,7 +67,7 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                             topMargin=look.top, bottomMargin=look.bottom, invariant=1, initialFontName=fonts.base,
                             title=labels.title, author="", creator=f"kaartgen {__version__}",
                             keywords="kaartgen summary")
-    doc.build(out.flow, canvasmaker=tagging_canvas(cs.info.language))
+    doc.build(out.flow, canvasmaker=tagging_canvas(cs.info.language, theme.direction.pdf))
     return buffer.getvalue(), out.placeholders
 
 

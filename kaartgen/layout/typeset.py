@@ -14,12 +14,13 @@ from reportlab.platypus import Paragraph
 
 from kaartgen import reportlab_internals as rl
 from kaartgen.fonts import Fonts
+from kaartgen.layout.shaped import ShapedParagraph
 from kaartgen.model.content import Domain
 from kaartgen.model.merge import Loc
 from kaartgen.model.text import render
 from kaartgen.model.theme import DOMAIN_TEXT, Theme
 
-rl.install_shaping_fixes()  # shaped right-to-left text: reportlab's two gaps filled (see the adapter)
+rl.install_shaped_text_map()  # text read from a shaped glyph gives its letters (see the adapter)
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 _TALL = 10_000.0  # height offered to a paragraph when measuring it
 SHARED_MOST = 4096  # paragraphs an edition keeps wrapped: every text of a set, many times over
@@ -88,7 +89,8 @@ class Typesetter:
         key = (text, style_name, colour, align, width)
         if self.shared is not None and not personal and key in self.shared:
             return self.shared[key]
-        p = Paragraph(self.fonts.markup(text, style, loc), self._style(style_name, colour, align))
+        look = self._style(style_name, colour, align)  # letters that join: set by kaartgen (layout/shaped.py)
+        p = (ShapedParagraph if look.shaping else Paragraph)(self.fonts.markup(text, style, loc), look)
         _, h = p.wrap(width, _TALL)
         if self.shared is not None and not personal and len(self.shared) < SHARED_MOST:
             self.shared[key] = (p, h)

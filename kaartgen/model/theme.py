@@ -145,6 +145,7 @@ class Direction(Strict):
     shaping: bool
     align: dict[Literal["left", "right", "center"], Literal["left", "right", "center"]]
     html: Literal["ltr", "rtl"]
+    pdf: Literal["L2R", "R2L"]
     bind_last_words: bool
 
 

@@ -50,7 +50,7 @@ class PdfDoc:
     into the print run, each shared object written once."""
 
     def __init__(self, title: str, subject: str, fonts: Fonts, keywords: str = "", share: str | None = None,
-                 keys: dict[int, str] | None = None, lang: str | None = None):
+                 keys: dict[int, str] | None = None, lang: str | None = None, direction: str = "L2R"):
         # `title` and `subject` describe the set, never a client. The canvas starts in the cards'
         # body font: reportlab's default (Helvetica) would otherwise be referenced, unembedded.
         self._buffer = io.BytesIO()
@@ -72,7 +72,9 @@ class PdfDoc:
         rl.one_xobject_dictionary(self.c, self._set_xobjects)
         self.share, self.keys = share, keys or {}
         # With `lang`, a tagged PDF (render/tags.py): drawn in place only, never from shared forms.
-        self.tags = Tagger(self.c, title, lang) if lang is not None else None
+        self.tags = Tagger(self.c, title, lang, direction) if lang is not None else None
+        if direction != "L2R" and self.tags is None:  # the reading order (templates/direction.yaml `pdf`)
+            self.c.setViewerPreference("Direction", direction)
         if share is not None:  # "library" or "part"
             rl.mark_document(self.c, kaartgen_shared=True, kaartgen_part=share == "part")
 
@@ -214,6 +216,6 @@ def render_pdf(pages: list[Page], theme: Theme, fmt: Format, title: str, subject
                keywords: str = "", lang: str | None = None) -> bytes:
     """The PDF bytes for `pages`, every side drawn in place; tagged, in language `lang`, if the
     format says so."""
-    doc = PdfDoc(title, subject, fonts, keywords, lang=lang if fmt.tagged else None)
+    doc = PdfDoc(title, subject, fonts, keywords, lang=lang if fmt.tagged else None, direction=theme.direction.pdf)
     doc.add(pages, theme, fmt)
     return doc.finish()

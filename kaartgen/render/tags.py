@@ -60,9 +60,9 @@ class Element:
 class Tagger:
     """Tags what one canvas draws. Sections open per card (`section`); items are marked as drawn."""
 
-    def __init__(self, canvas: Canvas, title: str, lang: str):
+    def __init__(self, canvas: Canvas, title: str, lang: str, direction: str = "L2R"):
         self.c = canvas
-        self.title, self.lang = title, lang
+        self.title, self.lang, self.direction = title, lang, direction
         self.root = Element("Document", None)
         self.base: list[Element] = [self.root]  # the document and, once one is open, the section
         self.open: list[Element] = [self.root]  # the base, then the elements the last item left open
@@ -208,8 +208,14 @@ class Tagger:
                                "ParentTreeNextKey": len(pages) + len(self.widgets)})
 
         rl.set_catalog(self.c, StructTreeRoot=root_ref, MarkInfo=PDFDictionary({"Marked": "true"}),
-                       Lang=PDFString(self.lang), ViewerPreferences=PDFDictionary({"DisplayDocTitle": "true"}),
+                       Lang=PDFString(self.lang), ViewerPreferences=PDFDictionary(viewer_preferences(self.direction)),
                        Metadata=_xmp(self.title, self.lang, doc))
+
+
+def viewer_preferences(direction: str) -> dict[str, object]:
+    """A tagged PDF's /ViewerPreferences: its title shown, and its reading order when it is not the
+    default left to right (templates/direction.yaml `pdf`)."""
+    return {"DisplayDocTitle": "true", **({"Direction": PDFName(direction)} if direction != "L2R" else {})}
 
 
 def _xmp(title: str, lang: str, doc: PDFDocument) -> PDFObjectReference:
@@ -273,7 +279,7 @@ class TaggedTable(rl.DecoratedTable):
         return tagger.artifact()
 
 
-def tagging_canvas(lang: str) -> type[Canvas]:
+def tagging_canvas(lang: str, direction: str = "L2R") -> type[Canvas]:
     """A canvas class for platypus documents (`build(..., canvasmaker=...)`) that tags: flowables
     wrapped in Tagged mark themselves; the structure is written when the document is saved, under
     the document's title."""
@@ -281,7 +287,7 @@ def tagging_canvas(lang: str) -> type[Canvas]:
     class TaggingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints: Canvas is Any
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
-            self.tags = Tagger(self, "", lang)
+            self.tags = Tagger(self, "", lang, direction)
 
         def showPage(self) -> None:
             super().showPage()

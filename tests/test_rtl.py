@@ -1,0 +1,150 @@
+"""Right to left: the Arabic set as a reader and a machine see it. Text read from the PDF (pypdf,
+pdfium and poppler's pdftotext) gives back the YAML's Arabic words, every letter right, in the order
+they are read; a Latin name inside Arabic text stands in its place; the words of a line stand from
+right to left on the page."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from kaartgen.engine import Library
+from kaartgen.model.builtin import DEFAULT_CONTENT
+from kaartgen.model.loading import load_card_set
+from kaartgen.model.text import CARD_VARIABLES, Personal, render
+
+GENERIC = {name: None for name in CARD_VARIABLES} | {"uwv_phone": "088 898 92 94"}  # a pack for no one in particular
+ARABIC_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0660-\u0669\u0671-\u06D3]+")
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return Library()
+
+
+@pytest.fixture(scope="module")
+def cards_pdf(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("rtl") / "ar-cards.pdf"
+    path.write_bytes(library.edition("ar", "standaard", False, "cards").pack())
+    return path
+
+
+def words(text: str) -> list[str]:
+    """The Arabic words of a text, in the order they come (bidi controls pdftotext adds dropped)."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return ARABIC_WORD.findall(text)
+
+
+def contains(haystack: list[str], needle: list[str]) -> bool:
+    return any(haystack[i:i + len(needle)] == needle for i in range(len(haystack) - len(needle) + 1))
+
+
+def read_pypdf(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def read_pdfium(pdf: Path) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+
+
+def read_poppler(pdf: Path) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+READERS = {"pypdf": read_pypdf, "pdfium": read_pdfium, "pdftotext": read_poppler}
+
+
+def side_texts() -> list[list[str]]:
+    """The heading and text blocks of every fill-in card side, as a generic pack prints them."""
+    cs = load_card_set(DEFAULT_CONTENT, "ar", "standaard").model
+    return [[render(b.text, GENERIC) for b in side.blocks if b.type in ("heading", "text")]
+            for card in cs.cards for side in card.sides]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_text_read_from_the_arabic_pdf_is_the_yaml_s_words_in_reading_order(cards_pdf: Path, reader: str) -> None:
+    pages = READERS[reader](cards_pdf)
+    expected = side_texts()
+    assert len(pages) >= len(expected)
+    checked = 0
+    for page, texts in zip(pages, expected):
+        found = words(page)
+        for text in texts:
+            wanted = words(text)
+            assert wanted and contains(found, wanted), (reader, text, " ".join(found))
+            checked += len(wanted)
+    assert checked > 200
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_domain_card_reads_back_too(cards_pdf: Path, reader: str) -> None:
+    cs = load_card_set(DEFAULT_CONTENT, "ar", "standaard").model
+    pages = READERS[reader](cards_pdf)
+    domain = cs.domains[0]
+    back = words(pages[len(side_texts()) + 1])
+    for text in [domain.title, *domain.questions]:
+        assert contains(back, words(render(text, GENERIC))), (reader, text, " ".join(back))
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_latin_place_inside_arabic_text_stands_in_its_place(library: Library, tmp_path: Path, reader: str) -> None:
+    personal = Personal(name="Zoë de Wit", professional="Jan Jansen", appointment=datetime(2026, 12, 3, 10, 30),
+                        location="UWV Utrecht")
+    pdf = tmp_path / "personal.pdf"
+    pdf.write_bytes(library.edition("ar", "standaard", False, "cards").pack(personal))
+    page = READERS[reader](pdf)[0]
+    flat = " ".join("".join(c for c in page if unicodedata.category(c) != "Cf").split())
+    assert contains(words(page), ["ستتحدث", "مع"]) and contains(words(page), ["موعد", "حديثك"]), flat
+    if reader == "pdfium":  # pdfium reverses the words of a Latin run in a right-to-left line (its own bidi)
+        assert {"UWV", "Utrecht", "Jan", "Jansen", "Zoë", "Wit"} <= set(re.findall(r"\w+", flat)), flat
+        return
+    assert "UWV Utrecht" in flat and "Jan Jansen" in flat and "Zoë de Wit" in flat, flat
+    assert re.search(r"المكان\W*UWV Utrecht", flat) and re.search(r"مع\W*Jan Jansen", flat), flat
+
+
+def test_the_words_of_a_line_stand_from_right_to_left(cards_pdf: Path) -> None:
+    """pdfium's boxes: the first word of card 1's text stands right of the second, and both right
+    of the line's Latin 'UWV', which comes after them in reading order."""
+    page = pdfium.PdfDocument(cards_pdf)[0].get_textpage()
+    text = page.get_text_range()
+    first, second = text.index("سيكون"), text.index("لديك")
+    uwv = text.index("UWV")
+
+    def left(index: int) -> float:
+        return float(page.get_charbox(index)[0])
+
+    assert left(first) > left(second) > left(uwv)
+
+
+def test_shaped_letters_join_and_carry_their_dots(cards_pdf: Path) -> None:
+    """The base glyphs are text, the dots filled outlines: a letter whose joined form is a dotless
+    skeleton plus dots (beh, teh, noon, yeh) still reads back as itself, and the page has paths."""
+    document = pdfium.PdfDocument(cards_pdf)
+    page = document[0]
+    kinds = {obj.type for obj in page.get_objects()}
+    assert pdfium.raw.FPDF_PAGEOBJ_PATH in kinds and pdfium.raw.FPDF_PAGEOBJ_TEXT in kinds
+    text = page.get_textpage().get_text_range()
+    for word in ("البطاقات", "تساعدك", "يمكنك", "بأفضل"):
+        assert word in text, word
+    assert not any("\ue000" <= c <= "\uf8ff" or "\ufb50" <= c <= "\ufeff" for c in text)
+
+
+def test_the_same_arabic_pack_is_the_same_bytes(library: Library) -> None:
+    one = library.edition("ar", "standaard", False, "office").pack()
+    again = Library().edition("ar", "standaard", False, "office").pack()
+    assert one == again
+    assert io.BytesIO(one).getvalue().startswith(b"%PDF")
