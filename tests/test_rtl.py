@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,6 +21,7 @@ from kaartgen.engine import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT
 from kaartgen.model.loading import load_card_set
 from kaartgen.model.text import CARD_VARIABLES, Personal, render
+from tests.conftest import fill
 
 GENERIC = {name: None for name in CARD_VARIABLES} | {"uwv_phone": "088 898 92 94"}  # a pack for no one in particular
 ARABIC_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0660-\u0669\u0671-\u06D3]+")
@@ -148,3 +149,44 @@ def test_the_same_arabic_pack_is_the_same_bytes(library: Library) -> None:
     again = Library().edition("ar", "standaard", False, "office").pack()
     assert one == again
     assert io.BytesIO(one).getvalue().startswith(b"%PDF")
+
+
+TYPED = {  # what a client typed into the Arabic fillable pack, with a Latin name and a line break
+    "situatie.situatie": "أعمل ساعتين في اليوم في مخبز في أمستردام.\nأنا متعب كثيرا.",
+    "verder.doel": "أريد أن أعمل ثلاثة أيام في الأسبوع مع José de Vries.",
+    "belemmeringen.belemmerend.1": "الألم في ظهري",
+}
+
+
+@pytest.fixture(scope="module")
+def filled(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("filled")
+    digital = folder / "ar-digital.pdf"
+    digital.write_bytes(library.edition("ar", "standaard", False, "digital").pack())
+    return fill(digital, folder / "ingevuld.pdf", TYPED)
+
+
+def test_the_summary_of_an_arabic_pack_prints_the_answers_shaped_and_from_the_right(library: Library,
+                                                                                   filled: Path) -> None:
+    reading = library.read(filled, date(2026, 12, 6))
+    assert reading.placeholders == 0
+    document = pdfium.PdfDocument(reading.pdf)
+    page = document[0].get_textpage()
+    text = page.get_text_range()
+    assert "[U+" not in text
+    for answer in TYPED.values():
+        for line in answer.splitlines():
+            assert contains(words(text), words(line)), (line, text)
+    assert {"José", "de", "Vries"} <= set(re.findall(r"\w+", text))  # pdfium reverses a Latin run's words
+    # right-aligned, indented from the right: the answer ends one answer indent left of the card's title
+    look = library.theme(False, "rtl").model.summary
+
+    def right_end(word: str) -> float:
+        """Where the line that holds `word` ends on the right."""
+        at = text.index(word)
+        start, end = text.rfind("\n", 0, at) + 1, text.find("\r", at)
+        return max(float(page.get_charbox(i)[2]) for i in range(start, end))
+
+    title, answer = right_end("كيف هو وضعي الحالي"), right_end("أعمل ساعتين")
+    assert title > document[0].get_width() - look.margin - 10
+    assert abs(title - answer - look.answer_indent) < 1.5, (title, answer)

@@ -80,13 +80,15 @@ class _Flow:
         self.placeholders = 0
 
     def para(self, text: str, style: str, indent: float = 0.0, tag: Tag = _IN_CARD) -> None:
-        """A paragraph of the text as written; a character no font can draw shows as its code."""
-        missing = set(self.fonts.unprintable(text))
+        """A paragraph of the text as written; a character the style's font and the fallback cannot
+        draw shows as its code."""
+        missing = set(self.fonts.missing(text, self.ts.theme.style(style)))
         if missing:
             self.placeholders += sum(1 for c in text if c in missing)
             text = "".join(f"[U+{ord(c):04X}]" if c in missing else c for c in text)
         p, _ = self.ts.para(text, style, self.width - indent, bind=False)  # the client's words as written
-        p.style = p.style.clone(p.style.name + "-i", leftIndent=indent) if indent else p.style
+        side = self.ts.theme.direction.start  # indented where lines start (templates/direction.yaml)
+        p.style = p.style.clone(f"{p.style.name}-{side}", **{f"{side}Indent": indent}) if indent else p.style
         self.flow.append(Tagged(p, tag))
 
 

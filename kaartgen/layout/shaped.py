@@ -4,7 +4,8 @@ A style whose templates say `shaping` (templates/rtl/direction.yaml) is set by S
 of reportlab's Paragraph, whose right-to-left support needs a package kaartgen does not use (and
 then still draws the words of a line in the order they are written). Here a paragraph is split into
 words; each word's runs of one font and one direction (the Unicode bidirectional algorithm, with
-the paragraph's direction from the style's `wordWrap`) are shaped with the font's layout tables
+the paragraph's direction from the style's `wordWrap`, left to right for a text without a
+right-to-left letter) are shaped with the font's layout tables
 (reportlab_internals.shape); words are wrapped onto lines in the order they are read, and each line's
 runs are put in the order they stand on the page (UAX #9, rule L2): so a Dutch place name or a Latin
 client name inside Arabic text reads left to right in its right place. The line is aligned as the
@@ -14,6 +15,7 @@ style says and drawn in one text object, left to right, as text extraction expec
 from __future__ import annotations
 
 import copy
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,7 +93,7 @@ class ShapedParagraph(rl.OwnLines, Paragraph):  # type: ignore[misc]  # reportla
 
     def __init__(self, text: str, style: Any, words: list[Word] | None = None):
         super().__init__(text, style)
-        self.rtl = style.wordWrap == "RTL"
+        self.rtl = style.wordWrap == "RTL"  # the paragraph's direction, if it holds a right-to-left letter
         self.given_words = words  # a part of a split paragraph: its own words
         self.end_spaces = False
         self.laid_out: tuple[float, list[Line]] | None = None
@@ -105,6 +107,7 @@ class ShapedParagraph(rl.OwnLines, Paragraph):  # type: ignore[misc]  # reportla
         for frag in self.frags:
             chars += [(c, frag.fontName, frag.fontSize) for c in frag.text]
         text = "".join(c for c, _, _ in chars)
+        self.rtl = self.rtl and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)  # else: Dutch, a name
         level = levels(text, self.rtl)
         words: list[Word] = []
         i = 0

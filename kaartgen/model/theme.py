@@ -146,6 +146,7 @@ class Direction(Strict):
     align: dict[Literal["left", "right", "center"], Literal["left", "right", "center"]]
     html: Literal["ltr", "rtl"]
     pdf: Literal["L2R", "R2L"]
+    start: Literal["left", "right"]
     bind_last_words: bool
 
 
