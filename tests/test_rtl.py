@@ -6,6 +6,7 @@ right to left on the page."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -15,13 +16,15 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from kaartgen.engine import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT
 from kaartgen.model.loading import load_card_set
 from kaartgen.model.text import CARD_VARIABLES, Personal, render
-from tests.conftest import fill
+from tests.conftest import fill, run
+from tests.test_pdfium_typing import flattened_text, type_into
 
 GENERIC = {name: None for name in CARD_VARIABLES} | {"uwv_phone": "088 898 92 94"}  # a pack for no one in particular
 ARABIC_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0660-\u0669\u0671-\u06D3]+")
@@ -190,3 +193,47 @@ def test_the_summary_of_an_arabic_pack_prints_the_answers_shaped_and_from_the_ri
     title, answer = right_end("كيف هو وضعي الحالي"), right_end("أعمل ساعتين")
     assert title > document[0].get_width() - look.margin - 10
     assert abs(title - answer - look.answer_indent) < 1.5, (title, answer)
+
+
+@pytest.fixture(scope="module")
+def digital(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("digital") / "ar-digital.pdf"
+    path.write_bytes(library.edition("ar", "standaard", False, "digital").pack())
+    return path
+
+
+def test_the_arabic_fillable_pdf_says_its_language_and_direction(digital: Path) -> None:
+    root = PdfReader(digital).trailer["/Root"]
+    assert root["/Lang"] == "ar"
+    assert root["/ViewerPreferences"]["/Direction"] == "/R2L"
+    assert root["/MarkInfo"]["/Marked"]
+
+
+def test_arabic_fields_start_at_the_right_in_a_font_with_arabic_and_latin_letters(digital: Path) -> None:
+    reader = PdfReader(digital)
+    texts = [a.get_object() for p in reader.pages for a in p.get("/Annots", []) if a.get_object().get("/FT") == "/Tx"
+             and not a.get_object().get("/Ff", 0) & 1]  # not the hidden, read-only reference
+    assert len(texts) >= 10 and all(t.get("/Q") == 2 for t in texts)
+    fonts = reader.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]
+    font = fonts[texts[0]["/DA"].split()[0]].get_object()
+    embedded = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+    cmap = TTFont(io.BytesIO(embedded)).getBestCmap()
+    assert all(ord(c) in cmap for c in "أعمل في مخبز بكم" + "Zoë İstanbul Ĳ")
+    dutch = PdfReader(io.BytesIO(Library().edition("nl", "standaard", False, "digital").pack()))
+    assert not any("/Q" in a.get_object() for p in dutch.pages for a in p.get("/Annots", []))
+
+
+def test_arabic_typed_in_pdfium_is_drawn_and_read_back_exactly(digital: Path, tmp_path: Path) -> None:
+    typed = {"situatie.situatie": "أعمل في مخبز في Amsterdam\nمرحبا بكم", "verder.doel": "أريد أن أعمل، José."}
+    pdf = tmp_path / "getypt.pdf"
+    type_into(digital, pdf, typed)
+    shown = flattened_text(pdf)
+    for text in typed.values():
+        for line in text.splitlines():
+            assert contains(words(shown), words(line)), (line, shown)
+    result = run("read", str(pdf), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(next((tmp_path / "out").glob("*.json")).read_text(encoding="utf-8"))
+    answers = {a["field"]: a["answer"] for card in summary["cards"] for a in card["answers"] if "answer" in a}
+    assert answers["situatie.situatie"] == typed["situatie.situatie"]
+    assert answers["verder.doel"] == typed["verder.doel"]

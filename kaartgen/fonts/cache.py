@@ -19,12 +19,14 @@ def cache_dir() -> Path:
     return Path(base) / "kaartgen" / "fonts"
 
 
-def cached(path: Path, request: tuple[object, ...], name: str, make: Callable[[], bytes],
+def cached(path: Path | bytes, request: tuple[object, ...], name: str, make: Callable[[], bytes],
            suffix: str = ".ttf") -> bytes:
-    """A font made from `path`, kept in the user's cache folder keyed by the font file's contents
-    and the request. Making one takes up to a second; the bytes are the same whether cached or
-    not, and on every machine (a made font keeps the source font's timestamps)."""
-    key = hashlib.sha256(path.read_bytes() + repr((CUT_VERSION,) + request).encode()).hexdigest()[:24]
+    """A font made from `path` (a file, or a made font's bytes), kept in the user's cache folder
+    keyed by the source's contents and the request. Making one takes up to a second; the bytes are
+    the same whether cached or not, and on every machine (a made font keeps the source font's
+    timestamps)."""
+    source = path if isinstance(path, bytes) else path.read_bytes()
+    key = hashlib.sha256(source + repr((CUT_VERSION,) + request).encode()).hexdigest()[:24]
     cached = cache_dir() / f"{name}-{key}{suffix}"
     try:
         return cached.read_bytes()

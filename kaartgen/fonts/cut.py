@@ -60,6 +60,38 @@ def completed(path: Path, name: str) -> bytes:
     return cached(path, (sorted(SEQUENCES.items()), name), name, lambda: _complete(path, name))
 
 
+def merged(parts: tuple[bytes, ...], name: str) -> bytes:
+    """One font named `name` with the glyphs of every part; a character several parts have is the
+    first's. Layout tables are left out: what it is made for (the typing font of fillable fields)
+    is drawn by the viewer."""
+    return cached(b"".join(parts), ("merged", len(parts), name), name, lambda: _merge(parts, name))
+
+
+def _merge(parts: tuple[bytes, ...], name: str) -> bytes:
+    from fontTools.merge import Merger, Options
+
+    fonts = [ToolsFont(io.BytesIO(part), recalcTimestamp=False) for part in parts]
+    for font in fonts:
+        for tag in ("GSUB", "GPOS", "GDEF", "STAT", "DSIG"):
+            if tag in font:
+                del font[tag]
+    sources = []
+    for font in fonts:
+        buffer = io.BytesIO()
+        font.save(buffer)
+        buffer.seek(0)
+        sources.append(buffer)
+    font = Merger(options=Options(drop_tables=["vmtx", "vhea"])).merge(sources)
+    font.recalcTimestamp = False
+    font["head"].created, font["head"].modified = fonts[0]["head"].created, fonts[0]["head"].modified
+    for record in font["name"].names:
+        if record.nameID in (1, 3, 4, 6, 16, 17):
+            record.string = name
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 def _complete(path: Path, name: str) -> bytes:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 

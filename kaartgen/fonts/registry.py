@@ -17,7 +17,7 @@ from html import escape as _html_escape
 from reportlab.pdfbase import pdfmetrics
 
 from kaartgen.errors import MissingGlyph
-from kaartgen.fonts.cut import SEQUENCES, Ranges, completed, in_ranges, static_instance
+from kaartgen.fonts.cut import SEQUENCES, Ranges, completed, in_ranges, merged, static_instance
 from kaartgen.fonts.cut import cmap as character_map
 from kaartgen.fonts.files import font_path
 from kaartgen.fonts.shared import SharedTTFont
@@ -103,9 +103,20 @@ class Fonts:
         return reg
 
     def typing(self) -> bytes:
-        """The font a fillable PDF's fields show typed text in: the regular fallback, the one font
-        cut to every declared script, embedded whole because nobody knows what a client will type."""
-        return self._fallback("regular")[1]
+        """The font a fillable PDF's fields show typed text in, embedded whole because nobody knows
+        what a client will type: the regular fallback, the one font cut to every declared script;
+        with more `typing` families (templates/rtl/fonts.yaml: Arabic), those merged after it."""
+        fallback = self._fallback("regular")[1]
+        families = [f for f in self.theme.typing or [] if f != self.theme.fallback]
+        if not families:
+            return fallback
+        parts = [fallback]
+        for family in families:
+            spec: FontFile = self.theme.fonts[family].regular
+            path = font_path(spec)
+            parts.append(static_instance(path, tuple(sorted(spec.axes.items())), self._ranges(), f"{path.stem}-typing")
+                         if spec.axes else completed(path, f"{path.stem}-typing"))
+        return merged(tuple(parts), "KaartgenTyping-" + "-".join(families))
 
     def all_names(self) -> list[str]:
         """Every font a pack may use: each style's font and both fallbacks, registered."""

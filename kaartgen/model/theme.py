@@ -515,6 +515,7 @@ class Theme(Strict):
     styles: dict[str, Style]
     fonts: dict[str, FontFamily]
     fallback: str
+    typing: list[str] | None = None  # the fields' typing font: the fallback, these families merged after it
     scripts: dict[str, list[CodeRange]]
     formats: dict[str, Format]
     pictograms: Pictograms
@@ -543,6 +544,8 @@ class Theme(Strict):
                 need(self.colours, style.background, ("styles", key, "background"), "colour")
             need(self.fonts, style.font, ("styles", key, "font"), "font family")
         need(self.fonts, self.fallback, ("fallback",), "font family")
+        for n, family in enumerate(self.typing or []):
+            need(self.fonts, family, ("typing", n), "font family")
         need(self.fonts, self.html.font, ("html", "font"), "font family")
         for loc, name in self._style_refs():
             need(self.styles, name, loc, "style")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
+from kaartgen import reportlab_internals as rl
 from kaartgen.layout.imposition import Page
 from kaartgen.layout.items import Field, Frame, Item, Rect, Rule
 from kaartgen.model.theme import Theme
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from kaartgen.render.tags import Tagger
 
 TRANSPARENT = Color(1, 1, 1, alpha=0)
+QUADDING = {"left": 0, "center": 1, "right": 2}  # a text field's /Q
 
 
 def for_typing(items: list[Item], theme: Theme) -> list[Item]:
@@ -47,6 +49,8 @@ def draw_fields(c: Canvas, page: Page, colour: Colours, typing: Theme | None = N
     `tags` (a render.tags.Tagger), each widget linked to its Form element."""
     form = c.acroForm
     ink = colour("ink")
+    # typed text starts where the set's lines start: right for right to left (templates/direction.yaml)
+    quadding = QUADDING[typing.direction.align["left"]] if typing is not None else 0
     for placement in page.placements:
         items = for_typing(placement.side.items, typing) if typing is not None else placement.side.items
         for item in items:
@@ -62,6 +66,8 @@ def draw_fields(c: Canvas, page: Page, colour: Colours, typing: Theme | None = N
                 form.textfield(name=item.name, tooltip=item.label or item.name, x=x, y=y, width=r.w, height=r.h,
                                fieldFlags="multiline", maxlen=None, borderWidth=0, fillColor=TRANSPARENT,
                                textColor=ink, fontName=TYPING, fontSize=11)
+                if quadding:
+                    rl.named_object(c, rl.last_annotation_name(c))["Q"] = quadding
             elif item.kind == "checkbox":
                 form.checkbox(name=item.name, tooltip=item.label or item.name, x=x, y=y, size=r.w,
                               buttonStyle="check", borderWidth=0, fillColor=TRANSPARENT, textColor=ink,
