@@ -237,3 +237,24 @@ def test_arabic_typed_in_pdfium_is_drawn_and_read_back_exactly(digital: Path, tm
     answers = {a["field"]: a["answer"] for card in summary["cards"] for a in card["answers"] if "answer" in a}
     assert answers["situatie.situatie"] == typed["situatie.situatie"]
     assert answers["verder.doel"] == typed["verder.doel"]
+
+
+def test_the_arabic_letter_keeps_the_address_at_the_left_of_the_window_and_sets_its_text_from_the_right(
+        tmp_path: Path) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text("id,name,street,postcode,city,professional,appointment,location,language\n"
+                       "C1,Fatima El Idrissi,Kerkstraat 12,3511 LK,Utrecht,Jan Jansen,2026-12-03T10:30,UWV Utrecht,ar\n",
+                       encoding="utf-8")
+    result = run("batch", str(clients), "--out", str(tmp_path / "out"), "--jobs", "1", "--date", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    page = pdfium.PdfDocument(tmp_path / "out" / "C1.pdf")[0]
+    text = page.get_textpage()
+    found = text.get_text_range()
+    look = Library().theme(False, "rtl").model.letter
+    name = found.rindex("Fatima")  # the address is drawn last; the greeting names her too
+    assert abs(text.get_charbox(name)[0] - (look.window.left + look.window.inset)) < 1.5
+    assert abs(text.get_charbox(found.rindex("3511"))[0] - (look.window.left + look.window.inset)) < 1.5
+    greeting = found.index("عزيزي")
+    right_edge = look.page[0] - look.right
+    assert abs(max(text.get_charbox(i)[2] for i in range(greeting, greeting + 5)) - right_edge) < 2
+    assert contains(words(found), ["هل", "لديك", "أسئلة"]) and contains(words(found), ["مع", "أطيب", "التحيات"])

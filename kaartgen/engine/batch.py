@@ -241,7 +241,8 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
                 else:
                     cid, row, key, inputs, part, heights = result
                     edition = maker.edition(*key)
-                    pack = assemble(edition.library, part, pack_info(edition.card_set.info.title))
+                    pack = assemble(edition.library, part, pack_info(edition.card_set.info.title),
+                                    edition.theme.direction.pdf)
                     digest = _keep_or_write(out, cid, pack, inputs, done, journal_file, counts)
                     sink.add(cid, row, key, inputs, part, heights, digest)
                     if done_count % RELEASE_EVERY == 0:

@@ -65,11 +65,19 @@ class Typesetter:
                 fontSize=style.size,
                 leading=style.leading,
                 textColor=self.colour(colour),
-                alignment=_ALIGN[direction.align.get(align or style.align, align or style.align)],  # type: ignore[call-overload]
+                alignment=_ALIGN[self._aligned(name, align or style.align)],
                 wordWrap=direction.word_wrap if direction.word_wrap != "LTR" else None,
                 shaping=1 if direction.shaping else 0,
             )
         return self._styles[key]
+
+    def _aligned(self, style_name: str, align: str) -> str:
+        """A style's alignment as printed: swapped for the set's direction (templates/direction.yaml),
+        unless the templates keep that style's."""
+        direction = self.theme.direction
+        if style_name in direction.keep_align:
+            return align
+        return direction.align.get(align, align)  # type: ignore[call-overload,no-any-return]
 
     def para(self, text: str, style_name: str, width: float, loc: Loc = (),
              domain: Domain | None = None, align: str | None = None, bind: bool = True) -> tuple[Paragraph, float]:

@@ -147,6 +147,7 @@ class Direction(Strict):
     html: Literal["ltr", "rtl"]
     pdf: Literal["L2R", "R2L"]
     start: Literal["left", "right"]
+    keep_align: list[str] = []  # styles whose alignment `align` leaves as it is
     bind_last_words: bool
 
 
@@ -547,6 +548,8 @@ class Theme(Strict):
         for n, family in enumerate(self.typing or []):
             need(self.fonts, family, ("typing", n), "font family")
         need(self.fonts, self.html.font, ("html", "font"), "font family")
+        for n, name in enumerate(self.direction.keep_align):
+            need(self.styles, name, ("direction", "keep_align", n), "style")
         for loc, name in self._style_refs():
             need(self.styles, name, loc, "style")
         for loc, name in self._colour_refs():

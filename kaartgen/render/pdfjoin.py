@@ -110,9 +110,10 @@ class PdfJoiner:
     info), so their offsets are a list in that order; with `spill`, a folder, that list and the
     page list wait in files there instead of memory."""
 
-    def __init__(self, out: BinaryIO, info: dict[str, str], spill: Path | None = None):
+    def __init__(self, out: BinaryIO, info: dict[str, str], spill: Path | None = None, direction: str = "L2R"):
         self.out = out
         self.info = info
+        self.direction = direction  # the reading order the catalog names when it is not left to right
         self.own = array("Q", [0] * (INFO + 1))  # offsets of the page tree, catalog and info
         self.offsets = _Numbers("Q", spill)  # offsets of objects INFO + 1, INFO + 2, ...
         self.kids = _Numbers("L", spill)
@@ -215,7 +216,9 @@ class PdfJoiner:
         for chunk in self.kids.chunks():
             self._write(b"".join(b"%d 0 R " % k for k in chunk))
         self._write(b"] >>\nendobj\n")
-        self._object(CATALOG, b"<< /Type /Catalog /Pages %d 0 R >>" % PAGES)
+        direction = self.direction.encode("ascii")
+        viewer = b"" if direction == b"L2R" else b" /ViewerPreferences << /Direction /%s >>" % direction
+        self._object(CATALOG, b"<< /Type /Catalog /Pages %d 0 R%s >>" % (PAGES, viewer))
         entries = b" ".join(b"/%s %s" % (k.encode("ascii"), _text(v)) for k, v in self.info.items())
         self._object(INFO, b"<< " + entries + b" >>")
         size = self.next
@@ -232,10 +235,11 @@ class PdfJoiner:
         self.kids.close()
 
 
-def assemble(library: SharedObjects, part: bytes, info: dict[str, str]) -> bytes:
-    """One pack as a PDF of its own: the edition's shared objects, then the part."""
+def assemble(library: SharedObjects, part: bytes, info: dict[str, str], direction: str = "L2R") -> bytes:
+    """One pack as a PDF of its own: the edition's shared objects, then the part; its catalog names
+    the reading order (templates/direction.yaml `pdf`) when it is not left to right."""
     buffer = io.BytesIO()
-    joiner = PdfJoiner(buffer, info)
+    joiner = PdfJoiner(buffer, info, direction=direction)
     joiner.add(part, joiner.add_library(library))
     joiner.close()
     return buffer.getvalue()
