@@ -258,3 +258,24 @@ def test_the_arabic_letter_keeps_the_address_at_the_left_of_the_window_and_sets_
     right_edge = look.page[0] - look.right
     assert abs(max(text.get_charbox(i)[2] for i in range(greeting, greeting + 5)) - right_edge) < 2
     assert contains(words(found), ["هل", "لديك", "أسئلة"]) and contains(words(found), ["مع", "أطيب", "التحيات"])
+
+
+def test_a_list_s_language_column_takes_the_languages_names_as_well_as_their_codes(tmp_path: Path) -> None:
+    from kaartgen.engine.batch import read_list
+    from kaartgen.model.clients import Client
+
+    given = ["Türkçe", "turks", "Turkish", "Polski", "Pools", "POLISH", "العربية", "Arabisch", "arabic", "ar", "TR",
+             "Nederlands", "", "Klingon"]
+    clients = tmp_path / "klanten.csv"
+    clients.write_text("klantnummer,naam,straat,postcode,woonplaats,taal\n" + "".join(
+        f"K{i},Klant {i},Weg {i},1000 AB,Zwolle,{taal}\n" for i, taal in enumerate(given)), encoding="utf-8")
+    _, rows = read_list(clients, Library())
+    found = [row.language if isinstance(row, Client) else [e.field for e in row] for row in rows]
+    assert found == ["tr"] * 3 + ["pl"] * 3 + ["ar"] * 4 + ["tr", "nl", "nl", ["language"]]
+
+
+def test_the_cli_s_language_option_names_the_languages_present() -> None:
+    result = run("build", "--help")
+    assert result.exit_code == 0
+    flat = " ".join(result.output.split())
+    assert "nl (Nederlands), en (English), tr (Türkçe), pl (Polski), ar (العربية)" in flat

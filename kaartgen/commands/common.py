@@ -171,7 +171,27 @@ content_option = click.option("--content", type=click.Path(path_type=Path), defa
 templates_option = click.option("--templates", type=click.Path(path_type=Path), default=None,
                                 show_default="kaartgen.yaml's, else built-in",
                                 help="Folder with the template YAML files.")
-language_option = click.option("--language", default="nl", show_default=True, help="Language folder of the content.")
+class LanguageOption(click.Option):
+    """--language, whose help names the languages the content has sets in, each by its own name
+    (templates/lists/languages.yaml), read from kaartgen.yaml's folders or the built-in ones when
+    the help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from kaartgen.engine import DEFAULT_CONTENT, DEFAULT_TEMPLATES, configured, languages_present
+
+        try:
+            folders = configured(ctx.find_root().params.get("config"))
+            present = languages_present(folders.get("content", DEFAULT_CONTENT),
+                                        folders.get("templates", DEFAULT_TEMPLATES))
+        except (KaartgenError, OSError):
+            present = []
+        listed = ", ".join(code if name == code else f"{code} ({name})" for code, name in present)
+        self.help = f"Language folder of the content{': ' + listed if listed else ''}."
+        return super().get_help_record(ctx)
+
+
+language_option = click.option("--language", cls=LanguageOption, default="nl", show_default=True,
+                               help="Language folder of the content.")
 variant_option = click.option("--variant", default="standaard", show_default=True,
                               help="Text variant folder of the content.")
 

@@ -97,6 +97,7 @@ _EXPORTS = {
     "DEFAULT_TEMPLATES": "kaartgen.model.builtin",
     "CONFIG": "kaartgen.model.config",
     "configured": "kaartgen.model.config",
+    "languages_present": "kaartgen.model.columns",
     "write_atomic": "kaartgen.render.atomic",
     "remove_temporary": "kaartgen.render.atomic",
     # running kaartgen as a service: the audit log
@@ -160,6 +161,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "export_po",
     "import_po",
     "join_parts",
+    "languages_present",
     "lint",
     "load_statement",
     "parse_day",
@@ -202,6 +204,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.engine.translate import export_po, import_po
     from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
     from kaartgen.model.clients import ListReading, RowError
+    from kaartgen.model.columns import languages_present
     from kaartgen.model.config import CONFIG, SERVE_KEYS, configured, serve_settings
     from kaartgen.model.dates import date_warnings, parse_day
     from kaartgen.model.options import BatchOptions, PackOptions, client_value

@@ -59,7 +59,7 @@ from kaartgen.engine.shards import Shard, shard_slice
 from kaartgen.engine.workers import PackMaker
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.model.clients import Client, ClientList, ListReading, RowError, read_clients
-from kaartgen.model.columns import Columns
+from kaartgen.model.columns import Columns, language_codes
 from kaartgen.model.loading import available_sets
 from kaartgen.model.options import PRINT_ONLY, BatchOptions
 from kaartgen.model.rows import row_warnings, validated
@@ -123,7 +123,7 @@ def read_list(path: Path, library: Library, sheet: str | None = None, seconds: f
     `columns` maps the list's own headers (model/columns.py); without `with_kix` no letter gets a KIX."""
     listing = read_clients(path, sheet, seconds, max_rows, Columns.load(library.templates, columns))
     return listing, validated(listing.rows, set(available_sets(library.content)), RESERVED_IDS, library.unprintable,
-                              with_kix)
+                              with_kix, language_codes(library.templates))
 
 
 def printed_format(name: str, library: Library | None = None) -> str:

@@ -20,6 +20,7 @@ FIELDS = ("id", "name", "initials", "first_name", "prefix", "surname", "street",
           "postcode", "city", "country", "language", "variant", "large_print", "appointment", "date", "time",
           "location", "professional", "role", "phone")
 ALIASES = ("lists", "columns.yaml")  # in the templates folder
+LANGUAGES = ("lists", "languages.yaml")  # the names a list's language column may give
 MAX_MAPPING = 64 * 1024  # bytes of a mapping file: a few dozen lines
 
 
@@ -84,3 +85,39 @@ class Columns:
 
 
 DEFAULT = Columns({key(f): f for f in FIELDS})  # English field names only: for lists read without templates
+
+
+def language_names(templates: Path) -> dict[str, list[str]]:
+    """Each language code of `templates/lists/languages.yaml` and its names, its own name first."""
+    path = templates.joinpath(*LANGUAGES)
+    if not path.is_file():
+        return {}
+    loaded = load_yaml(path, plain=True)
+    table = loaded.data.get("languages") if isinstance(loaded.data, dict) else None
+    if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+        raise KaartgenError("languages.no_table", file=path)
+    names: dict[str, list[str]] = {str(code): [str(name) for name in given] for code, given in table.items()}
+    seen: dict[str, str] = {}
+    for code, given in names.items():
+        for name in [code, *given]:
+            other = seen.setdefault(key(name), code)
+            if other != code:
+                raise KaartgenError("languages.name_twice", file=path, line=loaded.lines.get(("languages", code)),
+                                    key=f"languages.{code}", name=name, other=other)
+    return names
+
+
+def language_codes(templates: Path) -> dict[str, str]:
+    """Every name a list may give a language by (its code, its names), compared as `key`, to its code."""
+    return {key(name): code for code, names in language_names(templates).items() for name in [code, *names]}
+
+
+def languages_present(content: Path, templates: Path) -> list[tuple[str, str]]:
+    """The languages `content` has a set in, each with its own name (the code when it has none), in
+    the order of `templates/lists/languages.yaml`, then the others."""
+    from kaartgen.model.loading import available_sets
+
+    present = {name.split("/")[0] for name in available_sets(content)} if content.is_dir() else set()
+    names = language_names(templates)
+    ordered = [code for code in names if code in present] + sorted(present - set(names))
+    return [(code, (names.get(code) or [code])[0]) for code in ordered]

@@ -33,6 +33,7 @@ from kaartgen.model.clients import (
     Row,
     RowError,
 )
+from kaartgen.model.columns import key as name_key
 from kaartgen.model.dates import date_warnings, parse_date_time
 
 if TYPE_CHECKING:
@@ -81,8 +82,10 @@ class Checker:
     """The checks of one list: ids seen so far (for duplicates) and what the content offers."""
 
     def __init__(self, known_sets: set[str], reserved: frozenset[str] = frozenset(),
-                 unprintable: Unprintable | None = None, with_kix: bool = True):
+                 unprintable: Unprintable | None = None, with_kix: bool = True,
+                 language_codes: dict[str, str] | None = None):
         self.known_sets = known_sets
+        self.language_codes = language_codes or {}  # a language's name as a list gives it (key) -> its code
         self.with_kix = with_kix  # a list posted with PostNL: each Dutch address gets its KIX
         self.languages = {s.split("/")[0] for s in known_sets}
         self.reserved, self.unprintable = reserved, unprintable
@@ -210,7 +213,8 @@ class Checker:
             return None
 
     def set_of(self, r: _Row) -> tuple[str, str]:
-        language = r.raw.get("language") or "nl"
+        given = r.raw.get("language") or "nl"
+        language = self.language_codes.get(name_key(given), given)  # "Türkçe", "Turks", "Turkish": tr
         variant = r.raw.get("variant") or "standaard"
         if r.ok("language") and r.ok("variant") and f"{language}/{variant}" not in self.known_sets:
             if language not in self.languages:
@@ -247,15 +251,17 @@ def partition(items: Iterable[Client | list[RowError]]) -> tuple[list[Client], l
 
 
 def validated(rows: Iterable[Row], known_sets: set[str], reserved: frozenset[str] = frozenset(),
-              unprintable: Unprintable | None = None, with_kix: bool = True) -> Iterator[Client | list[RowError]]:
+              unprintable: Unprintable | None = None, with_kix: bool = True,
+              language_codes: dict[str, str] | None = None) -> Iterator[Client | list[RowError]]:
     """Each row in turn as a client, or as the list of its problems.
 
     One at a time, so that a batch can put each client away on disk as it is read: what stays in
     memory is one entry a client for finding ids used twice. Wholly empty rows (Excel leaves
     `;;;;` at the end of a sheet) are skipped. `reserved` are names of kaartgen's own files that
     an id may not take; `unprintable` returns the characters of a value that the templates' fonts
-    cannot print. With `with_kix`, each Dutch address carries its KIX for the letter."""
-    checker = Checker(known_sets, reserved, unprintable, with_kix)
+    cannot print. With `with_kix`, each Dutch address carries its KIX for the letter. `language_codes`
+    are the names a language may be given by (model/columns.py), each to its code."""
+    checker = Checker(known_sets, reserved, unprintable, with_kix, language_codes)
     for row in rows:
         found = checker.check(row)
         if found is not None:
