@@ -38,8 +38,8 @@ The fillable PDF (render/fieldfont.py)
   fonts only), and every font in one /DR /Font entry.
 
 Shaped text: letters that join (layout/shaped.py, for templates/rtl/)
-- `TTFont.hbFont`, `TTFontFace.charToGlyph`, `.charWidths`, `TTFont.splitString`,
-  `getSubsetInternalName`, `Canvas._code`: kaartgen shapes with uharfbuzz on reportlab's font and
+- `TTFontFace._ttf_data`, `.unitsPerEm`, `.charToGlyph`, `.charWidths`, `TTFont.splitString`,
+  `getSubsetInternalName`, `Canvas._code`: kaartgen shapes with uharfbuzz on the font file reportlab read and
   draws the glyphs itself (reportlab orders a right-to-left line's words only with `rlbidi`), each
   base glyph under a code of its own for the letters it stands for, filed in the face's character
   map with its width, so reportlab's subsets carry it.
@@ -79,7 +79,7 @@ PRIVATE_NAMES = (
     "_asciiReadable", "__NoDefault__", "__Defaults__", "__Comment__", "idToObject", "blPara", "splitString",
     "getSubsetInternalName", "addObjects", "charToGlyph", "subfontNameX", "addSubsetObjects", "SUBSETN",
     "makeToUnicodeCMap", "PDFTrueTypeFont", "makeFont", "encRefStr", "nextCode",
-    "hbFont",  # shaped text: TTFont's harfbuzz font
+    "_ttf_data",  # shaped text: the font file reportlab read, for uharfbuzz
 )
 
 
@@ -556,6 +556,11 @@ class ShapedRun:
         return self.advance * self.size / 1000
 
 
+def _scale(font: TTFont) -> float:
+    """Font units to 1/1000 em, the units of a PDF's glyph widths."""
+    return 1000 / float(font.face.unitsPerEm)
+
+
 def _face_name(font: TTFont) -> str:
     name: str = (font.face.name + font.face.subfontNameX).decode("pdfdoc", "replace")
     return name
@@ -576,7 +581,7 @@ def _code(font: TTFont, hb_font: Any, gid: int, letters: str) -> str:
         if free > _PRIVATE[1]:
             raise ValueError(f"{font.fontName}: no private-use code left for shaped glyphs")
         face.charToGlyph[free] = gid
-        face.charWidths[free] = font.pdfScale(hb_font.get_glyph_h_advance(gid))
+        face.charWidths[free] = _scale(font) * hb_font.get_glyph_h_advance(gid)
         _letters.setdefault(_face_name(font), {})[free] = letters
         code = _codes[key] = chr(free)
         _next_code[font.fontName] = free + 1
@@ -620,7 +625,7 @@ class _PathPen:
 def _outline(font: TTFont, hb_font: Any, gid: int) -> str:
     key = (font.fontName, gid)
     if key not in _outlines:
-        pen = _PathPen(font.pdfScale(1))
+        pen = _PathPen(_scale(font))
         hb_font.draw_glyph_with_pen(gid, pen)
         _outlines[key] = " ".join(pen.ops)
     return _outlines[key]
@@ -649,7 +654,7 @@ def _shape(font_name: str, size: float, text: str, rtl: bool) -> ShapedRun:
     with _shaping:
         hb_font = _hb_fonts.get(font_name)
         if hb_font is None:
-            hb_font = _hb_fonts[font_name] = font.hbFont(size)
+            hb_font = _hb_fonts[font_name] = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob(font.face._ttf_data)))
         buffer = uharfbuzz.Buffer()
         buffer.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
         buffer.add_str(text)
@@ -657,13 +662,14 @@ def _shape(font_name: str, size: float, text: str, rtl: bool) -> ShapedRun:
         buffer.direction = "rtl" if rtl else "ltr"
         uharfbuzz.shape(hb_font, buffer, {})
         infos, positions = buffer.glyph_infos, buffer.glyph_positions
+        scale = _scale(font)
         starts = sorted({info.cluster for info in infos}) + [len(text)]
         end_of = {start: starts[i + 1] for i, start in enumerate(starts[:-1])}
         groups: list[tuple[int, list[tuple[int, float, float, float]]]] = []  # cluster, (gid, x, y, advance)
         pen = 0.0
         for info, pos in zip(infos, positions):
-            advance = font.pdfScale(pos.x_advance)
-            glyph = (info.codepoint, pen + font.pdfScale(pos.x_offset), font.pdfScale(pos.y_offset), advance)
+            advance = scale * pos.x_advance
+            glyph = (info.codepoint, pen + scale * pos.x_offset, scale * pos.y_offset, advance)
             if groups and groups[-1][0] == info.cluster:
                 groups[-1][1].append(glyph)
             else:
