@@ -128,3 +128,43 @@ def start_server(port: int, jobs: Path, *args: str) -> subprocess.Popen:
                 proc.kill()
                 raise AssertionError(proc.stderr.read().decode()) from exc
             time.sleep(0.1)
+
+
+# -- the real-browser tests: Debian's Chromium driven by Playwright, and axe-core ---------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def need_browser() -> None:
+    """Called at a browser test module's import: skips the module, with the reason, when Playwright
+    or Chromium is missing (`.ci/run` installs both)."""
+    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed; apt-get install -y chromium (CI does)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in result.response["violations"]]

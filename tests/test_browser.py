@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,16 +17,22 @@ from pypdf import PdfReader, PdfWriter
 
 from kaartgen.engine.edition import Library
 from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
-from tests.conftest import TODAY, free_port, next_weekday, pdf_text, run, squash, start_server
+from tests.conftest import (
+    TODAY,
+    axe_violations,
+    free_port,
+    need_browser,
+    next_weekday,
+    pdf_text,
+    run,
+    squash,
+    start_server,
+)
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed; apt-get install -y chromium (CI does)", allow_module_level=True)
+need_browser()
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "<b>Zoë</b> & {{ 7*7 }} İlayda"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 class Server(str):
@@ -48,20 +53,6 @@ def server(tmp_path_factory):
     proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def tab_to(page, selector: str, most: int = 40) -> None:
@@ -72,12 +63,6 @@ def tab_to(page, selector: str, most: int = 40) -> None:
             return
     raise AssertionError(f"{selector} cannot be reached with Tab")
 
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in result.response["violations"]]
 
 
 def test_a_professional_makes_a_pack_by_keyboard_only(page, server, tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -19,15 +18,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, axe_violations, free_port, need_browser
 from tests.test_evaluate import make_corpus
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed; apt-get install -y chromium (CI does)", allow_module_level=True)
+need_browser()
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def files_in(folder: Path) -> list[Path]:
@@ -64,27 +59,7 @@ def server(tmp_path_factory):
     proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in result.response["violations"]]
 
 
 def test_a_team_uploads_many_files_and_a_zip_sees_the_report_and_downloads_it(page, server, corpus, tmp_path):

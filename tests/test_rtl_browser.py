@@ -10,20 +10,15 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import AXE_TAGS, need_browser, run
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed; apt-get install -y chromium (CI does)", allow_module_level=True)
+need_browser()
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ANSWER = "أريد أن أعمل ثلاثة أيام في الأسبوع مع José de Vries.\nالسطر الثاني، 20 ساعة."
 
 
@@ -40,13 +35,6 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     yield f"http://127.0.0.1:{httpd.server_address[1]}/ar.html"
     httpd.shutdown()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
