@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.test_browser import browser, server  # noqa: F401 (fixtures)
+from tests.test_browser import server  # noqa: F401 (a fixture; the browser is conftest.py's)
 
 ROOT = Path(__file__).resolve().parent.parent
 UI = yaml.safe_load((ROOT / "templates" / "web" / "ui.yaml").read_text(encoding="utf-8"))
