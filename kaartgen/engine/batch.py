@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal
 
 from kaartgen.engine import workers
 from kaartgen.engine.clientstore import ClientStore
@@ -70,6 +70,7 @@ from kaartgen.render.pdfjoin import assemble
 
 RESERVED_IDS = frozenset(Path(name).stem for name in (MERGED, MANIFEST, ERRORS))  # ids that would clash
 IN_FLIGHT = 8  # tasks a worker may have queued: bounds memory however long the list is
+SYNC_EVERY = 64  # journal rows between forcing it to the disk (a power cut costs at most these packs again)
 Progress = Callable[[int, int], None]  # (done, total): called as a batch or check goes
 Halt = Callable[[], bool]  # asked after each client: True ends the run with what is made so far
 
@@ -211,7 +212,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
     release_memory()  # what reading the list left behind, before the workers inherit it
     total = len(order)
     progress(0, total)
-    journal_file = _open_journal(out)
+    journal_rows = Journal(out)
     ahead = max(1, options.jobs) * IN_FLIGHT
     slots = threading.Semaphore(ahead)
     stopping = threading.Event()
@@ -243,7 +244,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
                     edition = maker.edition(*key)
                     pack = assemble(edition.library, part, pack_info(edition.card_set.info.title),
                                     edition.theme.direction.pdf)
-                    digest = _keep_or_write(out, cid, pack, inputs, done, journal_file, counts)
+                    digest = _keep_or_write(out, cid, pack, inputs, done, journal_rows, counts)
                     sink.add(cid, row, key, inputs, part, heights, digest)
                     if done_count % RELEASE_EVERY == 0:
                         release_memory()
@@ -263,7 +264,7 @@ def _produce(options: BatchOptions, maker: PackMaker, order: ClientStore, errors
         _stop_feeding(stopping, slots, ahead, pool)
         raise
     finally:
-        journal_file.close()
+        journal_rows.close()
     errors.extend(failed)
     errors.sort(key=lambda e: e.row)
     if not counts.not_reached:  # a halted run keeps its journal, and the packs it did not come to
@@ -298,16 +299,36 @@ def _lay_out_editions(order: ClientStore, maker: PackMaker, insert_marks: bool) 
             edition.mark_spots()
 
 
-def _open_journal(out: Path) -> TextIO:
-    """The job's journal, open to append a row a pack as each is written (this user only: it lists
-    the clients' ids); a new one starts with its header."""
-    journal_file = open(os.open(out / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8")
-    if journal_file.tell() == 0:
-        journal_file.write("id,sha256,inputs\n")
-    return journal_file
+class Journal:
+    """The job's journal: a row a pack, appended as each is written (this user only: it lists the
+    clients' ids). Each row is handed to the system at once, so a killed or stopped process loses
+    none; it is forced to the disk every SYNC_EVERY rows and at the end. What a power cut takes
+    (the last rows, or a pack file's name) costs only work: --resume keeps a pack only when its file
+    still holds the journaled bytes, and makes the others again."""
+
+    def __init__(self, out: Path):
+        self._file = open(os.open(out / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a",
+                          encoding="utf-8")
+        if self._file.tell() == 0:
+            self._file.write("id,sha256,inputs\n")
+        self._unsynced = 0
+
+    def write(self, row: str) -> None:
+        self._file.write(row)
+        self._file.flush()
+        self._unsynced += 1
+        if self._unsynced >= SYNC_EVERY:
+            os.fsync(self._file.fileno())
+            self._unsynced = 0
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
 
 
-def _keep_or_write(out: Path, cid: str, pack: bytes, inputs: str, done: dict[str, bytes], journal_file: TextIO,
+def _keep_or_write(out: Path, cid: str, pack: bytes, inputs: str, done: dict[str, bytes], journal: Journal,
                    counts: Counts) -> str:
     """A client's pack file, kept when an earlier run of the job (--resume, --update) wrote these
     very bytes from the same inputs and the file still holds them, else written and journaled at
@@ -321,9 +342,7 @@ def _keep_or_write(out: Path, cid: str, pack: bytes, inputs: str, done: dict[str
         counts.kept += 1
     else:
         write_atomic(path, pack, private=True)
-        journal_file.write(f"{cid},{digest},{inputs}\n")
-        journal_file.flush()
-        os.fsync(journal_file.fileno())
+        journal.write(f"{cid},{digest},{inputs}\n")
         counts.made += 1
     return digest
 
