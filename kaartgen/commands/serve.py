@@ -153,12 +153,10 @@ def serve(**values: object) -> None:
     try:
         import uvicorn
 
-        from kaartgen.engine import AuditLog, load_statement
+        from kaartgen.engine import AuditLog
         from kaartgen.web.app import LOG, ServiceSettings, create_app
 
         engine = library(paths["content"], paths["templates"])
-        if paths["accessibility"] is not None:
-            load_statement(paths["accessibility"])  # a wrong statement stops the start, naming its line
         audit = AuditLog(paths["audit_log"], engine.content_version) if paths["audit_log"] else None
         port = sock.getsockname()[1]
         root = paths["jobs_dir"] or Path(tempfile.gettempdir()) / f"kaartgen-serve-{os.getuid()}" / str(port)

@@ -84,6 +84,11 @@ def _merge(parts: tuple[bytes, ...], name: str) -> bytes:
     font = Merger(options=Options(drop_tables=["vmtx", "vhea"])).merge(sources)
     font.recalcTimestamp = False
     font["head"].created, font["head"].modified = fonts[0]["head"].created, fonts[0]["head"].modified
+    return _named_bytes(font, name)
+
+
+def _named_bytes(font: ToolsFont, name: str) -> bytes:
+    """The font's file, under `name` in every name record a viewer shows or matches on."""
     for record in font["name"].names:
         if record.nameID in (1, 3, 4, 6, 16, 17):
             record.string = name
@@ -120,12 +125,7 @@ def _complete(path: Path, name: str) -> bytes:
                 table.cmap[code] = glyph_name
     font.setGlyphOrder(order)
     font["maxp"].numGlyphs = len(order)
-    for record in font["name"].names:
-        if record.nameID in (1, 3, 4, 6, 16, 17):
-            record.string = name
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    return _named_bytes(font, name)
 
 
 def _cut(path: Path, axes: tuple[tuple[str, float], ...], ranges: Ranges, name: str, shaping: bool = False) -> bytes:

@@ -432,13 +432,7 @@ class WebApp:
         except KaartgenError as exc:
             return refuse(422, self.pool_text(request, exc) or exc.text(self.lang(request)))
         key = secrets.token_urlsafe(16)
-        with self._summaries_lock:
-            now = time.time()
-            for old in [k for k, (at, _, _) in self._summaries.items() if now - at > SUMMARY_MINUTES * 60]:
-                del self._summaries[old]
-            while len(self._summaries) >= MAX_SUMMARIES:  # the oldest goes: memory stays bounded
-                del self._summaries[next(iter(self._summaries))]
-            self._summaries[key] = (now, reading.pdf, f"{reading.stem}.pdf")
+        self._keep(self._summaries, key, reading.pdf, f"{reading.stem}.pdf")
         self.audit.record("read", self.user(request), reference=str(reading.summary.get("reference") or ""),
                           set_name=str(reading.summary.get("set") or ""), fmt="pdf" if suffix == ".pdf" else "json",
                           sha256=hashlib.sha256(data).hexdigest(),
@@ -499,13 +493,7 @@ class WebApp:
         except KaartgenError as exc:
             return refuse(422, self.pool_text(request, exc) or exc.located_text(lang))
         key = secrets.token_urlsafe(16)
-        with self._summaries_lock:
-            now = time.time()
-            for old in [k for k, (at, _, _) in self._evaluations.items() if now - at > SUMMARY_MINUTES * 60]:
-                del self._evaluations[old]
-            while len(self._evaluations) >= MAX_SUMMARIES:  # the oldest goes: memory stays bounded
-                del self._evaluations[next(iter(self._evaluations))]
-            self._evaluations[key] = (now, result.pdf, result.zip())
+        self._keep(self._evaluations, key, result.pdf, result.zip())
         self.audit.record("evaluate", self.user(request), set_name=result.set_name, fmt="pdf",
                           sha256=hashlib.sha256(result.pdf).hexdigest(),
                           counts={"files": result.files, "packs": result.packs, "reflections": result.reflections,
@@ -521,6 +509,17 @@ class WebApp:
         if found is None or suffix not in ("pdf", "zip"):
             return self.gone(request, "evaluation")
         return _download(found[1] if suffix == "pdf" else found[2], f"evaluation.{suffix}")
+
+    def _keep(self, store: dict[str, tuple[float, bytes, Any]], key: str, data: bytes, extra: Any) -> None:
+        """Keep a made file in memory under `key` for SUMMARY_MINUTES: older ones go first, and at
+        most MAX_SUMMARIES stay, so memory is bounded however many are made."""
+        with self._summaries_lock:
+            now = time.time()
+            for old in [k for k, (at, _, _) in store.items() if now - at > SUMMARY_MINUTES * 60]:
+                del store[old]
+            while len(store) >= MAX_SUMMARIES:
+                del store[next(iter(store))]
+            store[key] = (now, data, extra)
 
     # -- about the service ------------------------------------------------------------------------
 
