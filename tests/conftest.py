@@ -163,8 +163,11 @@ def page(browser):
 
 
 def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.1 A and AA violations on the page, one line each."""
+    """axe-core's WCAG 2.1 A and AA violations on the page, one line each. Waits for the page to have
+    loaded: axe run on a page that is still navigating finds no document."""
     from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state()
 
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in result.response["violations"]]
