@@ -111,6 +111,8 @@ def check_lines(report: CheckReport) -> list[str]:
 @click.option("--sort", type=click.Choice(["list", "postcode"]), default="list", show_default=True,
               help="Order of the print run: the list's, or by postcode, house number and addition (PostNL).")
 @click.option("--no-kix", is_flag=True, help="No PostNL KIX barcode under Dutch addresses (post not sent with PostNL).")
+@click.option("--no-scan-marks", is_flag=True, help="No corner dots and codes on the fill-in cards (kaartgen scan "
+                                                    "cannot read them back).")
 @click.option("--shard", metavar="K/N", help="Make only the K-th of N slices of the list (in print order), "
                                              "for `kaartgen join`; no print run, no inserter marks.")
 @content_option
@@ -118,7 +120,7 @@ def check_lines(report: CheckReport) -> list[str]:
 @reports_errors("cli.stopped_batch")
 def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str, resume: bool, update: bool,
           sheet: str | None, check: bool, envelope_check: bool, insert_marks: bool, letter_date: str | None,
-          columns: Path | None, sort: str, no_kix: bool, shard: str | None, content: Path | None,
+          columns: Path | None, sort: str, no_kix: bool, no_scan_marks: bool, shard: str | None, content: Path | None,
           templates: Path | None) -> None:
     """A cover letter and pack per client, a merged print file, a manifest and an error report.
 
@@ -161,7 +163,7 @@ def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
         letter_date=day, sheet=sheet, messages=lang(), columns=columns, sort=sort, kix=not no_kix,
-        shard=slice_of(shard) if shard else None,
+        scan_marks=not no_scan_marks,        shard=slice_of(shard) if shard else None,
     )
     bar = TerminalBar()
     try:

@@ -39,13 +39,16 @@ from kaartgen.commands.common import (
                                   "in the saved answers and the summary.")
 @click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
 @click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
+@click.option("--no-scan-marks", is_flag=True, help="No corner dots and codes on the fill-in cards (kaartgen scan "
+                                                    "cannot read them back).")
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
 @click.option("--force", is_flag=True, help="Replace a personal pack without --reference that is already there.")
 @out_option("the PDF files")
 @reports_errors()
 def build(content: Path | None, templates: Path | None, language: str, variant: str, format_: str, name: str | None,
           professional: str | None, role: str | None, appointment: str | None, location: str | None,
-          reference: str | None, crop_marks: bool, back_offset: str | None, large_print: bool, calibration: bool,
+          reference: str | None, crop_marks: bool, back_offset: str | None, large_print: bool, no_scan_marks: bool,
+          calibration: bool,
           force: bool, out: Path) -> None:
     """Build a pack and print the path of each file written.
 
@@ -75,7 +78,7 @@ def build(content: Path | None, templates: Path | None, language: str, variant: 
         for warning in date_warnings(personal.appointment, today(), "today"):
             click.echo(say("cli.warning", text=f"{flag(warning.field)} {warning.text(lang())}"), err=True)
     edition = library(content, templates).edition(options.language, options.variant, options.large_print,
-                                                  options.format, options.back_offset)
+                                                  options.format, options.back_offset, scan_marks=not no_scan_marks)
     data = edition.pack(personal, options.crop_marks)
     remove_temporary(out)  # left by a build that was killed mid-write
     written = [out / edition.file_name(personal)]

@@ -159,7 +159,7 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
     and the journal, and no print run)."""
     library = Library(options.content, options.templates)
     printed_format(options.format, library)
-    workers.maker = maker = PackMaker(library, options.format, options.letter_date)
+    workers.maker = maker = PackMaker(library, options.format, options.letter_date, scan_marks=options.scan_marks)
     listing, rows = read_list(options.clients, maker.library, options.sheet, columns=options.columns,
                               with_kix=options.kix)
     errors: list[RowError] = []
@@ -174,7 +174,9 @@ def run_batch(options: BatchOptions, progress: Progress = no_progress, halt: Hal
         order.seal()
         identity = job_identity(options.clients, options.content, options.templates, edition_fonts(maker.library),
                                 [options.format, options.letter_date.isoformat(), options.sheet, options.sort,
-                                 options.kix, file_digest(options.columns)], [options.insert_marks])
+                                 options.kix, file_digest(options.columns),
+                                 *([] if options.scan_marks else ["no-scan-marks"])],
+                                [options.insert_marks])
         maker.job = identity["job"]
         with FolderLock(options.out):
             claim(options.out, identity, options.resume, options.update)

@@ -28,9 +28,10 @@ class PackMaker:
     letter_date: date
     job: str | None = None
     setup: str = ""  # the job's setup digest: part of every pack's inputs key
+    scan_marks: bool = True  # corner dots and codes on the fill-in cards, where the format prints them
 
     def edition(self, language: str, variant: str, large: bool) -> Edition:
-        return self.library.edition(language, variant, large, self.fmt_name)
+        return self.library.edition(language, variant, large, self.fmt_name, scan_marks=self.scan_marks)
 
     def pages(self, client: Client) -> list[Page]:
         """The client's pages, laid out (for --check: nothing is drawn)."""

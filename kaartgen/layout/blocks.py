@@ -264,7 +264,7 @@ class Blocks:
                     spot = Rect(cx + look.padding, y - look.padding - badge, badge, badge)
                     items += self.badge(cx + look.padding, y - look.padding, option.letter, i == 0)
                     items.append(Field(spot, answer_name(card, block), "radio", option.letter, label=question,
-                                       shape="circle", tag=Tag(_LI_FORM, 2)))
+                                       shape="circle", area=rect, tag=Tag(_LI_FORM, 2)))
                     tx = cx + 2 * look.padding + badge
                     items.append(TextBox(tx, y - look.padding - h, width - (tx - cx) - look.padding, h, p, _BODY))
                     cx += width + gap

@@ -16,6 +16,7 @@ from kaartgen.errors import FieldError, FitError
 from kaartgen.fonts import Fonts
 from kaartgen.layout.blocks import Blocks
 from kaartgen.layout.items import CardLayout, Field, Fill, Item, Rect, SideLayout, Tag, TextBox, mirrored
+from kaartgen.layout.scanmarks import check_clear, code_spot, dots
 from kaartgen.layout.stack import Piece, stack
 from kaartgen.layout.typeset import ParaKey, Typesetter
 from kaartgen.messages import Term
@@ -31,8 +32,10 @@ class CardMaker:
     """Lays out the cards of one card set for one personalisation with one theme."""
 
     def __init__(self, theme: Theme, fonts: Fonts, card_set: CardSet, personal: Personal | None = None,
-                 screen: bool = False, shared: dict[ParaKey, tuple[Paragraph, float]] | None = None):
+                 screen: bool = False, shared: dict[ParaKey, tuple[Paragraph, float]] | None = None,
+                 scan: bool = False):
         self.theme = theme
+        self.scan = scan  # corner dots and a spot for the code on every fill-in side (printed formats)
         self.cs = card_set
         self.reference = personal.reference if personal else None
         self.ts = Typesetter(theme, fonts, card_values(personal or Personal(), card_set.info), shared)
@@ -70,16 +73,23 @@ class CardMaker:
                      else Term("term.card", number=number or "", id=card.id))
             side = SideLayout(label, "paper", framed=True, card=card.id)
             stack(side_pieces, self.theme.card.height - self.theme.card.margin, side, self.theme)
-            side.items += self.footer(number, reference if si == 0 else None) + self.concept_mark()
-            sides.append(self.directed(side))
+            side.items += self.footer(number, reference if si == 0 else None, side) + self.concept_mark()
+            if self.scan:
+                side.items += dots(self.theme)
+            side = self.directed(side)
+            if self.scan:
+                check_clear(side, self.theme)
+            sides.append(side)
         return CardLayout(card.id, "fill-in", sides)
 
-    def footer(self, number: str | None, reference: str | None = None) -> list[Item]:
+    def footer(self, number: str | None, reference: str | None = None, side: SideLayout | None = None) -> list[Item]:
         """The set's title bottom left and, on fill-in cards, the card number bottom right; on card
         1 of a pack with a reference, the reference before the number, on the same line. The
         number takes the width it needs and the title the rest; a reference too long to leave the
-        title one line leaves it out (every other card has it). Like a page's running footer, it
-        is decoration to a screen reader (untagged)."""
+        title one line leaves it out (every other card has it). On a printed fill-in card (`side`
+        given, with scan marks) the spot for the scan code before the number is kept free too, and
+        noted in `side.code`. Like a page's running footer, it is decoration to a screen reader
+        (untagged)."""
         card = self.theme.card
         style = self.theme.footer.style
         y = card.margin
@@ -92,6 +102,9 @@ class CardMaker:
                 raise FieldError("reference", "layout.reference_fit", mm=f"{to_mm(self.inner):.0f}")
             used = rl.used_width(num, self.inner) + self.theme.footer.gap
             items.append(TextBox(card.margin, y, self.inner, nh, num, None))
+            if self.scan and side is not None:
+                side.code = code_spot(self.theme, used - self.theme.footer.gap)
+                used += side.code.w + self.theme.scan_marks.gap
         title, th = self.ts.para(self.cs.info.title, style, self.inner - used)
         if not (reference and rl.line_count(title) > 1):  # a long reference takes the title's place
             items.insert(0, TextBox(card.margin, y, self.inner - used, th, title, None))
@@ -104,6 +117,9 @@ class CardMaker:
         left: templates/rtl/direction.yaml), else as laid out."""
         if self.theme.direction.mirror:
             side.items = mirrored(side.items, self.theme.card.width)
+            if side.code is not None:
+                spot = side.code
+                side.code = Rect(self.theme.card.width - spot.x - spot.w, spot.y, spot.w, spot.h)
         return side
 
     def concept_mark(self) -> list[Item]:

@@ -26,6 +26,7 @@ class Placement:
     x: float
     y: float
     rotation: int = 0
+    overlay: tuple[Item, ...] = ()  # drawn over the side in its place: what differs from pack to pack
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str, cr
             if fmt.pairs and len(faces) == 1:
                 faces.append(None)  # a blank back, so that an imposition program pairs every page right
             for i, side in enumerate(faces):
-                page = _single(side, fmt, theme, crop_marks)
+                page = _single(side, fmt, theme, crop_marks, _overlay(card, i))
                 if sides is not None:
                     page.label = f"{number}-{card.id}-{sides[min(i, 1)]}"
                 pages.append(page)
@@ -70,14 +71,19 @@ def impose(cards: list[CardLayout], fmt: Format, theme: Theme, fmt_name: str, cr
     return _grid(cards, fmt, fmt.page, theme, fmt_name)
 
 
-def _single(side: SideLayout | None, fmt: Format, theme: Theme, crop_marks: bool) -> Page:
+def _overlay(card: CardLayout, side: int) -> tuple[Item, ...]:
+    return tuple(card.overlays[side]) if side < len(card.overlays) else ()
+
+
+def _single(side: SideLayout | None, fmt: Format, theme: Theme, crop_marks: bool,
+            overlay: tuple[Item, ...] = ()) -> Page:
     """One side on a page of its own: the trim size, plus bleed and room for crop marks if any.
     Without a side, the blank back of a one-sided card: the same boxes and marks, nothing printed."""
     w, h = theme.card.width, theme.card.height
     b = fmt.bleed
     marks = fmt.crop_marks if crop_marks else None
     m = b + (marks.offset + marks.length if marks else 0.0)
-    page = Page(w + 2 * m, h + 2 * m, [Placement(side, m, m)] if side is not None else [])
+    page = Page(w + 2 * m, h + 2 * m, [Placement(side, m, m, overlay=overlay)] if side is not None else [])
     if b or marks:
         page.trim = (m, m, m + w, m + h)
         page.bleed = (m - b, m - b, m + w + b, m + h + b)
@@ -120,9 +126,10 @@ def _grid(cards: list[CardLayout], fmt: Format, page: tuple[float, float], theme
         front = Page(pw, ph, guides=guides)
         back = Page(pw, ph)
         for i, card in enumerate(sheet):
-            front.placements.append(Placement(card.sides[0], *slot(i, False)))
+            front.placements.append(Placement(card.sides[0], *slot(i, False), overlay=_overlay(card, 0)))
             if len(card.sides) > 1:
-                back.placements.append(Placement(card.sides[1], *slot(i, fmt.duplex is not None)))
+                back.placements.append(Placement(card.sides[1], *slot(i, fmt.duplex is not None),
+                                                 overlay=_overlay(card, 1)))
         pages.append(front)
         if fmt.duplex is not None or back.placements:
             pages.append(back)  # a blank back keeps the next sheet's fronts on fronts

@@ -6,6 +6,7 @@ card sides on pages. Coordinates are points; for a card side, from its bottom-le
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from reportlab.platypus import Paragraph
@@ -109,6 +110,7 @@ class Field:
     value: str | None = None  # the option of a radio button or check box
     label: str = ""  # what a screen reader says for the field
     shape: str = "square"  # of a check box or radio button: what is printed under it ("square", "circle")
+    area: Rect | None = None  # where a pen's mark for this option may be, when more than the box (a description)
     tag: Tag | None = FORM
 
     @property
@@ -154,7 +156,34 @@ class Bars:
         return out
 
 
-Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field | Bars
+@dataclass(frozen=True)
+class Matrix:
+    """A 2D code (a Data Matrix for `kaartgen scan`): one filled square a dark module. (x, y) is the
+    bottom-left corner of the symbol without its quiet zone; `rows` run top to bottom, "1" dark."""
+
+    x: float
+    y: float
+    module: float
+    rows: tuple[str, ...]
+    colour: str
+    tag: Tag | None = None  # for a machine: decoration to a screen reader
+
+    @property
+    def size(self) -> float:
+        return len(self.rows) * self.module
+
+    def rects(self) -> list[Rect]:
+        """Each run of dark modules in a row as the rectangle it fills."""
+        out = []
+        m = self.module
+        for r, row in enumerate(self.rows):
+            y = self.y + (len(self.rows) - 1 - r) * m
+            for run in re.finditer("1+", row):
+                out.append(Rect(self.x + run.start() * m, y, (run.end() - run.start()) * m, m))
+        return out
+
+
+Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field | Bars | Matrix
 
 
 @dataclass
@@ -165,6 +194,7 @@ class SideLayout:
     items: list[Item] = field(default_factory=list)
     spare: float = 0.0  # height left over in the text area before write-in lines grew into it
     card: str = ""  # the card's id: a tagged PDF puts a card's sides in one section
+    code: Rect | None = None  # where this side's scan code goes (printed fill-in cards): kept free
 
 
 @dataclass
@@ -172,6 +202,7 @@ class CardLayout:
     id: str
     kind: str  # "fill-in" or "domain"
     sides: list[SideLayout]
+    overlays: list[list[Item]] = field(default_factory=list)  # drawn over each side, even a shared one: its code
 
 
 def _mirror_rect(r: Rect, width: float) -> Rect:
@@ -184,7 +215,10 @@ def mirrored(items: list[Item], width: float) -> list[Item]:
     keep their place in their box; their alignment is the typesetter's (templates/direction.yaml)."""
     out: list[Item] = []
     for item in items:
-        if isinstance(item, (Fill, Frame, Field)):
+        if isinstance(item, Field):
+            area = _mirror_rect(item.area, width) if item.area is not None else None
+            out.append(replace(item, rect=_mirror_rect(item.rect, width), area=area))
+        elif isinstance(item, (Fill, Frame)):
             out.append(replace(item, rect=_mirror_rect(item.rect, width)))
         elif isinstance(item, TextBox):
             out.append(replace(item, x=width - item.x - item.w))

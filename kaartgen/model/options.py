@@ -129,6 +129,7 @@ class BatchOptions:
     sort: str = "list"  # the print run's order: the list's, or "postcode" (postcode, number, addition)
     kix: bool = True  # PostNL's KIX under each Dutch address
     shard: tuple[int, int] | None = None  # (K, N): make the K-th of N slices, for `kaartgen join`
+    scan_marks: bool = True  # corner dots and a 2D code on every fill-in card side, for `kaartgen scan`
 
     def __post_init__(self) -> None:
         problems: list[KaartgenError] = []

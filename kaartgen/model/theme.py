@@ -164,6 +164,26 @@ class ConceptMark(Strict):
     fill: str
 
 
+class ScanMarksLook(Strict):
+    """The corner dots and the 2D code `kaartgen scan` finds a printed fill-in card by
+    (templates/card.yaml `scan_marks`): the dots' diameter and their centres' distance from the trim
+    edges; the code's module, its largest size in modules, its distance from the bottom edge and
+    from the card number."""
+
+    dot: Length
+    inset: Length
+    module: Length
+    modules: int = Field(ge=10, le=32)
+    bottom: Length
+    gap: Length
+    colour: str
+
+    @property
+    def box(self) -> float:
+        """The side of the square the largest code takes, with its one-module quiet zone around."""
+        return (self.modules + 2) * self.module
+
+
 class WriteInLook(Strict):
     line_spacing: Length
     line_width: Length
@@ -410,6 +430,7 @@ class Format(Strict):
     stock: str | None = None  # the paper, for the print shop's job ticket
     output_intent: OutputIntent | None = None
     tagged: bool = False  # a tagged PDF (structure tree, language, PDF/UA identifier) for screen readers
+    scan_marks: bool = False  # corner dots and a 2D code on every fill-in card side, for `kaartgen scan`
 
 
 class CycleLook(Strict):
@@ -504,6 +525,7 @@ class Theme(Strict):
     band: Band
     footer: Footer
     concept_mark: ConceptMark
+    scan_marks: ScanMarksLook
     direction: Direction
     write_in: WriteInLook
     checkbox: CheckboxLook
@@ -596,6 +618,7 @@ class Theme(Strict):
             (("checkbox", "colour"), self.checkbox.colour),
             (("badge", "colour"), self.badge.colour),
             (("descriptions", "border", "colour"), self.descriptions.border.colour),
+            (("scan_marks", "colour"), self.scan_marks.colour),
             (("letter", "fold_marks", "colour"), self.letter.fold_marks.colour),
         ]
         if self.letter.window.kix is not None:

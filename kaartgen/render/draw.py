@@ -14,7 +14,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from kaartgen import reportlab_internals as rl
-from kaartgen.layout.items import Bars, Circle, Field, Fill, Frame, Item, Polyline, Rule, SideLayout, TextBox
+from kaartgen.layout.items import Bars, Circle, Field, Fill, Frame, Item, Matrix, Polyline, Rule, SideLayout, TextBox
 from kaartgen.model.theme import Format, Theme
 from kaartgen.model.units import mm
 from kaartgen.render.fields import for_typing
@@ -56,14 +56,24 @@ def place(c: Canvas, x: float, y: float, rotation: int, theme: Theme) -> None:
 
 
 def draw_side(c: Canvas, side: SideLayout, x: float, y: float, theme: Theme, fmt: Format, colour: Colours,
-              rotation: int = 0, tags: Tagger | None = None) -> None:
-    """Draw `side` in the cell whose bottom-left corner is (x, y), turned by `rotation` degrees.
+              rotation: int = 0, tags: Tagger | None = None, overlay: tuple[Item, ...] = (),
+              form: str | None = None) -> None:
+    """Draw `side` in the cell whose bottom-left corner is (x, y), turned by `rotation` degrees, or
+    place it as the form XObject `form` drawn once for the document; then its `overlay` (what this
+    pack's copy of the side adds: its code) in the same place.
 
     `colour` maps colour names to reportlab colours; with `tags`, what is drawn is tagged.
     """
     c.saveState()
     place(c, x, y, rotation, theme)
-    draw_side_body(c, side, theme, fmt, colour, tags)
+    if form is not None:
+        c.doForm(form)
+    else:
+        draw_side_body(c, side, theme, fmt, colour, tags)
+    if overlay:
+        with tags.artifact() if tags is not None else nullcontext():
+            for item in overlay:
+                _draw_item(c, item, colour)
     c.restoreState()
 
 
@@ -180,7 +190,7 @@ def _draw_item(c: Canvas, item: Item, colour: Colours, end_spaces: bool = False)
         c.setLineWidth(item.width)
         r = item.rect
         c.roundRect(r.x, r.y, r.w, r.h, item.radius, stroke=1, fill=0)
-    elif isinstance(item, Bars):
+    elif isinstance(item, (Bars, Matrix)):
         c.setFillColor(colour(item.colour))  # vector rectangles: sharp at any resolution, no font
         for r in item.rects():
             c.rect(r.x, r.y, r.w, r.h, stroke=0, fill=1)

@@ -23,7 +23,7 @@ from kaartgen.layout.imposition import Guide, Page
 from kaartgen.layout.items import SideLayout
 from kaartgen.model.theme import Format, OutputIntent, Theme
 from kaartgen.model.units import mm
-from kaartgen.render.draw import Colours, draw_items, draw_side, draw_side_body, place
+from kaartgen.render.draw import Colours, draw_items, draw_side, draw_side_body
 from kaartgen.render.fieldfont import install
 from kaartgen.render.fields import draw_fields
 from kaartgen.render.tags import Tagger
@@ -150,14 +150,8 @@ class PdfDoc:
         for p in page.placements:
             if self.tags is not None and id(p.side) in shared:
                 raise AssertionError("a tagged PDF draws every side in place")
-            if id(p.side) in shared:
-                name = self.form(p.side, theme, fmt, colour)
-                c.saveState()
-                place(c, p.x, p.y, p.rotation, theme)
-                c.doForm(name)
-                c.restoreState()
-            else:
-                draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation, self.tags)
+            form = self.form(p.side, theme, fmt, colour) if id(p.side) in shared else None
+            draw_side(c, p.side, p.x, p.y, theme, fmt, colour, p.rotation, self.tags, p.overlay, form)
 
     def _page_entries(self, page: Page, theme: Theme, fmt: Format, colour: Colours) -> None:
         """What a page holds besides its drawing: the trim and bleed boxes, the document's output

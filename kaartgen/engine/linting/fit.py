@@ -51,9 +51,10 @@ class FitCheck:
 
     def cards(self) -> None:
         """Every card, generic and for each sample client, in every format."""
+        printed = any(f.scan_marks for f in self.theme.model.formats.values())  # as printed: with scan marks
         for who, personal in [(None, Personal())] + [(w, c.personal) for w, c in samples(self.loaded.model)]:
             try:
-                cards = lay_out(self.theme, self.loaded, personal, self.fonts)
+                cards = lay_out(self.theme, self.loaded, personal, self.fonts, scan=printed)
                 if who is None:  # the wording for a screen (the fillable pack) must fit as well
                     lay_out(self.theme, self.loaded, personal, self.fonts, screen=True)
             except KaartgenError as exc:
