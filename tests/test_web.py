@@ -230,6 +230,27 @@ def test_bad_answer_files_are_a_message_in_the_page(client, content, message):
     assert page.status_code == 422 and message in page.text and "Traceback" not in page.text
 
 
+def test_a_scan_of_paper_cards_is_read_like_a_digital_pack_and_a_scan_of_two_packs_is_refused(client, library):
+    import random
+
+    from tests import scansynth
+
+    filled = scansynth.filled_pack(library, "W-0001", random.Random(5))
+    card3 = next(c for c in filled if (c.card, c.side) == (3, 1))
+    assert card3.truth["beeld.beschrijving"] == "B"
+    scan = scansynth.page_of([card3], random.Random(5), dpi=200, jpeg=85)
+    page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("scan.jpg", scan, "image/jpeg")})
+    assert page.status_code == 200, page.text
+    assert "vastzittend in evenwicht" in page.text and "kenmerk W-0001" in page.text  # B, read from the paper
+    link = re.search(r'href="(/antwoorden/[^"]+\.pdf)"', page.text).group(1)
+    assert client.get(link).content.startswith(b"%PDF")
+
+    other = scansynth.filled_pack(library, "W-0002", random.Random(6))
+    two = scansynth.page_of([card3, other[0]], random.Random(7), dpi=200, jpeg=85)
+    page = client.post("/antwoorden", data={"csrf": csrf(client)}, files={"answers": ("scan.jpg", two, "image/jpeg")})
+    assert page.status_code == 422 and "kaarten van 2 pakketten" in page.text
+
+
 def test_answers_are_read_back_literally_and_offered_as_pdf(client, library, tmp_path):
     digital = library.edition("nl", "standaard", False, "digital").pack()
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(digital)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kaartgen import __version__
-from kaartgen.commands import batch, build, evaluate, guide, init, join, lint, preview, read, serve, translate
+from kaartgen.commands import batch, build, evaluate, guide, init, join, lint, preview, read, scan, serve, translate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,5 +29,5 @@ def main(config: Path | None) -> None:
 
 
 for command in (build.build, batch.batch, join.join, read.read, guide.guide, preview.preview, lint.lint, init.init,
-                serve.serve, evaluate.evaluate, translate.translate):
+                serve.serve, evaluate.evaluate, translate.translate, scan.scan):
     main.add_command(command)

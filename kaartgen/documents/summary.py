@@ -36,11 +36,14 @@ def summary_heading(summary: dict[str, Any], cs: CardSet) -> list[str]:
     return [*reference, render(labels.read_on, {"date": when})]
 
 
-def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet) -> tuple[bytes, int]:
+def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet,
+                pictures: dict[str, bytes] | None = None) -> tuple[bytes, int]:
     """One A4 page (more only if the answers are long): every card's answers under its title, as a
     tagged PDF (a section a card: its title H2, questions H3, answers P); and
     how many characters of the answers no font can draw. Those are shown as a visible placeholder,
-    their code in brackets ("[U+1F600]"), so the summary is always made and nothing is silently lost."""
+    their code in brackets ("[U+1F600]"), so the summary is always made and nothing is silently lost.
+    Answers read from scanned cards come with `pictures` (PNG by field name): the client's
+    handwriting, and each mark that was not clearly one answer, shown under the question."""
 
     look = theme.summary
     labels = cs.info.summary
@@ -57,11 +60,12 @@ def summary_pdf(summary: dict[str, Any], theme: Theme, fonts: Fonts, cs: CardSet
                  look.card_style, tag=Tag(("Sect", "H2")))
         for item in card["answers"]:
             if "ticked" in item:
-                _ticked(out, item, look, labels)
+                _ticked(out, item, look, labels, pictures or {})
             else:
                 _answered(out, item, card["title"], look, labels)
             if item.get("problem"):
                 out.para(f"! {item['problem']}", question_style, look.answer_indent)
+            _pictures(out, item, pictures or {}, look, labels)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=look.margin, rightMargin=look.margin,
                             topMargin=look.top, bottomMargin=look.bottom, invariant=1, initialFontName=fonts.base,
@@ -92,6 +96,40 @@ class _Flow:
         self.flow.append(Tagged(p, tag))
 
 
+PICTURE_HEIGHT = 70 * 72 / 25.4  # a picture of handwriting is shown at most this high
+POINTS_PIXEL = 0.8 * 72 / 25.4 / 8  # at 0.8 of its size on the card (8 pixels a millimetre: engine/omr.py)
+
+
+def _pictures(out: _Flow, item: dict[str, Any], pictures: dict[str, bytes], look: SummaryLook,
+              labels: SummaryLabels) -> None:
+    """Under an answer read from a scanned card: the marks not read, then the handwriting, each as
+    a picture (a figure whose alternative text says what it is)."""
+
+    notes = {f"{item['field']}.{n}" for n in range(1, len(item.get("notes", [])) + 1)}  # shown in place
+    for key, label in (("uncertain", labels.uncertain), ("handwriting", labels.handwriting)):
+        shown = [pictures[name] for name in item.get(key, []) if name in pictures
+                 and not (key == "handwriting" and name in notes)]
+        if not shown:
+            continue
+        out.para(label, look.question_style, look.answer_indent)
+        for data in shown:
+            _picture(out, data, label)
+
+
+def _picture(out: _Flow, data: bytes, label: str) -> None:
+    """A PNG from a scanned card at 0.8 of its size on the card, never wider than the page or
+    higher than PICTURE_HEIGHT; a figure whose alternative text is `label`."""
+    from reportlab.platypus import Image
+
+    image = Image(io.BytesIO(data))
+    width = image.imageWidth * POINTS_PIXEL
+    height = image.imageHeight * POINTS_PIXEL
+    fit = min(1.0, out.width / max(width, 1), PICTURE_HEIGHT / max(height, 1))
+    image.drawWidth, image.drawHeight = width * fit, height * fit
+    image.hAlign = "LEFT" if out.ts.theme.direction.start == "left" else "RIGHT"
+    out.flow.append(Tagged(image, Tag(("Sect", "Figure"), 1, alt=label)))
+
+
 def _lines(text: str, empty: str) -> list[str]:
     """An answer as paragraphs: one a line the client wrote, long lines in chunks, so that a
     long answer is laid out in time linear in its length (reportlab re-wraps a paragraph
@@ -109,13 +147,20 @@ def _lines(text: str, empty: str) -> list[str]:
     return [line if line.strip() else "\u00a0" for line in out]
 
 
-def _ticked(out: _Flow, item: dict[str, Any], look: SummaryLook, labels: SummaryLabels) -> None:
+def _ticked(out: _Flow, item: dict[str, Any], look: SummaryLook, labels: SummaryLabels,
+            pictures: dict[str, bytes]) -> None:
     """A domain choice's answer: the domains ticked, then the numbered notes, each as the client
-    wrote it (a note's later lines indented under its first)."""
+    wrote it (a note's later lines indented under its first), or as the picture of the handwriting
+    when it was read from a scanned card."""
     out.para(f"{labels.ticked}: {', '.join(item['ticked']) or labels.empty}", look.answer_style, look.indent)
     if item.get("too_many"):
         out.para(f"! {item['too_many']}", look.question_style, look.indent)
     for n, note in enumerate(item["notes"], 1):
+        written = f"{item['field']}.{n}"
+        if not note and written in item.get("handwriting", []) and written in pictures:
+            out.para(f"{n}.", look.answer_style, look.answer_indent)
+            _picture(out, pictures[written], labels.handwriting)
+            continue
         first, *rest = _lines(note, labels.empty)
         out.para(f"{n}. {first}", look.answer_style, look.answer_indent)
         for line in rest:
@@ -131,7 +176,7 @@ def _answered(out: _Flow, item: dict[str, Any], title: str, look: SummaryLook, l
     question_style, answer_style = look.question_style, look.answer_style
     if item["question"] and item["question"] != title:
         out.para(item["question"], question_style, look.indent, Tag(("Sect", "H3"), 1))
-    if not item.get("problem"):
+    if not item.get("problem") and not (item.get("handwriting") and not item["answer"]):  # a picture follows
         for line in _lines(item["answer"], labels.empty):
             out.para(line, answer_style, look.answer_indent)
     if item.get("cut"):

@@ -35,6 +35,13 @@ Evaluating many clients' answers, counted so that no client can be found in them
     result = evaluate_answers(library, EvaluateOptions(paths=(Path("antwoorden"),), groups=Path("groepen.csv")))
     result.outputs()                                  # [(file name, bytes)]: report PDF and HTML, tables CSV/JSON
 
+Scanned paper cards back into answers (the web-page pack's JSON, with handwriting as pictures)::
+
+    from kaartgen.engine import Scanner
+    result = Scanner(library).scan([(Path("scan.pdf"), None)])
+    for index, pack in enumerate(result.packs, 1):
+        pack.files(pack.stem(index))                  # [(file name, bytes)]: the JSON and its PNGs
+
 Checking content and templates::
 
     from kaartgen.engine import lint
@@ -106,6 +113,11 @@ _EXPORTS = {
     "Statement": "kaartgen.model.statement",
     "serve_settings": "kaartgen.model.config",
     "SERVE_KEYS": "kaartgen.model.config",
+    # paper answers back: scanned fill-in cards
+    "Scanner": "kaartgen.engine.scan",
+    "ScanResult": "kaartgen.engine.scan",
+    "ScannedPack": "kaartgen.engine.scan",
+    "SCAN_SUFFIXES": "kaartgen.engine.scanpages",
     # evaluating many clients' answers, without exposing one
     "evaluate_answers": "kaartgen.engine.evaluate",
     "EvaluateOptions": "kaartgen.engine.evaluate",
@@ -125,6 +137,7 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "MANIFEST",
     "MERGED",
     "POOL_SECONDS",
+    "SCAN_SUFFIXES",
     "SERVE_KEYS",
     "SHOWN_CHARACTERS",
     "SHOWN_LINES",
@@ -145,6 +158,9 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "Reading",
     "RenderPool",
     "RowError",
+    "ScanResult",
+    "ScannedPack",
+    "Scanner",
     "SetFile",
     "SetReport",
     "Sheets",
@@ -200,6 +216,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.engine.pool import RenderPool, TimedOut, Unavailable
     from kaartgen.engine.printrun import ERRORS, MERGED
     from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
+    from kaartgen.engine.scan import ScannedPack, Scanner, ScanResult
+    from kaartgen.engine.scanpages import SCAN_SUFFIXES
     from kaartgen.engine.shards import JoinResult, join_parts
     from kaartgen.engine.translate import export_po, import_po
     from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES

@@ -82,11 +82,11 @@ def check_theme_names(card_set: Loaded[CardSet], theme: Theme) -> None:
 
 
 def lay_out(theme: Loaded[Theme], card_set: Loaded[CardSet], personal: Personal, fonts: Fonts | None = None,
-            screen: bool = False) -> list[CardLayout]:
+            screen: bool = False, scan: bool = False) -> list[CardLayout]:
     """All cards laid out; layout errors get the file and line of the content they concern."""
     check_theme_names(card_set, theme.model)
     try:
-        return CardMaker(theme.model, fonts or Fonts(theme.model), card_set.model, personal, screen).pack()
+        return CardMaker(theme.model, fonts or Fonts(theme.model), card_set.model, personal, screen, scan=scan).pack()
     except KaartgenError as exc:
         raise card_set.sources.located(exc) from None
 
@@ -108,6 +108,7 @@ class Reading:
     stem: str
     placeholders: int = 0
     heading: list[str] = field(default_factory=list)  # the pack's reference and the reading date, worded
+    notes: list[KaartgenError] = field(default_factory=list)  # a scan's: what a person should look at
 
 
 def _option_error(exc: KaartgenError, personal: Personal) -> FieldError:
@@ -121,7 +122,7 @@ class Edition:
     Read-only once made, so threads and forked workers may share it."""
 
     def __init__(self, theme: Loaded[Theme], card_set: Loaded[CardSet], fonts: Fonts, fmt_name: str,
-                 back_offset: tuple[float, float] | None = None):
+                 back_offset: tuple[float, float] | None = None, scan_marks: bool = True):
         self.loaded_theme, self.loaded_set = theme, card_set
         self.theme: Theme = theme.model
         self.card_set: CardSet = card_set.model
@@ -135,6 +136,8 @@ class Edition:
             self.fmt = self.theme.formats[fmt_name]
             if back_offset is not None:
                 self.fmt = self.fmt.model_copy(update={"back_offset": back_offset})
+        # corner dots and codes on the fill-in cards, for `kaartgen scan`: where the format prints them
+        self.scan = self.fmt is not None and self.fmt.scan_marks and scan_marks
         check_theme_names(card_set, theme.model)
         self.personal = personal_cards(self.card_set)
         self._lock = threading.Lock()
@@ -157,7 +160,7 @@ class Edition:
     def generic(self) -> list[CardLayout]:
         """The cards without a client, laid out on first use."""
         with self._lock:
-            return lay_out(self.loaded_theme, self.loaded_set, Personal(), self.fonts, self.screen)
+            return lay_out(self.loaded_theme, self.loaded_set, Personal(), self.fonts, self.screen, self.scan)
 
     @cached_property
     def shared(self) -> frozenset[int]:
@@ -211,7 +214,31 @@ class Edition:
 
     def _maker(self, personal: Personal) -> CardMaker:
         """A maker for one client, sharing the edition's paragraphs that hold no client value."""
-        return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen, self._paragraphs)
+        return CardMaker(self.theme, self.fonts, self.card_set, personal, self.screen, self._paragraphs, self.scan)
+
+    @cached_property
+    def texts_version(self) -> str:
+        from kaartgen.model.scancode import texts_version
+
+        return texts_version(self.card_set)
+
+    def coded(self, cards: list[CardLayout], reference: str | None, first: int = 0) -> list[CardLayout]:
+        """`cards` (pack positions `first`…) with the scan code over each printed fill-in side that
+        keeps a spot for one; as they are when the edition prints no scan marks."""
+        if not self.scan:
+            return cards
+        from kaartgen.layout.scanmarks import coded
+        from kaartgen.model.scancode import ScanId
+
+        info = self.card_set.info
+        name = f"{info.language}/{info.variant}"
+        ids: list[list[ScanId | None]] = [
+            [ScanId(name, self.theme.card.name, first + i + 1, j + 1, self.texts_version, reference)
+             for j in range(len(card.sides))] for i, card in enumerate(cards)]
+        try:
+            return coded(cards, self.theme, ids)
+        except KaartgenError as exc:
+            raise _option_error(exc, Personal(reference=reference)) if reference else exc from None
 
     def _relaid(self, maker: CardMaker, personal: Personal) -> list[CardLayout]:
         """The generic cards, with the ones `personal` changes laid out again: the cards whose texts
@@ -232,7 +259,7 @@ class Edition:
             card = self._maker(personal).fill_in_card(index, self.card_set.cards[index])
         except KaartgenError as exc:
             raise _option_error(exc, personal) from None
-        one = CardLayout(card.id, card.kind, card.sides[:1])
+        one = self.coded([CardLayout(card.id, card.kind, card.sides[:1])], personal.reference, index)[0]
         fmt = self.theme.formats[PREVIEW_FORMAT]
         pages = impose([one], fmt, self.theme, PREVIEW_FORMAT)
         return side_png(render_pdf(pages, self.theme, fmt, self.card_set.info.title, "preview", self.fonts))
@@ -244,7 +271,7 @@ class Edition:
 
             self.check_personal(personal)
             return render_html(self.card_set, self.theme, self.loaded_theme.folder, personal).encode("utf-8")
-        cards = self.cards(personal)
+        cards = self.coded(self.cards(personal), personal.reference)
         labels = self.card_set.info.labels
         try:
             pages = impose(cards, self.fmt, self.theme, self.fmt_name, crop_marks, (labels.front, labels.back))
@@ -309,7 +336,7 @@ class Edition:
         fmt = self.pdf_fmt
         if fmt.duplex is not None:
             letter.append(Page(letter[0].width, letter[0].height))  # the cards start on a new sheet
-        return letter + impose(cards, fmt, self.theme, self.fmt_name)
+        return letter + impose(self.coded(cards, client.personal.reference), fmt, self.theme, self.fmt_name)
 
     def envelope_check(self, letter_date: date) -> list[Page]:
         """The letter of the set's sample client with the envelope window and the zone only the
@@ -383,7 +410,7 @@ class Library:
         self._themes: dict[tuple[bool, str], Loaded[Theme]] = {}
         self._fonts: dict[tuple[bool, str], Fonts] = {}
         self._sets: dict[tuple[str, str], Loaded[CardSet]] = {}
-        self._editions: dict[tuple[str, str, bool, str, tuple[float, float] | None], Edition] = {}
+        self._editions: dict[tuple[str, str, bool, str, tuple[float, float] | None, bool], Edition] = {}
 
     def theme(self, large_print: bool = False, direction: str = "ltr") -> Loaded[Theme]:
         """The templates, with the large-print overlay and, for a right-to-left set, templates/rtl/."""
@@ -439,14 +466,15 @@ class Library:
         return self.fonts(False).unprintable(text)
 
     def edition(self, language: str = "nl", variant: str = "standaard", large_print: bool = False,
-                format: str = "office", back_offset: tuple[float, float] | None = None) -> Edition:
-        key = (language, variant, large_print, format, back_offset)
+                format: str = "office", back_offset: tuple[float, float] | None = None,
+                scan_marks: bool = True) -> Edition:
+        key = (language, variant, large_print, format, back_offset, scan_marks)
         with self._lock:
             if key not in self._editions:
                 self.theme(large_print)  # templates first: their problems are nobody's content
                 direction = self.direction(language, variant)
                 self._editions[key] = Edition(self.theme(large_print, direction), self.card_set(language, variant),
-                                              self.fonts(large_print, direction), format, back_offset)
+                                              self.fonts(large_print, direction), format, back_offset, scan_marks)
             return self._editions[key]
 
     def guide(self, language: str, variant: str) -> list[SetFile]:
@@ -481,9 +509,20 @@ class Library:
         file's bytes are read from memory and `path` only names it in messages."""
         from kaartgen.documents.summary import summary_heading, summary_pdf
         from kaartgen.engine.read import check_text, read_answers, read_filled, summarise, summary_stem
+        from kaartgen.engine.scanpages import SCAN_SUFFIXES, is_scan
         from kaartgen.model.answers import answer_names
 
-        filled = read_filled(path) if data is None else read_answers(data, path)
+        notes: list[KaartgenError] = []
+        if data is None and path.suffix.lower() in SCAN_SUFFIXES[1:] and path.is_file():
+            from kaartgen.engine.scan import MAX_SCAN_FILE
+            from kaartgen.messages import Term
+            from kaartgen.model.yamlfile import read_limited
+
+            data = read_limited(path, MAX_SCAN_FILE, Term("term.scan_file"))
+        if data is not None and is_scan(data, path):
+            filled, notes = self._scanned(data, path)
+        else:
+            filled = read_filled(path) if data is None else read_answers(data, path)
         if filled.set_name not in self.sets():  # matched exactly: a file never chooses a folder to load
             raise KaartgenError("read.unknown_set", file=path)
         cs = self.card_set(filled.language, filled.variant).model
@@ -494,8 +533,26 @@ class Library:
         source = path.name.encode("utf-8", "replace").decode("utf-8")  # a file name in no encoding
         summary = summarise(cs, filled, source, read_on, cards)
         direction = cs.info.direction
-        pdf, placeholders = summary_pdf(summary, self.theme(False, direction).model, self.fonts(False, direction), cs)
-        return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders, summary_heading(summary, cs))
+        pdf, placeholders = summary_pdf(summary, self.theme(False, direction).model, self.fonts(False, direction), cs,
+                                        {**filled.uncertain, **filled.images})
+        return Reading(summary, pdf, summary_stem(cs, summary, path), placeholders, summary_heading(summary, cs),
+                       notes)
+
+    def _scanned(self, data: bytes, path: Path) -> tuple[Any, list[KaartgenError]]:
+        """The answers on the scanned cards of one pack, and what a person should look at."""
+        from kaartgen.engine.read import Filled
+        from kaartgen.engine.scan import Scanner
+
+        result = Scanner(self).scan([(path, data)])
+        if not result.packs:
+            raise KaartgenError("scan.no_cards", file=path)
+        if len(result.packs) > 1:
+            raise KaartgenError("scan.many_packs", file=path, count=len(result.packs))
+        pack = result.packs[0]
+        language, variant = pack.set.split("/", 1)
+        filled = Filled(language, variant, pack.answers, pack.reference, images=pack.images,
+                        uncertain=pack.uncertain, channel="scan")
+        return filled, [note.error() for note in result.notes]
 
 
 def edition_fonts(library: Library) -> list[Path]:

@@ -9,7 +9,8 @@ limits and protections of `kaartgen read` (engine/read.py, model/answers.py) and
 a small record (engine/tally.py): the main process holds no file and no answer text, so its memory
 stays flat however many files there are.
 
-What is read: filled digital packs (PDF), saved web-page answers (JSON) and digital reflectiekaarten,
+What is read: filled digital packs (PDF), saved web-page answers (JSON), the answers `kaartgen scan` read
+from paper cards (JSON, counted as their own channel) and digital reflectiekaarten,
 given as files, folders (read as a tree, in name order) or zips (and files uploaded to the web page).
 A zip is refused whole when it has more than MAX_MEMBERS members, unpacks to more than the limit,
 or has a member that unpacks more than MAX_RATIO times its packed size (a zip bomb); a member with an
@@ -53,7 +54,7 @@ from kaartgen import __version__
 from kaartgen.engine.edition import Library
 from kaartgen.engine.read import MAX_FILE, read_answers
 from kaartgen.engine.suppress import MARKS, MIN_COUNT, MIN_GROUP, PRIMARY, SECONDARY
-from kaartgen.engine.tally import PACK, PDF, WEB, Builder, Counts, Record, Table, benefit_choice, record
+from kaartgen.engine.tally import PACK, PDF, SCAN, WEB, Builder, Counts, Record, Table, benefit_choice, record
 from kaartgen.errors import FieldError, KaartgenError, check_stop
 from kaartgen.messages import Term, catalogue
 from kaartgen.messages import render as word
@@ -394,7 +395,8 @@ def read_one(source: Source) -> Outcome:
         pdf = data[:5].startswith(b"%PDF")
         when = (_saved(data) if pdf else None) or source.when
         digest = hashlib.sha256(data).digest()
-        return record(cs, filled, PDF if pdf else WEB, digest, when, _benefits), None
+        channel = PDF if pdf else SCAN if filled.channel == SCAN else WEB
+        return record(cs, filled, channel, digest, when, _benefits), None
     except KaartgenError as exc:
         return None, Term(exc.code, **exc.params)
     except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError):

@@ -58,6 +58,10 @@ class Filled:
     reference: str | None = None
     reflection: bool = False  # the professional's reflectiekaart, not a client's pack
     not_text: set[str] = field(default_factory=set)  # fields whose value in the PDF is no text (a forged file)
+    images: dict[str, bytes] = field(default_factory=dict)  # scanned cards: PNG of each handwritten area
+    uncertain: dict[str, bytes] = field(default_factory=dict)  # scanned cards: PNG of each mark not read
+    channel: str = ""  # "scan" for answers read from paper
+    scan: dict[str, Any] | None = None  # the scan section of answers saved by `kaartgen scan`
 
     @property
     def set_name(self) -> str:
@@ -176,13 +180,45 @@ def _json_answers(raw: bytes, path: Path) -> Filled:
     if reference is not None and not REFERENCE.fullmatch(reference):  # the schema's $ lets a final newline through
         raise KaartgenError("read.bad_reference", file=path)
     language, variant = data["set"].split("/", 1)
-    return Filled(language, variant, dict(data["answers"]), reference)
+    filled = Filled(language, variant, dict(data["answers"]), reference)
+    if isinstance(data.get("scan"), dict):
+        filled.channel = "scan"  # read from paper cards by `kaartgen scan`
+        filled.scan = data["scan"]
+    return filled
+
+
+MAX_PICTURE = 4 * 1024 * 1024  # one handwritten area at 8 pixels a millimetre is well under 200 kB
+
+
+def scan_pictures(filled: Filled, path: Path) -> None:
+    """Answers from scanned cards (`kaartgen scan`) read from a file: their pictures lie beside the
+    JSON, named in it. Only plain file names in the same folder are opened, only PNG files, each
+    bounded; a picture that is missing is left out (the summary then shows the answer as empty)."""
+    scan = filled.scan or {}
+    folder = path.parent
+    for key, target in (("handwriting", filled.images), ("uncertain", filled.uncertain)):
+        names = scan.get(key)
+        if not isinstance(names, dict):
+            continue
+        for field_name, file_name in list(names.items())[:MAX_FIELDS]:
+            if not (isinstance(field_name, str) and isinstance(file_name, str)) or Path(file_name).name != file_name:
+                continue
+            picture = folder / file_name
+            if not picture.is_file() or picture.stat().st_size > MAX_PICTURE:
+                continue
+            data = picture.read_bytes()
+            if data.startswith(b"\x89PNG\r\n\x1a\n"):
+                target[field_name] = data
 
 
 def read_filled(path: Path) -> Filled:
+    """Answers from a file; for answers saved by `kaartgen scan`, with the pictures beside it."""
     if not path.is_file():
         raise KaartgenError("file.not_found", file=path)
-    return read_answers(read_limited(path, MAX_FILE, Term("term.answers_file")), path)
+    filled = read_answers(read_limited(path, MAX_FILE, Term("term.answers_file")), path)
+    if filled.scan is not None:
+        scan_pictures(filled, path)
+    return filled
 
 
 def read_answers(data: bytes, path: Path) -> Filled:
@@ -238,10 +274,14 @@ def summarise(cs: CardSet, filled: Filled, source: str, read_on: date,
         if items:  # the introduction letter asks nothing
             found.append({"card": card.id, "number": number, "title": render(card.name or card.title, values),
                           "answers": items})
-    return {"kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
-            "source": source, "reference": filled.reference, "read": read_on.isoformat(),
-            "of": "pack" if cards is None else "reflection", "total": len(cs.cards if cards is None else cards),
-            "cut": reader.cut, "problems": reader.problems, "cards": found}
+    out: dict[str, Any] = {
+        "kaartgen": "summary", "version": __version__, "set": f"{cs.info.language}/{cs.info.variant}",
+        "source": source, "reference": filled.reference, "read": read_on.isoformat(),
+        "of": "pack" if cards is None else "reflection", "total": len(cs.cards if cards is None else cards),
+        "cut": reader.cut, "problems": reader.problems, "cards": found}
+    if filled.channel:  # answers read from scanned paper cards
+        out["channel"] = filled.channel
+    return out
 
 
 class _Reader:
@@ -251,6 +291,8 @@ class _Reader:
     def __init__(self, filled: Filled, labels: SummaryLabels):
         self.answers = filled.answers
         self.not_text = filled.not_text
+        self.images = filled.images
+        self.uncertain = filled.uncertain
         self.labels = labels
         self.cut = 0
         self.problems = 0
@@ -306,7 +348,21 @@ def _item(block: Block, name: str, question: str, reader: _Reader, cs: CardSet) 
         return None
     if problem:
         item["problem"] = problem
+    _scanned(item, block, name, reader, cs)
     return item
+
+
+def _scanned(item: dict[str, Any], block: Block, name: str, reader: _Reader, cs: CardSet) -> None:
+    """What only an answer read from a scanned card has: which of its fields are handwriting (shown
+    as pictures), and which marks were not clearly one answer (shown as pictures to look at)."""
+    names = ([tick_name(name, d.id) for d in cs.domains] + [note_name(name, n) for n in range(1, block.max + 1)]
+             if isinstance(block, DomainChoice) else [name])
+    written = [n for n in names if n in reader.images]
+    unsure = [n for n in names if n in reader.uncertain]
+    if written:
+        item["handwriting"] = written
+    if unsure:
+        item["uncertain"] = unsure
 
 
 def _domain_choice(item: dict[str, Any], block: DomainChoice, name: str, reader: _Reader, cs: CardSet) -> str | None:

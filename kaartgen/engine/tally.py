@@ -43,7 +43,7 @@ from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, 
 from kaartgen.model.text import Personal, card_values, render
 
 PACK, REFLECTION = "pack", "reflection"
-PDF, WEB = "pdf", "web"  # the channel: the fillable PDF, or the answers the web-page pack saved
+PDF, WEB, SCAN = "pdf", "web", "scan"  # the channel: the fillable PDF, the web-page pack's answers, paper cards
 NONE = "-"  # no choice, no date: a row of its own
 UNKNOWN = "?"  # a group the file does not tell (no benefit, no team)
 DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
@@ -55,7 +55,7 @@ class Record:
     twice, and makes a keyed pseudonym); no output ever holds it."""
 
     kind: str  # PACK or REFLECTION
-    channel: str  # PDF or WEB
+    channel: str  # PDF, WEB or SCAN
     reference: str | None
     digest: bytes  # sha256 of the file's bytes: the same file read twice
     when: datetime | None  # the written date of a reflectiekaart, the PDF's save date, or the file's
@@ -333,7 +333,7 @@ class Builder:
                                    "total": total}))
 
     def _progress(self, packs: list[Record], total: Key) -> None:
-        channels = [(PDF, self.t("channel_pdf")), (WEB, self.t("channel_web"))]
+        channels = [(PDF, self.t("channel_pdf")), (WEB, self.t("channel_web")), (SCAN, self.t("channel_scan"))]
         sizes = Counter(r.channel for r in packs)
         size_keys = add_sizes(self.problem, "channel", {c: sizes[c] for c, _ in channels}, total, True)
         cards = [c for c in self.cs.cards if any(hasattr(b, "id") for _, b, _ in c.walk())]

@@ -99,6 +99,8 @@ class SummaryLabels(Strict):
     clear_confirm: str = "Clear all answers from this device? This cannot be undone."
     cleared: str = "The answers are cleared from this device."
     cut: str = "[… {{ count }} more characters not shown; the client's file holds the whole answer]"
+    handwriting: str = "Handwritten on the card (scan):"  # above a picture of a scanned card's write-in area
+    uncertain: str = "Not clearly one answer on the scan; look at the picture:"  # above a mark not read
     not_text: str = "(this file holds something here that is not text)"
     unknown_choice: str = "(this file holds a choice the card does not have)"
     answers_file: str = "answers"  # saved answers: <answers_file>-<reference>.json

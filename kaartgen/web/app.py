@@ -426,19 +426,20 @@ class WebApp:
             _, _, data = await self.uploaded(request, "answers")
         except Refused as exc:
             return refuse(exc.status, exc.message)
-        suffix = ".pdf" if data[:5].startswith(b"%PDF") else ".json"
+        suffix = _answers_suffix(data)
         try:
             reading = await run_in_threadpool(self.pool.read, f"upload{suffix}", data, self.today())
         except KaartgenError as exc:
             return refuse(422, self.pool_text(request, exc) or exc.text(self.lang(request)))
         key = secrets.token_urlsafe(16)
         self._keep(self._summaries, key, reading.pdf, f"{reading.stem}.pdf")
+        kind = "scan" if reading.summary.get("channel") == "scan" else "pdf" if suffix == ".pdf" else "json"
         self.audit.record("read", self.user(request), reference=str(reading.summary.get("reference") or ""),
-                          set_name=str(reading.summary.get("set") or ""), fmt="pdf" if suffix == ".pdf" else "json",
+                          set_name=str(reading.summary.get("set") or ""), fmt=kind,
                           sha256=hashlib.sha256(data).hexdigest(),
                           counts={"problems": int(reading.summary.get("problems", 0))})
         return self.page(request, "answers.html.j2", error=None, summary=reading.summary, heading=reading.heading,
-                         pdf_key=key,
+                         pdf_key=key, scan_notes=[n.text(self.lang(request)) for n in reading.notes],
                          shown_characters=f"{SHOWN_CHARACTERS:,}".replace(",", "."), shown_lines=SHOWN_LINES)
 
     async def answers_pdf(self, request: Request) -> Response:
@@ -682,3 +683,17 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
                            "jobs_folder": lambda: os.access(web.jobs.root, os.W_OK | os.X_OK)})
     app.add_middleware(Service, settings=service or ServiceSettings(), readiness=readiness)  # outermost
     return app
+
+
+def _answers_suffix(data: bytes) -> str:
+    """The kind of an uploaded answers file by its first bytes (never by the name the browser sent):
+    a PDF (a filled pack, or a scanner's), a picture from a scanner or a phone, else saved answers."""
+    if data[:5].startswith(b"%PDF"):
+        return ".pdf"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return ".png"
+    if data[:3] == b"\xff\xd8\xff":
+        return ".jpg"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return ".tif"
+    return ".json"

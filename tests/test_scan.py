@@ -1,0 +1,189 @@
+"""Paper answers back: the printed fill-in cards carry corner dots and a 2D code, and `kaartgen scan`
+reads synthetic scans of filled cards (tests/scansynth.py: ticks, crosses, filled boxes, circles,
+crossed-out ticks, handwriting; 1–4 cut cards a page at any place and turn; 150–300 dpi, blur, noise,
+uneven light, JPEG) back into the web-page pack's answers, never reporting a wrong answer as certain."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from kaartgen.engine import Library
+from kaartgen.engine.scan import Scanner
+from kaartgen.model.answers import schema
+from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES
+from kaartgen.model.scancode import parse
+from kaartgen.model.text import Personal
+from tests import scansynth
+from tests.conftest import run
+
+
+def _codes(pdf: bytes, scale: float = 3) -> list[list[str]]:
+    document = pypdfium2.PdfDocument(pdf)
+    return [[c.text for c in zxingcpp.read_barcodes(document[i].render(scale=scale).to_pil(),
+                                                    formats=zxingcpp.BarcodeFormat.DataMatrix)]
+            for i in range(len(document))]
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return Library()
+
+
+def test_every_printed_fill_in_side_names_its_set_card_side_and_reference_and_no_domain_card_has_one(library):
+    edition = library.edition("nl", "standaard", False, "cards")
+    found = _codes(edition.pack(Personal(reference="K-0042")))
+    sides = [(c + 1, s + 1, card.kind) for c, card in enumerate(edition.generic) for s in range(len(card.sides))]
+    assert len(found) == len(sides)
+    for (card, side, kind), codes in zip(sides, found, strict=True):
+        if kind != "fill-in":
+            assert codes == [], (card, side)
+            continue
+        assert len(codes) == 1, (card, side)
+        scan_id = parse(codes[0])
+        assert scan_id is not None and (scan_id.set, scan_id.size, scan_id.card, scan_id.side, scan_id.reference) == (
+            "nl/standaard", "a6", card, side, "K-0042")
+        assert scan_id.version == edition.texts_version
+        assert "Zo" not in codes[0]  # never personal data: only the reference
+
+
+def test_large_print_and_office_sheets_carry_codes_and_digital_and_no_scan_marks_do_not(library, tmp_path):
+    large = _codes(library.edition("nl", "eenvoudig", True, "cards").pack(), 2)
+    assert [parse(c[0]).size for c in large if c] == ["a5"] * 12  # type: ignore[union-attr]
+    office = _codes(library.edition("en", "standaard", False, "office").pack(Personal(reference="R1")), 3)
+    assert sorted(parse(c).card for page in office for c in page) == sorted([1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6])  # type: ignore[union-attr]
+    assert _codes(library.edition("nl", "standaard", False, "digital").pack(), 2) == [[]] * 22
+    result = run("build", "--format", "cards", "--no-scan-marks", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert _codes(Path(result.output.split()[-1]).read_bytes(), 2) == [[]] * 22
+
+
+def test_batch_packs_carry_each_client_s_reference_in_the_code_and_no_scan_marks_leaves_it_off(tmp_path):
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city\nA1,Ann Smit,Weg 1,1234 AB,Zwolle\n", encoding="utf-8")
+    assert run("batch", str(clients), "--out", str(tmp_path / "out"), "--jobs", "1").exit_code == 0
+    texts = [t for page in _codes((tmp_path / "out" / "A1.pdf").read_bytes()) for t in page if t.startswith("KG1")]
+    assert len(texts) == 12 and all(parse(t).reference == "A1" for t in texts)  # type: ignore[union-attr]
+    assert run("batch", str(clients), "--out", str(tmp_path / "plain"), "--jobs", "1", "--no-scan-marks").exit_code == 0
+    assert not [t for page in _codes((tmp_path / "plain" / "A1.pdf").read_bytes()) for t in page if t.startswith("KG1")]
+
+
+def test_a_scan_mark_on_text_is_a_lint_error_naming_the_side_and_the_template_key(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
+    card = templates / "card.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace("  inset: 7mm ", "  inset: 14mm"), encoding="utf-8")
+    result = run("lint", "--templates", str(templates))
+    assert result.exit_code == 1
+    assert "side 1: a scan mark (13.0 mm from the left, 13.0 mm from the top) touches text" in result.output
+    assert "templates/card.yaml scan_marks" in result.output
+
+
+def _scan(library: Library, pages: list[bytes]) -> dict[tuple[str | None, int, int], object]:
+    result = Scanner(library).scan([(Path(f"p{i}.jpg"), data) for i, data in enumerate(pages)])
+    assert not result.notes, [n.code for n in result.notes]
+    return {(p.reference, s.scan_id.card, s.scan_id.side): s for p in result.packs for s in p.sides}
+
+
+def test_five_hundred_synthetic_cards_every_tick_and_description_read_right_or_flagged_never_wrong(library):
+    rng = random.Random(20261206)
+    cards = right = unsure = 0
+    crossed_out = 0
+    pack = 0
+    dpis = set()
+    while cards < 500:
+        pack += 1
+        filled = scansynth.filled_pack(library, f"S-{pack:03d}", rng)
+        rng.shuffle(filled)
+        start = 0
+        while start < len(filled):
+            group = filled[start:start + rng.randint(1, 4)]
+            start += len(group)
+            dpi = rng.choice([150, 200, 300])
+            dpis.add(dpi)
+            page = scansynth.page_of(group, rng, dpi=dpi, blur=rng.uniform(0, 0.15), noise=rng.uniform(0, 8),
+                                     jpeg=rng.choice([None, 60, 85]))
+            read = _scan(library, [page])
+            for card in group:
+                side = read.get((f"S-{pack:03d}", card.card, card.side))
+                assert side is not None, (pack, card.card, card.side, dpi)  # every card found
+                r, u, w = scansynth.compare(card.truth, side.answers, set(side.uncertain))  # type: ignore[attr-defined]
+                assert w == 0, (pack, card.card, card.side, dpi, card.truth, side.answers)  # type: ignore[attr-defined]
+                right, unsure, cards = right + r, unsure + u, cards + 1
+                crossed_out += sum(v == scansynth.CROSSED for v in card.truth.values())
+    assert dpis == {150, 200, 300} and crossed_out > 20
+    assert right >= 3 * unsure  # most marks are read, not just flagged
+
+
+def test_a_scanned_pack_reads_into_a_summary_with_the_handwriting_as_pictures(library, tmp_path):
+    rng = random.Random(7)
+    filled = scansynth.filled_pack(library, "K-0042", rng)
+    pages = [scansynth.page_of(filled[i:i + 2], rng, dpi=200) for i in range(0, len(filled), 2)]
+    for i, data in enumerate(pages):
+        (tmp_path / f"scan{i}.jpg").write_bytes(data)
+    result = run("scan", str(tmp_path), "--out", str(tmp_path / "answers"))
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "answers" / "scan-K-0042.json").read_text(encoding="utf-8"))
+    from jsonschema import Draft202012Validator
+
+    assert not list(Draft202012Validator(schema()).iter_errors(saved))  # the web-page pack's format
+    assert saved["reference"] == "K-0042" and len(saved["scan"]["sides"]) == 12
+    truth = {k: v for card in filled for k, v in card.truth.items()}
+    for name, value in saved["answers"].items():
+        if name in truth and truth[name] != scansynth.CROSSED:
+            assert value == truth[name], name
+    pictures = saved["scan"]["handwriting"]
+    assert pictures and all((tmp_path / "answers" / f).read_bytes().startswith(b"\x89PNG") for f in pictures.values())
+
+    read = run("read", str(tmp_path / "answers" / "scan-K-0042.json"), "--out", str(tmp_path / "summary"))
+    assert read.exit_code == 0, read.output
+    pdf = PdfReader(tmp_path / "summary" / "samenvatting-K-0042.pdf")
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Handgeschreven op de kaart (scan)" in text and "kenmerk K-0042" in text
+    images = sum(len(page.images) for page in pdf.pages)
+    assert images == len(pictures) + len(saved["scan"]["uncertain"])
+
+    direct = run("read", str(tmp_path / "scan0.jpg"), "--out", str(tmp_path / "direct"))  # a scan read at once
+    assert direct.exit_code == 0, direct.output
+    assert json.loads((tmp_path / "direct" / "samenvatting-K-0042.json").read_text())["channel"] == "scan"
+
+
+def test_cards_printed_from_other_texts_are_not_compared_and_the_professional_is_told(library, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT, content)
+    cards = content / "nl" / "standaard" / "cards.yaml"
+    cards.write_text(cards.read_text(encoding="utf-8").replace("Hoe zie ik mijn situatie?", "Hoe zie ik mijn leven?"),
+                     encoding="utf-8")
+    other = scansynth.filled_pack(Library(content, DEFAULT_TEMPLATES), "K-7", random.Random(3))
+    (tmp_path / "scan.png").write_bytes(scansynth.page_of(other[2:3], random.Random(4), jpeg=None))
+    result = run("scan", str(tmp_path / "scan.png"), "--out", str(tmp_path / "answers"))
+    assert result.exit_code == 1
+    assert "printed from other texts" in result.stderr and "page 1" in result.stderr
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"not a picture at all", "is not a scan kaartgen can read"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "is not a scan kaartgen can read"),
+])
+def test_a_file_that_is_no_scan_is_one_clear_message(tmp_path, data, message):
+    (tmp_path / "x.png").write_bytes(data)
+    result = run("scan", str(tmp_path / "x.png"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and message in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_picture_too_large_to_decode_is_refused_before_it_is_decoded(tmp_path):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buffer, "PNG")  # 81 million pixels, a few kB
+    (tmp_path / "big.png").write_bytes(buffer.getvalue())
+    result = run("scan", str(tmp_path / "big.png"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "page 1 is too large to read" in result.stderr
