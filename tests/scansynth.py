@@ -107,8 +107,10 @@ def _write(img: np.ndarray, f: Field, height: float, rng: random.Random) -> None
             _stroke(img, points, rng, shade, width)
 
 
-def filled_pack(library: Library, reference: str, rng: random.Random, large: bool = False) -> list[Card]:
-    """Every fill-in side of a pack with `reference`, filled in at random, with its truth."""
+def filled_pack(library: Library, reference: str, rng: random.Random, large: bool = False,
+                only: set[tuple[int, int]] | None = None) -> list[Card]:
+    """Every fill-in side of a pack with `reference` (or the (card, side) pairs in `only`), filled
+    in at random, with its truth."""
     edition = library.edition("nl", "standaard", large, "cards")
     pdf = pypdfium2.PdfDocument(edition.pack(Personal(reference=reference)))
     height = edition.theme.card.height
@@ -118,7 +120,7 @@ def filled_pack(library: Library, reference: str, rng: random.Random, large: boo
         for s, side in enumerate(layout.sides):
             page = index
             index += 1
-            if layout.kind != "fill-in":
+            if layout.kind != "fill-in" or (only is not None and (c + 1, s + 1) not in only):
                 continue
             img = np.array(pdf[page].render(scale=DRAW_DPI / 72, grayscale=True).to_pil().convert("L"))
             card = Card(img, c + 1, s + 1)
@@ -208,7 +210,7 @@ def page_of(cards: list[Card], rng: random.Random, dpi: int = 200, blur: float =
     if jpeg:
         Image.fromarray(grey).save(buffer, "JPEG", quality=jpeg, dpi=(dpi, dpi))
     else:
-        Image.fromarray(grey).save(buffer, "PNG", dpi=(dpi, dpi))
+        Image.fromarray(grey).save(buffer, "PNG", dpi=(dpi, dpi), compress_level=1)  # noise compresses badly anyway
     return buffer.getvalue()
 
 

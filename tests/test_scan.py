@@ -187,3 +187,76 @@ def test_a_picture_too_large_to_decode_is_refused_before_it_is_decoded(tmp_path)
     (tmp_path / "big.png").write_bytes(buffer.getvalue())
     result = run("scan", str(tmp_path / "big.png"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2 and "page 1 is too large to read" in result.stderr
+
+
+def test_evaluate_counts_scanned_packs_as_their_own_channel(library, tmp_path):
+    rng = random.Random(11)
+    folder = tmp_path / "antwoorden"
+    folder.mkdir()
+    chosen = 0
+    scanner = Scanner(library)
+    for n in range(12):  # a channel of fewer than 10 packs would be hidden
+        card3 = scansynth.filled_pack(library, f"E-{n:03d}", rng, only={(3, 1)})[0]
+        result = scanner.scan([(Path("s.png"), scansynth.page_of([card3], rng, dpi=200, jpeg=None))])
+        pack = result.packs[0]
+        chosen += bool(pack.answers.get("beeld.beschrijving")) or "beeld.beeld_toelichting" in pack.images
+        for name, data in pack.files(f"scan-E-{n:03d}"):
+            (folder / name).write_bytes(data)
+    made = run("evaluate", str(folder), "--out", str(tmp_path / "evaluatie"))
+    assert made.exit_code == 0, made.output
+    tables = json.loads((tmp_path / "evaluatie" / "evaluation.json").read_text(encoding="utf-8"))["tables"]
+    progress = next(t for t in tables if t["id"] == "progress")
+    assert [(c["id"], c["label"]) for c in progress["columns"]] == [("scan", "gescande kaarten")]
+    card3 = next(r for r in progress["rows"] if r["id"] == "beeld")
+    assert card3["cells"][0] == {"count": chosen, "status": "shown"} and chosen >= 6
+
+
+def test_large_print_and_right_to_left_cards_are_read_too(library):
+    rng = random.Random(3)
+    scanner = Scanner(library)
+    large = scansynth.filled_pack(library, "L-1", rng, large=True, only={(3, 1)})[0]
+    large.truth["beeld.beschrijving"] = large.truth.get("beeld.beschrijving") or ""
+    read = scanner.scan([(Path("a5.png"), scansynth.page_of([large], rng, dpi=200, jpeg=85))])
+    side = read.packs[0].sides[0]
+    assert (side.scan_id.size, side.scan_id.card) == ("a5", 3)
+    assert scansynth.compare(large.truth, side.answers, set(side.uncertain))[2] == 0
+
+    edition = library.edition("ar", "standaard", False, "cards")  # mirrored: the boxes at the right
+    document = pypdfium2.PdfDocument(edition.pack(Personal(reference="AR-1")))
+    layout = edition.generic[3].sides[0]
+    image = scansynth.np.array(document[6].render(scale=scansynth.DRAW_DPI / 72, grayscale=True).to_pil().convert("L"))
+    boxes = [f for f in layout.items if isinstance(f, scansynth.Field) and f.kind == "checkbox"]
+    scansynth._mark_box(image, boxes[0], edition.theme.card.height, "tick", rng)
+    card = scansynth.Card(image, 4, 1, {boxes[0].name: True, **{b.name: False for b in boxes[1:]}})
+    read = scanner.scan([(Path("ar.png"), scansynth.page_of([card], rng, dpi=200, jpeg=85))])
+    side = read.packs[0].sides[0]
+    assert side.scan_id.set == "ar/standaard" and side.scan_id.reference == "AR-1"
+    assert {b.name: side.answers[b.name] for b in boxes} == card.truth
+
+
+def test_saved_scan_answers_open_only_png_pictures_beside_them(tmp_path):
+    from PIL import Image
+
+    def png(shade: int) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("L", (200, 40), shade).save(buffer, "PNG")
+        return buffer.getvalue()
+
+    folder = tmp_path / "antwoorden"
+    folder.mkdir()
+    (tmp_path / "outside.png").write_bytes(png(10))  # not beside the JSON: never opened
+    (folder / "beside.png").write_bytes(png(20))
+    (folder / "fake.png").write_bytes(b"not a png at all")
+    saved = {"kaartgen": "answers", "set": "nl/standaard", "reference": "P-1",
+             "answers": {"situatie.situatie": "", "verder.doel": "", "verder.hulp": ""},
+             "scan": {"sides": [], "uncertain": {},
+                      "handwriting": {"situatie.situatie": "beside.png", "verder.doel": "../outside.png",
+                                      "verder.hulp": "fake.png"}}}
+    (folder / "scan-P-1.json").write_text(json.dumps(saved), encoding="utf-8")
+    result = run("read", str(folder / "scan-P-1.json"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    pdf = PdfReader(tmp_path / "out" / "samenvatting-P-1.pdf")
+    assert sum(len(page.images) for page in pdf.pages) == 1  # only the PNG beside the JSON
+    summary = json.loads((tmp_path / "out" / "samenvatting-P-1.json").read_text(encoding="utf-8"))
+    handwriting = [a["field"] for c in summary["cards"] for a in c["answers"] if a.get("handwriting")]
+    assert handwriting == ["situatie.situatie"] and summary["channel"] == "scan"

@@ -177,15 +177,23 @@ def _description(ink: np.ndarray, options: list[Field], card_height: float) -> s
             votes.add(around[0])
             loops.append(box)
         else:
-            rest.append((box, centroids[c][0] + x0, centroids[c][1] + y0))
+            rest.append((box, centroids[c][0] + x0, centroids[c][1] + y0, inked[c] / max(1, w * h)))
     stray = False
-    for box, cx, cy in rest:
+    arcs: list[tuple[tuple[int, int, int, int], list[int]]] = []  # strokes on no box: pieces of a loop?
+    for box, cx, cy, _ in rest:
         centred = [i for i, a in enumerate(areas) if a[0] <= cx <= a[2] and a[1] <= cy <= a[3]]
         if not centred and any(_within(box, loop, PX_MM * 4) for loop in loops):
             continue  # a piece of a loop outside every box, cut off where it crosses printed text
         inside = [i for i in centred if _within(box, areas[i], PX_MM * 1.5)]
         if len(inside) == 1:
             votes.add(inside[0])
+        else:
+            arcs.append((box, centred))
+    if arcs:  # a loop cut in pieces where it runs along printed lines: together they go round one box,
+        around = [i for i, a in enumerate(areas) if _encloses(_union([b for b, _ in arcs]), a)]
+        # and none of them sits on another box
+        if len(around) == 1 and all(set(centred) <= set(around) for _, centred in arcs):
+            votes.add(around[0])
         else:
             stray = True
     if not votes and not stray:
