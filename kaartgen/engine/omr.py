@@ -168,7 +168,7 @@ def _description(ink: np.ndarray, options: list[Field], card_height: float) -> s
     inked = np.bincount(labels[part.astype(bool)], minlength=count)
     votes: set[int] = set()
     loops: list[tuple[int, int, int, int]] = []  # strokes that go round a description
-    rest: list[tuple[tuple[int, int, int, int], float, float]] = []
+    rest: list[tuple[tuple[int, int, int, int], float, float, float]] = []
     for c in range(1, count):
         left, top, w, h = (int(v) for v in stats[c, :4])
         box = (left + x0, top + y0, left + x0 + w, top + y0 + h)

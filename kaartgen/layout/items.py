@@ -6,7 +6,6 @@ card sides on pages. Coordinates are points; for a card side, from its bottom-le
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from reportlab.platypus import Paragraph
@@ -171,16 +170,6 @@ class Matrix:
     @property
     def size(self) -> float:
         return len(self.rows) * self.module
-
-    def rects(self) -> list[Rect]:
-        """Each run of dark modules in a row as the rectangle it fills."""
-        out = []
-        m = self.module
-        for r, row in enumerate(self.rows):
-            y = self.y + (len(self.rows) - 1 - r) * m
-            for run in re.finditer("1+", row):
-                out.append(Rect(self.x + run.start() * m, y, (run.end() - run.start()) * m, m))
-        return out
 
 
 Item = Fill | TextBox | Rule | Circle | Polyline | Frame | Field | Bars | Matrix

@@ -28,6 +28,8 @@ from kaartgen.model.scancode import ScanId
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
 
+_DARK = bytes(ord("1") if value < 128 else ord("0") for value in range(256))  # a grey byte as a module
+
 
 def dot_centres(theme: Theme) -> list[tuple[float, float]]:
     """The corner dots' centres in card points, from the bottom-left trim corner: bottom-left,
@@ -61,7 +63,7 @@ def code(theme: Theme, spot: Rect, scan_id: ScanId) -> Matrix:
     if size > look.modules:
         raise FitError("layout.scan_code_size", modules=size, limit=look.modules)
     data = bytes(memoryview(image))  # type: ignore[arg-type]  # the Image has the buffer protocol, untyped
-    rows = tuple("".join("1" if data[r * size + c] < 128 else "0" for c in range(size)) for r in range(size))
+    rows = tuple(data[r * size:(r + 1) * size].translate(_DARK).decode("ascii") for r in range(size))
     inner = spot.w - 2 * look.module
     return Matrix(spot.x + look.module + inner - size * look.module, spot.y + look.module, look.module, rows,
                   look.colour)
