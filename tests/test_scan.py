@@ -260,3 +260,22 @@ def test_saved_scan_answers_open_only_png_pictures_beside_them(tmp_path):
     summary = json.loads((tmp_path / "out" / "samenvatting-P-1.json").read_text(encoding="utf-8"))
     handwriting = [a["field"] for c in summary["cards"] for a in c["answers"] if a.get("handwriting")]
     assert handwriting == ["situatie.situatie"] and summary["channel"] == "scan"
+
+
+def test_a_scanner_s_multi_page_pdf_and_tiff_are_read_and_a_blank_page_says_no_cards(library, tmp_path):
+    from PIL import Image
+
+    rng = random.Random(9)
+    cards = scansynth.filled_pack(library, "M-1", rng, only={(4, 1), (5, 1)})
+    pages = [Image.open(io.BytesIO(scansynth.page_of([card], rng, dpi=200, jpeg=85))).convert("L") for card in cards]
+    copies = [page.copy() for page in pages]  # an image saved as PDF keeps that writer's settings
+    pages[0].save(tmp_path / "scan.pdf", "PDF", save_all=True, append_images=pages[1:], resolution=200)
+    copies[0].save(tmp_path / "scan.tif", save_all=True, append_images=copies[1:], dpi=(200, 200))
+    for name in ("scan.pdf", "scan.tif"):
+        result = run("scan", str(tmp_path / name), "--out", str(tmp_path / name.replace(".", "-")))
+        assert result.exit_code == 0, result.output
+        saved = json.loads((tmp_path / name.replace(".", "-") / "scan-M-1.json").read_text(encoding="utf-8"))
+        assert [(s["card"], s["side"], s["page"]) for s in saved["scan"]["sides"]] == [(4, 1, 1), (5, 1, 2)]
+    Image.new("L", (1654, 2339), 250).save(tmp_path / "blank.png", dpi=(200, 200))
+    result = run("read", str(tmp_path / "blank.png"), "--out", str(tmp_path / "none"))
+    assert result.exit_code == 2 and "holds no kaartgen fill-in card" in result.stderr
