@@ -87,42 +87,6 @@ def test_a_scan_mark_on_text_is_a_lint_error_naming_the_side_and_the_template_ke
     assert "templates/card.yaml scan_marks" in result.output
 
 
-def _scan(library: Library, pages: list[bytes]) -> dict[tuple[str | None, int, int], object]:
-    result = Scanner(library).scan([(Path(f"p{i}.jpg"), data) for i, data in enumerate(pages)])
-    assert not result.notes, [n.code for n in result.notes]
-    return {(p.reference, s.scan_id.card, s.scan_id.side): s for p in result.packs for s in p.sides}
-
-
-def test_five_hundred_synthetic_cards_every_tick_and_description_read_right_or_flagged_never_wrong(library):
-    rng = random.Random(20261206)
-    cards = right = unsure = 0
-    crossed_out = 0
-    pack = 0
-    dpis = set()
-    while cards < 500:
-        pack += 1
-        filled = scansynth.filled_pack(library, f"S-{pack:03d}", rng)
-        rng.shuffle(filled)
-        start = 0
-        while start < len(filled):
-            group = filled[start:start + rng.randint(1, 4)]
-            start += len(group)
-            dpi = rng.choice([150, 200, 300])
-            dpis.add(dpi)
-            page = scansynth.page_of(group, rng, dpi=dpi, blur=rng.uniform(0, 0.15), noise=rng.uniform(0, 8),
-                                     jpeg=rng.choice([None, 60, 85]))
-            read = _scan(library, [page])
-            for card in group:
-                side = read.get((f"S-{pack:03d}", card.card, card.side))
-                assert side is not None, (pack, card.card, card.side, dpi)  # every card found
-                r, u, w = scansynth.compare(card.truth, side.answers, set(side.uncertain))  # type: ignore[attr-defined]
-                assert w == 0, (pack, card.card, card.side, dpi, card.truth, side.answers)  # type: ignore[attr-defined]
-                right, unsure, cards = right + r, unsure + u, cards + 1
-                crossed_out += sum(v == scansynth.CROSSED for v in card.truth.values())
-    assert dpis == {150, 200, 300} and crossed_out > 20
-    assert right >= 3 * unsure  # most marks are read, not just flagged
-
-
 def test_a_scanned_pack_reads_into_a_summary_with_the_handwriting_as_pictures(library, tmp_path):
     rng = random.Random(7)
     filled = scansynth.filled_pack(library, "K-0042", rng)
