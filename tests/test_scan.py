@@ -243,3 +243,16 @@ def test_a_scanner_s_multi_page_pdf_and_tiff_are_read_and_a_blank_page_says_no_c
     Image.new("L", (1654, 2339), 250).save(tmp_path / "blank.png", dpi=(200, 200))
     result = run("read", str(tmp_path / "blank.png"), "--out", str(tmp_path / "none"))
     assert result.exit_code == 2 and "holds no kaartgen fill-in card" in result.stderr
+
+
+def test_read_takes_a_scanner_s_pdf_of_one_client_s_cards(library, tmp_path):
+    from PIL import Image
+
+    rng = random.Random(12)
+    cards = scansynth.filled_pack(library, "R-1", rng, only={(2, 1), (3, 1)})
+    page = Image.open(io.BytesIO(scansynth.page_of(cards, rng, dpi=200, jpeg=85))).convert("L")
+    page.save(tmp_path / "scan.pdf", "PDF", resolution=200)
+    result = run("read", str(tmp_path / "scan.pdf"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "samenvatting-R-1.json").read_text(encoding="utf-8"))
+    assert summary["channel"] == "scan" and summary["reference"] == "R-1"

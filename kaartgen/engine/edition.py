@@ -513,7 +513,7 @@ class Library:
         from kaartgen.model.answers import answer_names
 
         notes: list[KaartgenError] = []
-        if data is None and path.suffix.lower() in SCAN_SUFFIXES[1:] and path.is_file():
+        if data is None and path.suffix.lower() in SCAN_SUFFIXES and path.is_file():  # a PDF: a pack or a scan
             from kaartgen.engine.scan import MAX_SCAN_FILE
             from kaartgen.messages import Term
             from kaartgen.model.yamlfile import read_limited
