@@ -256,3 +256,23 @@ def test_read_takes_a_scanner_s_pdf_of_one_client_s_cards(library, tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "out" / "samenvatting-R-1.json").read_text(encoding="utf-8"))
     assert summary["channel"] == "scan" and summary["reference"] == "R-1"
+
+
+def test_a_description_marked_with_a_highlighter_is_never_read_as_none_or_as_another(library):
+    """A highlighter is too light to count as ink: its tint alone makes card 3 uncertain."""
+    edition = library.edition("nl", "standaard", False, "cards")
+    document = pypdfium2.PdfDocument(edition.pack(Personal(reference="H-1")))
+    index = sum(len(c.sides) for c in edition.generic[:2])  # card 3, side 1
+    blank = scansynth.np.array(document[index].render(scale=scansynth.DRAW_DPI / 72, grayscale=True).to_pil().convert("L"))
+    options = [f for f in edition.generic[2].sides[0].items if isinstance(f, scansynth.Field) and f.kind == "radio"]
+    k, height = scansynth.DRAW_DPI / 72, edition.theme.card.height
+    scanner = Scanner(library)
+    for option in options[1:4]:
+        image = blank.copy()
+        a = option.area
+        x0, y0 = int((a.x + 14 * 72 / 25.4) * k), int((height - a.y - a.h) * k + 15)  # over the text, not the letter
+        x1, y1 = int((a.x + a.w) * k - 20), int((height - a.y) * k - 15)
+        image[y0:y1, x0:x1] = (image[y0:y1, x0:x1] * 0.86).astype("uint8")  # yellow, as a grey scan sees it
+        page = scansynth.page_of([scansynth.Card(image, 3, 1)], random.Random(1), dpi=200, jpeg=85)
+        side = scanner.scan([(Path("h.jpg"), page)]).packs[0].sides[0]
+        assert "beeld.beschrijving" in side.uncertain and "beeld.beschrijving" not in side.answers, option.value

@@ -28,6 +28,7 @@ SPILL_AROUND = 0.12  # more than this round a ticked box: crossed out, or a scri
 WRITTEN = 0.002  # of a write-in area: anything written
 MIN_STROKE_MM2 = 0.8  # smaller specks are scanner dust
 OVER_PRINT = 0.06  # more dark than the blank card has on an option's printed letter: marked there
+TINT, TINTED = 0.92, 0.25  # a quarter of a description's paper a shade darker: a highlighter
 
 
 @dataclass
@@ -47,6 +48,22 @@ def darker(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) 
     dark = int((scan[y0:y1, x0:x1] < paper * 0.72).sum())
     printed = int((blank[y0:y1, x0:x1] < 0.72 * 255).sum())
     return (dark - printed) / max(1, (x1 - x0) * (y1 - y0))
+
+
+def tinted(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether much of the paper in `box` is a shade darker than paper (a highlighter over a
+    description, too light to count as ink): then the box is marked, and a description read as
+    chosen elsewhere, or as none, is not clear."""
+    import cv2
+    import numpy as np
+
+    x0, y0, x1, y1 = _clip(box, scan.shape)
+    part, plain = scan[y0:y1, x0:x1], blank[y0:y1, x0:x1]
+    free = cv2.erode((plain > 235).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)  # paper on the card
+    if free.sum() < 100:
+        return False
+    paper = float(np.percentile(scan[::4, ::4], 90)) or 1.0
+    return float((part[free] < paper * TINT).mean()) > TINTED
 
 
 def new_ink(scan: np.ndarray, blank: np.ndarray) -> np.ndarray:
@@ -133,8 +150,9 @@ def read_side(scan: np.ndarray, blank: np.ndarray, fields: list[Field], card_hei
         chosen = (_description(ink, options, card_height) if any(o.area is not None for o in options)
                   else _choice(ink, options, card_height))
         over_print = [o.value for o in options if darker(scan, blank, px(o.rect, card_height, 0.5)) > OVER_PRINT]
+        over_print += [o.value for o in options if o.area is not None and tinted(scan, blank, px(o.area, card_height))]
         if chosen is not None and any(v != chosen for v in over_print):
-            chosen = None  # ink on a printed letter the strokes did not show: not clearly one answer
+            chosen = None  # ink on a printed letter, or a highlighter's tint, that no stroke showed: not clear
         if chosen is None:
             marks.uncertain[name] = crop(scan, _union([px(o.area or o.rect, card_height, 6.0) for o in options]))
         else:
