@@ -544,8 +544,9 @@ class Library:
         from kaartgen.engine.scan import Scanner
 
         result = Scanner(self).scan([(path, data)])
-        if not result.packs:
-            raise KaartgenError("scan.no_cards", file=path)
+        if not result.packs:  # a PDF may be anyone's: it is neither a pack of ours nor a scan of our cards
+            pdf = data[:5].startswith(b"%PDF")
+            raise KaartgenError("scan.not_pack_nor_scan" if pdf else "scan.no_cards", file=path)
         if len(result.packs) > 1:
             raise KaartgenError("scan.many_packs", file=path, count=len(result.packs))
         pack = result.packs[0]
