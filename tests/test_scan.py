@@ -240,6 +240,9 @@ def test_a_scanner_s_multi_page_pdf_and_tiff_are_read_and_a_blank_page_says_no_c
         assert result.exit_code == 0, result.output
         saved = json.loads((tmp_path / name.replace(".", "-") / "scan-M-1.json").read_text(encoding="utf-8"))
         assert [(s["card"], s["side"], s["page"]) for s in saved["scan"]["sides"]] == [(4, 1, 1), (5, 1, 2)]
+    seen: list[tuple[int, int]] = []  # progress: pages done, pages in all (the files counted first)
+    Scanner(library).scan([(tmp_path / "scan.pdf", None), (tmp_path / "scan.tif", None)], lambda *a: seen.append(a))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     Image.new("L", (1654, 2339), 250).save(tmp_path / "blank.png", dpi=(200, 200))
     result = run("read", str(tmp_path / "blank.png"), "--out", str(tmp_path / "none"))
     assert result.exit_code == 2 and "holds no kaartgen fill-in card" in result.stderr

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from kaartgen.commands.common import content_option, lang, library, out_option, reports_errors, say, templates_option
+from kaartgen.commands.common import (
+    TerminalBar,
+    content_option,
+    lang,
+    library,
+    out_option,
+    reports_errors,
+    say,
+    templates_option,
+)
 
 
 @click.command("scan")
@@ -36,7 +45,9 @@ def scan(scans: tuple[Path, ...], out: Path, content: Path | None, templates: Pa
             files += sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)
         else:
             files.append(given)
-    result = Scanner(library(content, templates)).scan([(path, None) for path in files])
+    bar = TerminalBar()  # pages read, on a terminal only
+    result = Scanner(library(content, templates)).scan([(path, None) for path in files], bar)
+    bar.close()
     for note in result.notes:
         click.echo(say("cli.warning", text=f"{note.file}: {note.error().text(lang())}"), err=True)
     if not result.packs:

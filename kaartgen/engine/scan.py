@@ -108,6 +108,18 @@ class ScanNote:
         return KaartgenError(self.code, file=self.file, page=self.page, **self.params)
 
 
+def _read(path: Path, data: bytes | None) -> bytes:
+    """A scan file's bytes: as given, or read from `path` (bounded)."""
+    from kaartgen.messages import Term
+    from kaartgen.model.yamlfile import read_limited
+
+    if data is not None:
+        return data
+    if not path.is_file():
+        raise KaartgenError("file.not_found", file=path)
+    return read_limited(path, MAX_SCAN_FILE, Term("term.scan_file"))
+
+
 def _in_file(note: ScanNote, path: Path) -> ScanNote:
     note.file = path
     return note
@@ -143,19 +155,16 @@ class Scanner:
 
     def scan(self, sources: list[tuple[Path, bytes | None]], progress: Any = None) -> ScanResult:
         """Every pack on the pages of `sources` (a path, and its bytes when read already): one
-        client's cards may lie in several files and in any order. `progress(pages)` after each page."""
-        from kaartgen.engine.scanpages import scan_pages
-        from kaartgen.messages import Term
-        from kaartgen.model.yamlfile import read_limited
+        client's cards may lie in several files and in any order. With `progress`, it is called as
+        `progress(pages done, pages in all)` after each page (the files are counted first)."""
+        from kaartgen.engine.scanpages import page_count, scan_pages
 
         packs: dict[tuple[str, str | None], ScannedPack] = {}
         notes: list[ScanNote] = []
         pages = 0
-        for path, data in sources:
-            if data is None:
-                if not path.is_file():
-                    raise KaartgenError("file.not_found", file=path)
-                data = read_limited(path, MAX_SCAN_FILE, Term("term.scan_file"))
+        total = sum(page_count(_read(path, data)) for path, data in sources) if progress is not None else 0
+        for path, given in sources:
+            data = _read(path, given)
             for page in scan_pages(data, path):
                 pages += 1
                 page_notes: list[ScanNote] = []
@@ -170,7 +179,7 @@ class Scanner:
                     pack.sides.append(side)
                 notes += [_in_file(n, path) for n in page_notes]
                 if progress is not None:
-                    progress(pages)
+                    progress(pages, max(total, pages))
         for pack in packs.values():
             pack.sides.sort(key=lambda s: (s.scan_id.card, s.scan_id.side))
         ordered = sorted(packs.values(), key=lambda p: (p.set, p.reference or ""))

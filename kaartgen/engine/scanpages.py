@@ -52,6 +52,25 @@ def is_scan(data: bytes, path: Path) -> bool:
     return False
 
 
+def page_count(data: bytes) -> int:
+    """How many pages a scan file has (for progress); 0 for one that cannot be read (it is then
+    refused, with its message, when its pages are read)."""
+    try:
+        if data[:5].startswith(b"%PDF"):
+            import pypdfium2
+
+            document = pypdfium2.PdfDocument(data)
+            try:
+                return len(document)
+            finally:
+                document.close()
+        from PIL import Image
+
+        return int(getattr(Image.open(io.BytesIO(data)), "n_frames", 1))
+    except Exception:  # anything a damaged file makes a reader raise: its pages say what is wrong
+        return 0
+
+
 def scan_pages(data: bytes, path: Path) -> Iterator[ScanPage]:
     """Every page of a scan file, grey, scaled to WORK_DPI. Raises KaartgenError naming the file
     for one that is none of the four kinds, has too many pages or a page too large."""
