@@ -3,8 +3,10 @@
 Every printed fill-in card side carries a 2D code and a dot in each corner (layout/scanmarks.py).
 On each page the codes are found first, in any position and turn; a code tells which blank card
 the side is, and, with the dots near where the code says they must be, exactly where each of its
-points lies on the page. The side is then straightened and compared with the blank card, drawn
-by the same engine (omr.py). Sides are gathered into packs by set and reference, in any order.
+points lies on the page. When the dots say there are more sides than codes were read, the rest are
+found by their dots and their code read on the straightened side. Each side is compared with the
+blank card, drawn by the same engine (omr.py). Sides are gathered into packs by set and reference,
+across files and in any order. Pages are read one at a time.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ MAX_CARDS_PAGE = 16  # sides looked at on one page: more codes than this is not 
 
 
 def _data_matrix() -> Any:
-    """The one symbology kaartgen prints, as the reader takes it (a set of formats)."""
+    """The one symbology kaartgen prints, as zxing-cpp's reader is asked for it."""
     import zxingcpp
 
     return zxingcpp.BarcodeFormat.DataMatrix
