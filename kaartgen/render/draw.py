@@ -7,6 +7,7 @@ whether white cards get a thin frame. Everything else comes from the layout.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -168,9 +169,15 @@ def _modules(item: Matrix) -> str:
     `cm`), filled once: vector edges that every printer keeps sharp, and little to write for the
     code on every card of a mailing."""
     n = len(item.rows)
-    runs = [f"{m.start()} {n - 1 - r} {m.end() - m.start()} 1 re"
-            for r, row in enumerate(item.rows) for m in _RUN.finditer(row)]
-    return f"q {item.module:.4f} 0 0 {item.module:.4f} {item.x:.3f} {item.y:.3f} cm {' '.join(runs)} f Q"
+    runs = " ".join(_row_runs(row, n - 1 - r) for r, row in enumerate(item.rows))
+    return f"q {item.module:.4f} 0 0 {item.module:.4f} {item.x:.3f} {item.y:.3f} cm {runs} f Q"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _row_runs(row: str, y: int) -> str:
+    """One row's runs of dark modules as rectangles at height `y` (many rows recur from code to code:
+    the finder's, and those of cards that differ only in the reference)."""
+    return " ".join(f"{m.start()} {y} {m.end() - m.start()} 1 re" for m in _RUN.finditer(row))
 
 
 def _draw_item(c: Canvas, item: Item, colour: Colours, end_spaces: bool = False) -> None:
