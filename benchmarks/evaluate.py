@@ -22,7 +22,6 @@ import io
 import json
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from memory import _children, _rss_kib
+from memory import sampled
 
 PLACEHOLDER = b"BENCH0000000000"  # the reference a template is filled with (no character pypdf escapes)
 TEMPLATES = 40
@@ -103,18 +102,8 @@ def make_files(folder: Path, pdfs: int, jsons: int) -> None:
 
 def measure(folder: Path, out: Path, jobs: int) -> tuple[float, int, int]:
     """Seconds, peak RSS of the main process and of all its processes together (KiB)."""
-    cmd = [sys.executable, "-m", "kaartgen", "evaluate", str(folder), "--out", str(out), "--jobs", str(jobs)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    main_peak = total_peak = 0
-    while proc.poll() is None:
-        main = _rss_kib(proc.pid)
-        total = main + sum(_rss_kib(c) for c in _children(proc.pid))
-        main_peak, total_peak = max(main_peak, main), max(total_peak, total)
-        time.sleep(0.1)
-    if proc.returncode != 0:
-        raise SystemExit(f"kaartgen evaluate failed with exit code {proc.returncode}")
-    return time.perf_counter() - start, main_peak, total_peak
+    return sampled([sys.executable, "-m", "kaartgen", "evaluate", str(folder), "--out", str(out), "--jobs", str(jobs)],
+                   "evaluate")
 
 
 def _link(source: Path, names: list[str], dest: Path) -> Path:

@@ -50,8 +50,13 @@ def _children(pid: int) -> list[int]:
 
 def measure(clients: Path, out: Path, jobs: int) -> tuple[float, int, int]:
     """Seconds, peak RSS of the main process and peak RSS of all its processes together (KiB)."""
-    cmd = [sys.executable, "-m", "kaartgen", "batch", str(clients), "--out", str(out), "--date", "2026-11-23",
-           "--jobs", str(jobs)]
+    return sampled([sys.executable, "-m", "kaartgen", "batch", str(clients), "--out", str(out), "--date",
+                    "2026-11-23", "--jobs", str(jobs)], "batch")
+
+
+def sampled(cmd: list[str], what: str) -> tuple[float, int, int]:
+    """Run `cmd` (kaartgen `what`): seconds, and the peak RSS of its main process and of all its
+    processes together (KiB), sampled ten times a second from /proc."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     main_peak = total_peak = 0
@@ -61,7 +66,7 @@ def measure(clients: Path, out: Path, jobs: int) -> tuple[float, int, int]:
         main_peak, total_peak = max(main_peak, main), max(total_peak, total)
         time.sleep(0.1)
     if proc.returncode != 0:
-        raise SystemExit(f"kaartgen batch failed with exit code {proc.returncode}")
+        raise SystemExit(f"kaartgen {what} failed with exit code {proc.returncode}")
     return time.perf_counter() - start, main_peak, total_peak
 
 
