@@ -38,19 +38,23 @@ class SideMarks:
     uncertain: dict[str, np.ndarray] = field(default_factory=dict)  # the picture of a mark not read
 
 
-def darker(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> float:
-    """How much more of `box` is dark on the scan than on the blank card, as a share of the box:
-    ink on top of print (a cross over a printed letter) that `new_ink` cannot separate from it."""
+def paper_level(scan: np.ndarray) -> float:
+    """The grey of the paper on a straightened side (most of a card is paper): what ink is darker than."""
     import numpy as np
 
+    return float(np.percentile(scan[::4, ::4], 90)) or 1.0
+
+
+def darker(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int], paper: float) -> float:
+    """How much more of `box` is dark on the scan than on the blank card, as a share of the box:
+    ink on top of print (a cross over a printed letter) that `new_ink` cannot separate from it."""
     x0, y0, x1, y1 = _clip(box, scan.shape)
-    paper = float(np.percentile(scan[::4, ::4], 90)) or 1.0
     dark = int((scan[y0:y1, x0:x1] < paper * 0.72).sum())
     printed = int((blank[y0:y1, x0:x1] < 0.72 * 255).sum())
     return (dark - printed) / max(1, (x1 - x0) * (y1 - y0))
 
 
-def tinted(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+def tinted(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int], paper: float) -> bool:
     """Whether much of the paper in `box` is a shade darker than paper (a highlighter over a
     description, too light to count as ink): then the box is marked, and a description read as
     chosen elsewhere, or as none, is not clear."""
@@ -62,17 +66,15 @@ def tinted(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) 
     free = cv2.erode((plain > 235).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)  # paper on the card
     if free.sum() < 100:
         return False
-    paper = float(np.percentile(scan[::4, ::4], 90)) or 1.0
     return float((part[free] < paper * TINT).mean()) > TINTED
 
 
-def new_ink(scan: np.ndarray, blank: np.ndarray) -> np.ndarray:
+def new_ink(scan: np.ndarray, blank: np.ndarray, paper: float) -> np.ndarray:
     """Where the scan is dark and the blank card, or anything printed within half a millimetre of
     the spot, is not: the client's ink, as a boolean image. Paper is taken at the scan's own white."""
     import cv2
     import numpy as np
 
-    paper = float(np.percentile(scan[::4, ::4], 90)) or 1.0
     dark = scan < paper * 0.72  # a blue ballpoint is about half as light as the paper
     reach = max(3, round(PX_MM * 0.5)) | 1
     printed = cv2.dilate((blank < 235).astype(np.uint8), np.ones((reach, reach), np.uint8)).astype(bool)
@@ -129,7 +131,8 @@ def _area(box: tuple[int, int, int, int]) -> int:
 def read_side(scan: np.ndarray, blank: np.ndarray, fields: list[Field], card_height: float) -> SideMarks:
     """The answers on one straightened side: every check box, every choice, card 3's description
     and every write-in area, by the fields the layout put there."""
-    ink = new_ink(scan, blank)
+    paper = paper_level(scan)
+    ink = new_ink(scan, blank, paper)
     marks = SideMarks()
     radios: dict[str, list[Field]] = {}
     for f in fields:
@@ -149,8 +152,9 @@ def read_side(scan: np.ndarray, blank: np.ndarray, fields: list[Field], card_hei
     for name, options in radios.items():
         chosen = (_description(ink, options, card_height) if any(o.area is not None for o in options)
                   else _choice(ink, options, card_height))
-        over_print = [o.value for o in options if darker(scan, blank, px(o.rect, card_height, 0.5)) > OVER_PRINT]
-        over_print += [o.value for o in options if o.area is not None and tinted(scan, blank, px(o.area, card_height))]
+        over_print = [o.value for o in options
+                      if darker(scan, blank, px(o.rect, card_height, 0.5), paper) > OVER_PRINT
+                      or (o.area is not None and tinted(scan, blank, px(o.area, card_height), paper))]
         if chosen is not None and any(v != chosen for v in over_print):
             chosen = None  # ink on a printed letter, or a highlighter's tint, that no stroke showed: not clear
         if chosen is None:

@@ -246,7 +246,7 @@ class Scanner:
         out = []
         for large in (False, True):
             theme = self.library.theme(large).model
-            canonical = _canonical_for(theme, dot_centres(theme))
+            canonical = _canonical(theme, dot_centres(theme))
             card = theme.card
             for quad in _rectangles(free, theme.scan_marks, card.width, card.height, page.dpi):
                 for turn in (0, 2):  # as found, or upside down
@@ -295,8 +295,8 @@ class Scanner:
         if blank is None:
             notes.append(ScanNote("scan.unknown_card", page.number, {"set": scan_id.set, "card": scan_id.card}))
             return None
-        raster, _, _, edition = blank
-        found = _locate(page, code, _matrix(edition, scan_id), edition, raster.shape)
+        edition = blank[3]
+        found = _locate(page, code, _matrix(edition, scan_id), edition)
         if found is None:
             notes.append(ScanNote("scan.no_dots", page.number, {"card": scan_id.card, "side": scan_id.side}))
         return found
@@ -394,7 +394,7 @@ def _matrix(edition: Edition, scan_id: ScanId) -> Matrix:
     which on card 1 holds the pack's reference."""
     from kaartgen.model.text import Personal
 
-    personal = Personal(reference=scan_id.reference)
+    personal = Personal(reference=scan_id.reference if scan_id.card == 1 else None)  # card 1's foot has it
     cards = edition.cards(personal)[scan_id.card - 1:scan_id.card]
     overlay = edition.coded(cards, scan_id.reference, scan_id.card - 1)[0].overlays[scan_id.side - 1]
     return next(item for item in overlay if isinstance(item, Matrix))
@@ -419,12 +419,8 @@ def _render_side(edition: Edition, scan_id: ScanId, packs: dict[int, bytes]) -> 
         document.close()
 
 
-def _canonical(edition: Edition, shape: tuple[int, int], points: list[tuple[float, float]]) -> Any:
+def _canonical(theme: Any, points: list[tuple[float, float]]) -> Any:
     """Card points (pt, y up) as pixels of the straightened side."""
-    return _canonical_for(edition.theme, points)
-
-
-def _canonical_for(theme: Any, points: list[tuple[float, float]]) -> Any:
     import numpy as np
 
     from kaartgen.engine.omr import PT_MM, PX_MM
@@ -512,8 +508,7 @@ def _length(v: tuple[float, float]) -> float:
     return float((v[0] ** 2 + v[1] ** 2) ** 0.5)
 
 
-def _locate(page: ScanPage, code: Any, matrix: Matrix, edition: Edition,
-            shape: tuple[int, int]) -> tuple[Any, list[Any]] | None:
+def _locate(page: ScanPage, code: Any, matrix: Matrix, edition: Edition) -> tuple[Any, list[Any]] | None:
     """The homography from the page to the straightened side: first from the code's four corners
     (tried in each of the four turns the reader may report them in), then made exact with the
     corner dots found near where that puts them. None when too few dots are found."""
@@ -523,12 +518,12 @@ def _locate(page: ScanPage, code: Any, matrix: Matrix, edition: Edition,
     from kaartgen.layout.scanmarks import dot_centres
 
     s = matrix.size
-    corners = _canonical(edition, shape, [(matrix.x, matrix.y + s), (matrix.x + s, matrix.y + s),
+    corners = _canonical(edition.theme, [(matrix.x, matrix.y + s), (matrix.x + s, matrix.y + s),
                                           (matrix.x + s, matrix.y), (matrix.x, matrix.y)])
     p = code.position
     seen = np.array([(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
                      (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)], np.float64)
-    dots = _canonical(edition, shape, dot_centres(edition.theme))
+    dots = _canonical(edition.theme, dot_centres(edition.theme))
     scale = page.dpi / 25.4  # page pixels a millimetre
     diameter = edition.theme.scan_marks.dot / (72 / 25.4) * scale
     best: tuple[int, Any] | None = None

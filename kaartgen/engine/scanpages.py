@@ -32,10 +32,22 @@ class ScanPage:
     dpi: float
 
 
+def picture_suffix(data: bytes) -> str | None:
+    """The kind of a picture from a scanner or a phone by its first bytes (never by its name):
+    ".png", ".jpg" or ".tif"; None for anything else."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return ".png"
+    if data[:3] == b"\xff\xd8\xff":
+        return ".jpg"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return ".tif"
+    return None
+
+
 def is_scan(data: bytes, path: Path) -> bool:
     """Whether `data` is a picture (PNG, JPEG, TIFF) or a PDF that kaartgen did not write (a
     scanner's PDF): what `kaartgen read` hands to the scanner instead of reading form fields."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*"):
+    if picture_suffix(data) is not None:
         return True
     if data[:5].startswith(b"%PDF"):
         import pypdfium2

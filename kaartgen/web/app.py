@@ -52,6 +52,7 @@ from kaartgen.engine import (
     Unavailable,
     load_statement,
     parse_day,
+    picture_suffix,
 )
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.web.jobs import RESULTS, Busy, Job, Jobs, JobSettings
@@ -426,7 +427,8 @@ class WebApp:
             _, _, data = await self.uploaded(request, "answers")
         except Refused as exc:
             return refuse(exc.status, exc.message)
-        suffix = _answers_suffix(data)
+        # by the first bytes, never the name the browser sent: a PDF (a pack or a scanner's), a picture
+        suffix = ".pdf" if data[:5].startswith(b"%PDF") else picture_suffix(data) or ".json"
         try:
             reading = await run_in_threadpool(self.pool.read, f"upload{suffix}", data, self.today())
         except KaartgenError as exc:
@@ -684,16 +686,3 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
     app.add_middleware(Service, settings=service or ServiceSettings(), readiness=readiness)  # outermost
     return app
 
-
-def _answers_suffix(data: bytes) -> str:
-    """The kind of an uploaded answers file by its first bytes (never by the name the browser sent):
-    a PDF (a filled pack, or a scanner's), a picture from a scanner or a phone, else saved answers."""
-    if data[:5].startswith(b"%PDF"):
-        return ".pdf"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return ".png"
-    if data[:3] == b"\xff\xd8\xff":
-        return ".jpg"
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return ".tif"
-    return ".json"
