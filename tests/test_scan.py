@@ -279,3 +279,23 @@ def test_a_description_marked_with_a_highlighter_is_never_read_as_none_or_as_ano
         page = scansynth.page_of([scansynth.Card(image, 3, 1)], random.Random(1), dpi=200, jpeg=85)
         side = scanner.scan([(Path("h.jpg"), page)]).packs[0].sides[0]
         assert "beeld.beschrijving" in side.uncertain and "beeld.beschrijving" not in side.answers, option.value
+
+
+def test_a_pack_kaartgen_made_beside_the_scans_is_left_out_and_domain_cards_are_no_warning(library, tmp_path):
+    rng = random.Random(21)
+    card = scansynth.filled_pack(library, "W-0007", rng, only={(4, 1)})[0]
+    (tmp_path / "scan.png").write_bytes(scansynth.page_of([card], rng, dpi=200, jpeg=None))
+    printed = library.edition("nl", "standaard", False, "cards")
+    (tmp_path / "pak.pdf").write_bytes(printed.pack(Personal(reference="W-0007")))  # the blank cards, as built
+    result = run("scan", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "pak.pdf: is a pack kaartgen made, not a scan; it was left out" in result.stderr
+    saved = json.loads((tmp_path / "out" / "scan-W-0007.json").read_text(encoding="utf-8"))
+    truth = {k: v for k, v in card.truth.items() if v != scansynth.CROSSED and k not in saved["scan"]["uncertain"]}
+    assert {k: saved["answers"][k] for k in truth} == truth  # the client's ticks, not the blank pack's
+
+    document = pypdfium2.PdfDocument(printed.pack())
+    domain_back = scansynth.np.array(document[13].render(scale=scansynth.DRAW_DPI / 72, grayscale=True).to_pil()
+                                     .convert("L"))  # round bullets, no scan marks
+    page = scansynth.page_of([card, scansynth.Card(domain_back, 0, 0)], rng, dpi=150, jpeg=85)
+    result = Scanner(library).scan([(Path("p.jpg"), page)])
+    assert not result.notes and len(result.packs[0].sides) == 1

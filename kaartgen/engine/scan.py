@@ -107,7 +107,8 @@ class ScanNote:
     file: Path | None = None
 
     def error(self) -> KaartgenError:
-        return KaartgenError(self.code, file=self.file, page=self.page, **self.params)
+        where: dict[str, Any] = {"page": self.page} if self.page else {}  # 0: about the whole file
+        return KaartgenError(self.code, file=self.file, **where, **self.params)
 
 
 def _read(path: Path, data: bytes | None) -> bytes:
@@ -159,14 +160,18 @@ class Scanner:
         """Every pack on the pages of `sources` (a path, and its bytes when read already): one
         client's cards may lie in several files and in any order. With `progress`, it is called as
         `progress(pages done, pages in all)` after each page (the files are counted first)."""
-        from kaartgen.engine.scanpages import page_count, scan_pages
+        from kaartgen.engine.scanpages import is_scan, page_count, scan_pages
 
         packs: dict[tuple[str, str | None], ScannedPack] = {}
         notes: list[ScanNote] = []
         pages = 0
         total = sum(page_count(_read(path, data)) for path, data in sources) if progress is not None else 0
+        # (a pack kaartgen made counts its pages here and is left out below: the bar then ends early)
         for path, given in sources:
             data = _read(path, given)
+            if data[:5].startswith(b"%PDF") and not is_scan(data, path):  # a pack kaartgen made, not a scan
+                notes.append(ScanNote("scan.made_not_scanned", 0, file=path))
+                continue
             for page in scan_pages(data, path):
                 pages += 1
                 page_notes: list[ScanNote] = []
@@ -219,21 +224,22 @@ class Scanner:
                 if side is not None:
                     sides.append(side)
         if located < expected:  # cards whose code was not read where it was: by their dots
-            for scan_id, homography, corners in self._by_dots(page, dots, placed):
-                located += 1
+            found_by_dots, unread = self._by_dots(page, dots, placed)
+            for scan_id, homography, _ in found_by_dots:
                 side = self.side(page, scan_id, homography, notes)
-                placed += corners
                 if side is not None:
                     sides.append(side)
-        if located < expected:
-            notes.append(ScanNote("scan.codes_unread", page.number, {"count": expected - located}))
+            if unread:  # a card's four (or three) dots, and no code read on it
+                notes.append(ScanNote("scan.codes_unread", page.number, {"count": unread}))
         return sides
 
     def _by_dots(self, page: ScanPage, dots: list[tuple[float, float]],
-                 placed: list[Any]) -> list[tuple[ScanId, Any, list[Any]]]:
+                 placed: list[Any]) -> tuple[list[tuple[ScanId, Any, list[Any]]], int]:
         """Card sides found by four corner dots that form a card's rectangle, their code read on
         the side straightened and enlarged: the way a code too blurred to find on the whole page
-        is still read. Each as (scan id, homography to the straightened side, the dots)."""
+        is still read. Each as (scan id, homography to the straightened side, the dots); and how
+        many such rectangles of dots, apart from those, had no code that could be read. (Round
+        things that form no card's rectangle, such as a domain card's bullets, count for nothing.)"""
         import cv2
         import numpy as np
         import zxingcpp
@@ -243,12 +249,15 @@ class Scanner:
 
         reach = page.dpi / 25.4 * 3
         free = [d for d in dots if all((d[0] - p[0]) ** 2 + (d[1] - p[1]) ** 2 > reach ** 2 for p in placed)]
-        out = []
+        out: list[tuple[ScanId, Any, list[Any]]] = []
+        unread: list[list[tuple[float, float]]] = []
         for large in (False, True):
             theme = self.library.theme(large).model
             canonical = _canonical(theme, dot_centres(theme))
             card = theme.card
             for quad in _rectangles(free, theme.scan_marks, card.width, card.height, page.dpi):
+                if any(_shares(quad, other) for other in [c for _, _, c in out] + unread):
+                    continue  # three of the same four dots, found again
                 for turn in (0, 2):  # as found, or upside down
                     corners = np.roll(np.array(quad, np.float64), -turn, axis=0)
                     homography, _ = cv2.findHomography(corners, canonical, 0)
@@ -264,7 +273,9 @@ class Scanner:
                     if ids:
                         out.append((ids[0], homography, [tuple(c) for c in corners]))
                         break
-        return out
+                else:
+                    unread.append(quad)
+        return out, len(unread)
 
     def blank(self, scan_id: ScanId) -> tuple[np.ndarray, list[Field], Any, Edition] | None:
         """The blank side a code names, drawn at omr.PX_MM, its fields and its layout; None for a
@@ -502,6 +513,11 @@ def _resampled(straight: np.ndarray, theme: Any, k: float) -> list[str]:
             if found:
                 return found
     return found
+
+
+def _shares(quad: list[Any], other: list[Any]) -> bool:
+    """Whether two rectangles of dots share a dot (the same card's, found twice)."""
+    return any(abs(a[0] - b[0]) < 1 and abs(a[1] - b[1]) < 1 for a in quad for b in other)
 
 
 def _length(v: tuple[float, float]) -> float:
