@@ -43,6 +43,7 @@ class Fonts:
         self._registered: dict[tuple[str, str], str] = {}
         self._coverage: dict[tuple[str, str], frozenset[str]] = {}
         self._printable: frozenset[str] | None = None
+        self._fallbacks: dict[str, tuple[str, bytes]] = {}
 
     def _ranges(self) -> Ranges:
         return tuple(r for ranges in self.theme.scripts.values() for r in ranges)
@@ -88,7 +89,13 @@ class Fonts:
         return char in self._chars(family, weight)
 
     def _fallback(self, weight: str) -> tuple[str, bytes]:
-        """The one fallback font of a weight, cut to all declared scripts and named for itself."""
+        """The one fallback font of a weight, cut to all declared scripts and named for itself; found
+        once (every paragraph with a fallback character asks for it)."""
+        if weight not in self._fallbacks:
+            self._fallbacks[weight] = self._cut_fallback(weight)
+        return self._fallbacks[weight]
+
+    def _cut_fallback(self, weight: str) -> tuple[str, bytes]:
         spec: FontFile = getattr(self.theme.fonts[self.theme.fallback], weight)
         path = font_path(spec)
         ranges = self._ranges()
