@@ -91,11 +91,19 @@ def lay_out(theme: Loaded[Theme], card_set: Loaded[CardSet], personal: Personal,
         raise card_set.sources.located(exc) from None
 
 
-def personal_cards(cs: CardSet) -> list[int]:
-    """Indexes of fill-in cards with a text (of any kind: heading, text, label, option) that uses a
-    client value. Only these differ between clients; domain cards may use no client value (lint)."""
-    return [i for i, card in enumerate(cs.cards)
-            if any(variables(text) & CARD_VARIABLES for _, text, _ in card.texts())]
+def personal_sides(cs: CardSet) -> dict[int, frozenset[int]]:
+    """For each fill-in card with a text (of any kind: heading, text, label, option) that uses a
+    client value, the indexes of the sides that have one. Only these differ between clients (and
+    card 1's front, which carries a pack's reference); domain cards may use no client value (lint)."""
+    found: dict[int, set[int]] = {}
+    for i, card in enumerate(cs.cards):
+        for loc, text, _ in card.texts():
+            if variables(text) & CARD_VARIABLES:
+                found.setdefault(i, set()).add(int(loc[1]))
+    return {i: frozenset(sides) for i, sides in found.items()}
+
+
+REFERENCE_SIDE = (0, 0)  # card 1's front carries each pack's reference (layout/cards.py: footer)
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,7 @@ class Edition:
         # corner dots and codes on the fill-in cards, for `kaartgen scan`: where the format prints them
         self.scan = self.fmt is not None and self.fmt.scan_marks and scan_marks
         check_theme_names(card_set, theme.model)
-        self.personal = personal_cards(self.card_set)
+        self.personal = personal_sides(self.card_set)
         self._lock = threading.Lock()
         self._paragraphs: dict[ParaKey, tuple[Paragraph, float]] = {}  # wrapped once, drawn for every client
 
@@ -165,8 +173,8 @@ class Edition:
     @cached_property
     def shared(self) -> frozenset[int]:
         """Ids of the generic sides no client changes: the ones a print run keeps as forms."""
-        keep = set(self.personal) | {0}  # card 1 carries each client's reference
-        return frozenset(id(s) for i, c in enumerate(self.generic) if i not in keep for s in c.sides)
+        return frozenset(id(side) for i, card in enumerate(self.generic) for si, side in enumerate(card.sides)
+                         if si not in self.personal.get(i, ()) and (i, si) != REFERENCE_SIDE)
 
     # -- one pack ---------------------------------------------------------------------------------
 
@@ -241,12 +249,17 @@ class Edition:
             raise _option_error(exc, Personal(reference=reference)) if reference else exc from None
 
     def _relaid(self, maker: CardMaker, personal: Personal) -> list[CardLayout]:
-        """The generic cards, with the ones `personal` changes laid out again: the cards whose texts
-        use a client value, and card 1 when the pack has a reference. The others are laid out once
-        per edition and shared by every pack and every client of a batch."""
+        """The generic cards, with the sides `personal` changes laid out again: the sides whose
+        texts use a client value, and card 1's front when the pack has a reference. The other sides
+        are laid out once per edition and shared by every pack and every client of a batch."""
         cards = list(self.generic)
-        for i in sorted(set(self.personal) | ({0} if personal.reference else set())):
-            cards[i] = maker.fill_in_card(i, self.card_set.cards[i])
+        redo = dict(self.personal)
+        if personal.reference:
+            card, side = REFERENCE_SIDE
+            redo[card] = redo.get(card, frozenset()) | {side}
+        for i in sorted(redo):
+            keep = {si: side for si, side in enumerate(cards[i].sides) if si not in redo[i]}
+            cards[i] = maker.fill_in_card(i, self.card_set.cards[i], keep)
         return cards
 
     def preview(self, personal: Personal = NO_CLIENT, index: int = 0) -> bytes:

@@ -50,25 +50,35 @@ class CardMaker:
 
     # -- fill-in cards ------------------------------------------------------------------------
 
-    def fill_in_card(self, index: int, card: FillInCard) -> CardLayout:
+    def fill_in_card(self, index: int, card: FillInCard, keep: dict[int, SideLayout] | None = None) -> CardLayout:
+        """Fill-in card `index`; the sides in `keep` (by index) are taken as they are, not laid out
+        again (a client's pack: the sides that hold no client value, laid out once an edition)."""
         number = render(self.cs.info.labels.card_number, {"number": index + 1, "total": len(self.cs.cards)})
         reference = None
         if index == 0 and self.reference:
             reference = render(self.cs.info.labels.reference, {"reference": self.reference},
                                ("info", "labels", "reference"))
-        return self.card(card, number, ("cards", index), reference)
+        return self.card(card, number, ("cards", index), reference, keep or {})
 
-    def card(self, card: FillInCard, number: str | None, where: Loc, reference: str | None = None) -> CardLayout:
-        """A card of blocks: a fill-in card (with its number) or the professional's reflectiekaart."""
+    def card(self, card: FillInCard, number: str | None, where: Loc, reference: str | None = None,
+             keep: dict[int, SideLayout] | None = None) -> CardLayout:
+        """A card of blocks: a fill-in card (with its number) or the professional's reflectiekaart;
+        the sides in `keep` as they are."""
+        keep = keep or {}
         pieces: list[list[Piece]] = [[] for _ in card.sides]
         asks = questions(card)
         title = next((i for i, (_, block, _) in enumerate(card.walk()) if isinstance(block, Heading)), None)
         for index, (at, block, heading) in enumerate(card.walk()):
+            if at[1] in keep:
+                continue
             piece = self.blocks.piece(card, block, where + at, asks.get(index, heading), index == title)
             if piece is not None:
                 pieces[at[1]].append(piece)
         sides = []
         for si, side_pieces in enumerate(pieces):
+            if si in keep:
+                sides.append(keep[si])
+                continue
             label = (Term("term.card_side", number=number or "", id=card.id, side=si + 1) if len(card.sides) > 1
                      else Term("term.card", number=number or "", id=card.id))
             side = SideLayout(label, "paper", framed=True, card=card.id)
