@@ -15,8 +15,9 @@ import re
 import tempfile
 from array import array
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kaartgen.reportlab_internals import (
     CONTENTS,
@@ -35,6 +36,7 @@ _PDF_STRING = re.compile(rb"[()\\]")
 _PLACEHOLDER = re.compile(rb"\(kaartgen-shared ((?:form|font) [^()\\]+)\)")  # what SeededTTFont and PdfDoc write
 
 PAGES, CATALOG, INFO = 1, 2, 3  # numbers of the joined file's own objects
+HEADER = b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n"
 CHUNK = 8192  # pages or xref rows written at a time
 
 
@@ -64,6 +66,19 @@ class SharedObjects:
         kept = set(keep)
         if not all(number in kept for number in self.names.values()):
             raise ValueError("the library's shared objects are incomplete")
+        self.opening: _Opening | None = None  # how every pack file of the edition starts, once made
+
+
+@dataclass(frozen=True)
+class _Opening:
+    """A pack file's first bytes: the header and the library's objects, the same in every pack of
+    an edition, so they are renumbered and written once (PdfJoiner.add_opening) and then copied."""
+
+    data: bytes  # after the header
+    offsets: list[int]
+    next: int
+    names: dict[str, int]
+    digest: Any  # the md5 of the header and `data`, copied for each pack
 
 
 class _Numbers:
@@ -119,7 +134,7 @@ class PdfJoiner:
         self.kids = _Numbers("L", spill)
         self.next = INFO + 1
         self.digest = hashlib.md5()
-        self._write(b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n")
+        self._write(HEADER)
 
     def _write(self, data: bytes) -> None:
         self.out.write(data)
@@ -148,6 +163,24 @@ class PdfJoiner:
             split = data.find(STREAM_START)
             self._object(mapping[number], renumber(data[:split]) + data[split:] if split >= 0 else renumber(data))
         return {name: mapping[number] for name, number in library.names.items()}
+
+    def add_opening(self, library: SharedObjects) -> dict[str, int]:
+        """Write `library`'s objects right after the header, as every pack file starts (see
+        assemble): the same bytes each time, so they are made once per library and copied."""
+        if self.next != INFO + 1 or self.out.tell() != len(HEADER):
+            raise ValueError("a pack's shared objects go right after its header")
+        if library.opening is None:
+            scratch = PdfJoiner(io.BytesIO(), {})
+            names = scratch.add_library(library)
+            written = scratch.out.getvalue()[len(HEADER):]  # type: ignore[attr-defined]  # a BytesIO
+            library.opening = _Opening(written, list(scratch.offsets.buffer), scratch.next, names, scratch.digest)
+        opening = library.opening
+        self.out.write(opening.data)
+        self.digest = opening.digest.copy()
+        for offset in opening.offsets:
+            self.offsets.append(offset)
+        self.next = opening.next
+        return opening.names
 
     def add(self, pdf: bytes, shared: dict[str, int] | None = None, overlays: list[bytes | None] | None = None) -> None:
         """Append a part's pages. Its placeholders of shared objects point at `shared` (from
@@ -240,7 +273,7 @@ def assemble(library: SharedObjects, part: bytes, info: dict[str, str], directio
     the reading order (templates/direction.yaml `pdf`) when it is not left to right."""
     buffer = io.BytesIO()
     joiner = PdfJoiner(buffer, info, direction=direction)
-    joiner.add(part, joiner.add_library(library))
+    joiner.add(part, joiner.add_opening(library))
     joiner.close()
     return buffer.getvalue()
 
