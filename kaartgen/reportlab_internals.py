@@ -281,6 +281,8 @@ def with_end_spaces(p: Paragraph) -> Paragraph:
 
 # -- fonts whose first subset separately drawn documents share ---------------------------------------
 
+SPLITS_KEPT = 4096  # lines remembered a font (SeededTTFont.splitString)
+
 class SeededTTFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints: TTFont is Any
     """A TrueType font whose first subset is the same in every document that shares fonts.
 
@@ -340,8 +342,22 @@ class SeededTTFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints
         return list(self.state[doc].subsets[0])
 
     def splitString(self, text: str, doc: PDFDocument, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        """reportlab's split, remembered for texts of the first subset alone in a sharing document:
+        their codes are the seeded ones, the same in every such document, and splitting them changes
+        no state (a new character always goes to a later subset), so the letter's and the cards'
+        lines, drawn again for every client of a batch, are split once."""
         self._seed(doc)
+        sharing = getattr(doc, "kaartgen_shared", False)
+        splits: dict[str, list[tuple[int, bytes]]] = self.__dict__.setdefault("_kg_split", {})
+        if sharing:
+            known = splits.get(text)
+            if known is not None:
+                return list(known)
         split: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
+        if sharing and all(subset == 0 for subset, _ in split):
+            if len(splits) >= SPLITS_KEPT:
+                splits.clear()  # client values come and go; the texts every pack has come back
+            splits[text] = split
         return split
 
     def getSubsetInternalName(self, subset: int, doc: PDFDocument) -> str:

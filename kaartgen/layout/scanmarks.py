@@ -62,8 +62,8 @@ def code(theme: Theme, spot: Rect, scan_id: ScanId) -> Matrix:
     size = image.__array_interface__["shape"][0]
     if size > look.modules:
         raise FitError("layout.scan_code_size", modules=size, limit=look.modules)
-    data = bytes(memoryview(image))  # type: ignore[arg-type]  # the Image has the buffer protocol, untyped
-    rows = tuple(data[r * size:(r + 1) * size].translate(_DARK).decode("ascii") for r in range(size))
+    modules = bytes(memoryview(image)).translate(_DARK).decode("ascii")  # type: ignore[arg-type]  # a buffer, untyped
+    rows = tuple(modules[r * size:(r + 1) * size] for r in range(size))
     inner = spot.w - 2 * look.module
     return Matrix(spot.x + look.module + inner - size * look.module, spot.y + look.module, look.module, rows,
                   look.colour)
