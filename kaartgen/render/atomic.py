@@ -34,12 +34,14 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], private: bool = Fals
     of a killed process (`remove_temporary`) from the files of one still writing."""
     if private:
         private_folder(path.parent)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)  # 0600
     try:
-        os.fchmod(fd, 0o600 if private else 0o666 & ~umask)  # mkstemp makes it private; else as a new file
+        if not private:  # as a new file would be
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             for chunk in [data] if isinstance(data, bytes) else data:
                 f.write(chunk)
