@@ -3,12 +3,14 @@
 Run: .venv/bin/python benchmarks/floor.py CLIENTS.csv GENERIC.pdf OUT [--jobs N] [--no-fsync]
 
 The least work any tool must do to give each client a pack file: the generic pages are already
-serialised (GENERIC.pdf, read once), and per client only what carries the client's name is laid out
-and drawn with reportlab — the cover letter and the introduction card, from the same YAML texts and
-fonts — then the pack's bytes (generic bytes + personal page bytes) are written to OUT/<id>.pdf with
-an fsync, and the personal pages appended to OUT/print-run-<k>.bin. No joining, no checks, and
---jobs processes (default: one a CPU) each take every N-th client: what this machine can do. The
-files are only as large as real packs; they are not valid PDFs. benchmarks/batch.py runs this
+serialised (GENERIC.pdf, read once), and per client only what carries the client's name or reference
+is made: the cover letter and the introduction card, laid out and drawn with reportlab from the same
+YAML texts and fonts, and the Data Matrix code each fill-in card side carries (set, card, side,
+content version, the client's reference; made with zxing-cpp, drawn as one path of rectangles). The
+pack's bytes (generic bytes + personal page bytes) are written to OUT/<id>.pdf with an fsync, and the
+personal pages appended to OUT/print-run-<k>.bin. No joining, no checks, and --jobs processes
+(default: one a CPU) each take every N-th client: what this machine can do. The files are only as
+large as real packs; they are not valid PDFs. benchmarks/batch.py runs this
 next to kaartgen and Typst, so anyone can measure how close each comes to it.
 """
 
@@ -23,6 +25,7 @@ import sys
 from pathlib import Path
 
 import yaml
+import zxingcpp
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -55,6 +58,26 @@ def _texts(variant: str) -> tuple[dict, list[dict]]:
     return letter, blocks
 
 
+_RUN = re.compile("1+")
+_DARK = bytes(ord("1") if value < 128 else ord("0") for value in range(256))
+MODULE = 0.4 * mm
+
+
+def codes(variant: str, sides: list[tuple[int, int]], reference: str) -> str:
+    """The codes of a pack's fill-in card sides, as kaartgen prints them, as page operators."""
+    out = []
+    for i, (card, side) in enumerate(sides):
+        text = f"KG1 nl/{variant} a6 {card}.{side} 0a1b2c {reference}"
+        image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.DataMatrix, force_square=True).to_image(
+            scale=1, add_quiet_zones=False)
+        size = image.__array_interface__["shape"][0]
+        modules = bytes(memoryview(image)).translate(_DARK).decode("ascii")
+        runs = " ".join(f"{m.start()} {size - 1 - r} {m.end() - m.start()} 1 re" for r in range(size)
+                        for m in _RUN.finditer(modules[r * size:(r + 1) * size]))
+        out.append(f"q {MODULE:.4f} 0 0 {MODULE:.4f} {20 + 30 * (i % 6):.3f} {20 + 30 * (i // 6):.3f} cm {runs} f Q")
+    return "\n".join(out)
+
+
 def make(args: argparse.Namespace, share: int) -> None:
     """Every --jobs-th client's pack, starting at `share`."""
     files = Path(__import__("fontpkg_atkinson_hyperlegible").__file__).parent / "files"
@@ -64,6 +87,8 @@ def make(args: argparse.Namespace, share: int) -> None:
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=11)
     heading = ParagraphStyle("heading", parent=body, fontName="FB", fontSize=15, leading=19)
     texts = {v: _texts(v) for v in ("standaard", "eenvoudig")}
+    cards = yaml.safe_load((DEFAULT_CONTENT / "nl" / "standaard" / "cards.yaml").read_text(encoding="utf-8"))["cards"]
+    sides = [(i + 1, j + 1) for i, card in enumerate(cards) for j in range(len(card["sides"]))]
     generic = args.generic.read_bytes()
     with open(args.clients, encoding="utf-8") as f, open(args.out / f"print-run-{share}.bin", "wb") as run:
         for i, row in enumerate(csv.DictReader(f)):
@@ -81,6 +106,7 @@ def make(args: argparse.Namespace, share: int) -> None:
             canvas.showPage()
             card = [Paragraph(_fill(b["text"], name), heading if b["type"] == "heading" else body) for b in blocks]
             Frame(9 * mm, 148.5 * mm + 9 * mm, 87 * mm, 130 * mm).addFromList(card, canvas)
+            canvas.addLiteral(codes(row["variant"], sides, row["id"]))  # on one page: the least work
             canvas.showPage()
             personal = canvas.getpdfdata()
             with open(args.out / f"{row['id']}.pdf", "wb") as pack:
