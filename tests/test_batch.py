@@ -328,3 +328,68 @@ def test_a_halted_batch_is_whole_for_what_it_made_and_a_resume_makes_the_rest(tm
     assert (out / "print-run.pdf").read_bytes() == (tmp_path / "full" / "print-run.pdf").read_bytes()
     assert (out / "manifest.csv").read_bytes() == (tmp_path / "full" / "manifest.csv").read_bytes()
     assert full.failed_rows == again.failed_rows == 1
+
+
+def _client(cid: str, name: str):
+    from kaartgen.model.clients import Client
+
+    return Client(2, cid, name, "Kerkstraat 1", "3511 LK", "Utrecht", None, None, None, None, None, "nl", "standaard",
+                  False)
+
+
+def test_only_the_sides_that_hold_a_client_value_are_laid_out_again(content_copy, tmp_path):
+    """Card 1's front (the greeting, the reference) is a client's own; its back holds no client value
+    and is placed as the edition's shared form, like every other card. A side that does use a client
+    value is laid out for each client, and its card's other side stays shared."""
+    from datetime import date
+
+    from kaartgen.engine.edition import Library
+
+    def sides(edition, name: str) -> list:
+        pages = edition.client_pages(_client("K1", name), date(2026, 11, 23))
+        return [p.side for page in pages for p in page.placements]
+
+    edition = Library().edition("nl", "standaard", False, "office")
+    front, back = edition.generic[0].sides
+    assert id(back) in edition.shared and id(front) not in edition.shared
+    placed = sides(edition, "Zoë de Wit")
+    assert any(s is back for s in placed) and not any(s is front for s in placed)
+
+    cards = content_copy / "nl" / "standaard" / "cards.yaml"
+    text = cards.read_text(encoding="utf-8")
+    cards.write_text(text.replace("text: Hoe gaat het nu met u?",
+                                                "text: \"Hoe gaat het nu met u{% if name %}, {{ name }}{% endif %}?\""),
+                     encoding="utf-8")
+    edited = Library(content_copy).edition("nl", "standaard", False, "office")
+    front2, back2 = edited.generic[1].sides
+    assert id(front2) in edited.shared and id(back2) not in edited.shared
+    placed = sides(edited, "Zoë de Wit")
+    assert any(s is front2 for s in placed) and not any(s is back2 for s in placed)
+    clients = tmp_path / "c.csv"
+    clients.write_text("id,name,street,postcode,city\nK1,Zoë de Wit,Weg 1,1234 AB,Zwolle\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("batch", str(clients), "--content", str(content_copy), "--out", str(out), "--date", "2026-11-23",
+               "--jobs", "1").exit_code == 0
+    assert squash("Hoe gaat het nu met u, Zoë de Wit?") in squash(pdf_text(out / "K1.pdf"))
+
+
+def test_a_pack_starts_with_the_edition_s_shared_objects_made_once(tmp_path):
+    """Every pack of an edition opens with the same bytes (header, shared cards and fonts): they are
+    renumbered once and copied, and the file is the one joined object by object."""
+    import io
+    from datetime import date
+
+    from kaartgen.engine.edition import Library
+    from kaartgen.engine.printrun import pack_info
+    from kaartgen.render.pdfjoin import PdfJoiner, assemble
+
+    edition = Library().edition("nl", "standaard", False, "office")
+    info = pack_info(edition.card_set.info.title)
+    for cid, name in (("K1", "Zoë de Wit"), ("K2", "İlknur Yılmaz")):
+        part, _ = edition.client_part(_client(cid, name), date(2026, 11, 23))
+        buffer = io.BytesIO()
+        joiner = PdfJoiner(buffer, info)
+        joiner.add(part, joiner.add_library(edition.library))
+        joiner.close()
+        assert assemble(edition.library, part, info) == buffer.getvalue()
+        PdfReader(io.BytesIO(buffer.getvalue()), strict=True).pages[0].extract_text()

@@ -111,6 +111,32 @@ def test_a_seeded_font_has_the_same_first_subset_in_every_sharing_document_and_a
     assert b"(kaartgen-shared font " in buffer.getvalue()
 
 
+def test_a_line_of_first_subset_letters_is_split_once_and_a_new_letter_always_reaches_the_document():
+    """A sharing document's split of a line is remembered only when all its letters are in the
+    seeded first subset: then it is the same in every such document and changes nothing. A letter
+    beyond it must still be given its code in each document that draws it."""
+    fonts = Fonts(load_theme(DEFAULT_TEMPLATES).model)
+    font = pdmetrics_font(fonts)
+
+    def sharing():
+        c = Canvas(io.BytesIO(), invariant=1)
+        rl.mark_document(c, kaartgen_shared=True, kaartgen_part=False)
+        return rl.document(c)
+
+    line = "Beste Zoë, tot „morgen” – 12,50 €"
+    first, second = sharing(), sharing()
+    split = font.splitString(line, first)
+    assert [subset for subset, _ in split] == [0]
+    assert font.splitString(line, second) == split
+    assert font.subset_of(second) == font.shared_subset()  # nothing given out
+    seeded = set(font.shared_subset())
+    extra = next(chr(code) for code in sorted(font.face.charToGlyph) if code > 0x24F and code not in seeded)
+    for doc in (first, second):
+        parts = font.splitString(f"a{extra}", doc)
+        assert [subset for subset, _ in parts] == [0, 1]
+        assert ord(extra) in font.state[doc].assignments  # each document gives the letter its code
+
+
 def pdmetrics_font(fonts: Fonts):
     return pdfmetrics.getFont(fonts.base)
 
