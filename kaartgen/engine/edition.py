@@ -335,7 +335,7 @@ class Edition:
     # -- a batch client ---------------------------------------------------------------------------
 
     def client_pages(self, client: Client, letter_date: date) -> list[Page]:
-        """Cover letter, then the cards, each on new sheets; only the personal cards are laid out
+        """Cover letter, then the cards, each on new sheets; only the sides that hold a client value are laid out
         again. Raises KaartgenError, FieldError when a client value is the cause."""
         if self.card_set.letter is None:
             info = self.card_set.info
