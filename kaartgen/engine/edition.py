@@ -28,7 +28,7 @@ from reportlab.platypus import Paragraph
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.fonts import Fonts
 from kaartgen.layout.calibration import calibration_pages
-from kaartgen.layout.cards import CardMaker
+from kaartgen.layout.cards import REFERENCE_CARD, REFERENCE_SIDE, CardMaker
 from kaartgen.layout.imposition import Page, impose
 from kaartgen.layout.items import CardLayout
 from kaartgen.layout.letter import letter_page
@@ -94,16 +94,13 @@ def lay_out(theme: Loaded[Theme], card_set: Loaded[CardSet], personal: Personal,
 def personal_sides(cs: CardSet) -> dict[int, frozenset[int]]:
     """For each fill-in card with a text (of any kind: heading, text, label, option) that uses a
     client value, the indexes of the sides that have one. Only these differ between clients (and
-    card 1's front, which carries a pack's reference); domain cards may use no client value (lint)."""
+    the side that carries a pack's reference, layout/cards.py); domain cards may use no client value (lint)."""
     found: dict[int, set[int]] = {}
     for i, card in enumerate(cs.cards):
         for loc, text, _ in card.texts():
             if variables(text) & CARD_VARIABLES:
                 found.setdefault(i, set()).add(int(loc[1]))
     return {i: frozenset(sides) for i, sides in found.items()}
-
-
-REFERENCE_SIDE = (0, 0)  # card 1's front carries each pack's reference (layout/cards.py: footer)
 
 
 @dataclass(frozen=True)
@@ -174,7 +171,7 @@ class Edition:
     def shared(self) -> frozenset[int]:
         """Ids of the generic sides no client changes: the ones a print run keeps as forms."""
         return frozenset(id(side) for i, card in enumerate(self.generic) for si, side in enumerate(card.sides)
-                         if si not in self.personal.get(i, ()) and (i, si) != REFERENCE_SIDE)
+                         if si not in self.personal.get(i, ()) and (i, si) != (REFERENCE_CARD, REFERENCE_SIDE))
 
     # -- one pack ---------------------------------------------------------------------------------
 
@@ -255,8 +252,7 @@ class Edition:
         cards = list(self.generic)
         redo = dict(self.personal)
         if personal.reference:
-            card, side = REFERENCE_SIDE
-            redo[card] = redo.get(card, frozenset()) | {side}
+            redo[REFERENCE_CARD] = redo.get(REFERENCE_CARD, frozenset()) | {REFERENCE_SIDE}
         for i in sorted(redo):
             keep = {si: side for si, side in enumerate(cards[i].sides) if si not in redo[i]}
             cards[i] = maker.fill_in_card(i, self.card_set.cards[i], keep)

@@ -27,6 +27,8 @@ from kaartgen.model.text import Personal, card_values, render
 from kaartgen.model.theme import Theme
 from kaartgen.model.units import to_mm
 
+REFERENCE_CARD, REFERENCE_SIDE = 0, 0  # a pack's reference is printed in the footer of card 1's front
+
 
 class CardMaker:
     """Lays out the cards of one card set for one personalisation with one theme."""
@@ -55,10 +57,10 @@ class CardMaker:
         again (a client's pack: the sides that hold no client value, laid out once an edition)."""
         number = render(self.cs.info.labels.card_number, {"number": index + 1, "total": len(self.cs.cards)})
         reference = None
-        if index == 0 and self.reference:
+        if index == REFERENCE_CARD and self.reference:
             reference = render(self.cs.info.labels.reference, {"reference": self.reference},
                                ("info", "labels", "reference"))
-        return self.card(card, number, ("cards", index), reference, keep or {})
+        return self.card(card, number, ("cards", index), reference, keep)
 
     def card(self, card: FillInCard, number: str | None, where: Loc, reference: str | None = None,
              keep: dict[int, SideLayout] | None = None) -> CardLayout:
@@ -83,12 +85,11 @@ class CardMaker:
                      else Term("term.card", number=number or "", id=card.id))
             side = SideLayout(label, "paper", framed=True, card=card.id)
             stack(side_pieces, self.theme.card.height - self.theme.card.margin, side, self.theme)
-            side.items += self.footer(number, reference if si == 0 else None, side) + self.concept_mark()
-            if self.scan:
-                side.items += dots(self.theme)
+            side.items += self.footer(number, reference if si == REFERENCE_SIDE else None, side) + self.concept_mark()
             side = self.directed(side)
-            if self.scan:
+            if self.scan:  # the dots are the same either way round
                 check_clear(side, self.theme)
+                side.items += dots(self.theme)
             sides.append(side)
         return CardLayout(card.id, "fill-in", sides)
 

@@ -83,12 +83,11 @@ def coded(cards: list[CardLayout], theme: Theme, ids: list[list[ScanId | None]])
 
 def check_clear(side: SideLayout, theme: Theme) -> None:
     """The dots and the code's spot touch nothing else on the side: no text, no write-in space, no
-    box to tick. Raised as a layout error, so that `kaartgen lint` reports it for every set."""
+    box to tick (checked before the side's own dots are added). Raised as a layout error, so that
+    `kaartgen lint` reports it for every set."""
     marks = [_bounds(d) for d in dots(theme)] + ([side.code] if side.code is not None else [])
     card = theme.card
     for item in side.items:
-        if isinstance(item, Circle) and item.tag is None and item.fill == theme.scan_marks.colour and not item.width:
-            continue  # a dot itself
         box = _bounds(item)
         if box is None:
             continue
@@ -112,9 +111,10 @@ def _bounds(item: Item) -> Rect | None:
     if isinstance(item, Polyline):
         xs, ys = [p[0] for p in item.points], [p[1] for p in item.points]
         return Rect(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-    if isinstance(item, (Bars, Matrix)):
-        return Rect(item.x, item.y, item.length if isinstance(item, Bars) else item.size,
-                    item.height if isinstance(item, Bars) else item.size)
+    if isinstance(item, Bars):
+        return Rect(item.x, item.y, item.length, item.height)
+    if isinstance(item, Matrix):
+        return Rect(item.x, item.y, item.size, item.size)
     return None
 
 
