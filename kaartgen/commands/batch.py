@@ -14,6 +14,7 @@ from kaartgen.commands.common import (
     content_option,
     lang,
     library,
+    no_scan_marks_option,
     reports_errors,
     row_line,
     say,
@@ -111,8 +112,7 @@ def check_lines(report: CheckReport) -> list[str]:
 @click.option("--sort", type=click.Choice(["list", "postcode"]), default="list", show_default=True,
               help="Order of the print run: the list's, or by postcode, house number and addition (PostNL).")
 @click.option("--no-kix", is_flag=True, help="No PostNL KIX barcode under Dutch addresses (post not sent with PostNL).")
-@click.option("--no-scan-marks", is_flag=True, help="No corner dots and codes on the fill-in cards (kaartgen scan "
-                                                    "cannot read them back).")
+@no_scan_marks_option
 @click.option("--shard", metavar="K/N", help="Make only the K-th of N slices of the list (in print order), "
                                              "for `kaartgen join`; no print run, no inserter marks.")
 @content_option
@@ -163,7 +163,7 @@ def batch(clients: Path | None, out: Path | None, jobs: int | None, format_: str
         clients=clients, out=out, content=engine.content, templates=engine.templates, format=format_,
         jobs=jobs or os.cpu_count() or 1, resume=resume, update=update, insert_marks=insert_marks,
         letter_date=day, sheet=sheet, messages=lang(), columns=columns, sort=sort, kix=not no_kix,
-        scan_marks=not no_scan_marks,        shard=slice_of(shard) if shard else None,
+        scan_marks=not no_scan_marks, shard=slice_of(shard) if shard else None,
     )
     bar = TerminalBar()
     try:

@@ -13,6 +13,7 @@ from kaartgen.commands.common import (
     lang,
     language_option,
     library,
+    no_scan_marks_option,
     out_option,
     reports_errors,
     say,
@@ -39,8 +40,7 @@ from kaartgen.commands.common import (
                                   "in the saved answers and the summary.")
 @click.option("--back-offset", help="Shift of the back pages in mm as \"DX,DY\", measured with --calibration.")
 @click.option("--large-print", is_flag=True, help="A5 cards with larger type (two an A4 sheet in office format).")
-@click.option("--no-scan-marks", is_flag=True, help="No corner dots and codes on the fill-in cards (kaartgen scan "
-                                                    "cannot read them back).")
+@no_scan_marks_option
 @click.option("--calibration", is_flag=True, help="Also write a two-sided sheet to measure the back offset.")
 @click.option("--force", is_flag=True, help="Replace a personal pack without --reference that is already there.")
 @out_option("the PDF files")
@@ -48,8 +48,7 @@ from kaartgen.commands.common import (
 def build(content: Path | None, templates: Path | None, language: str, variant: str, format_: str, name: str | None,
           professional: str | None, role: str | None, appointment: str | None, location: str | None,
           reference: str | None, crop_marks: bool, back_offset: str | None, large_print: bool, no_scan_marks: bool,
-          calibration: bool,
-          force: bool, out: Path) -> None:
+          calibration: bool, force: bool, out: Path) -> None:
     """Build a pack and print the path of each file written.
 
     \b

@@ -171,6 +171,11 @@ content_option = click.option("--content", type=click.Path(path_type=Path), defa
 templates_option = click.option("--templates", type=click.Path(path_type=Path), default=None,
                                 show_default="kaartgen.yaml's, else built-in",
                                 help="Folder with the template YAML files.")
+no_scan_marks_option = click.option("--no-scan-marks", is_flag=True,
+                                    help="No corner dots and codes on the fill-in cards (kaartgen scan "
+                                         "cannot read them back).")
+
+
 class LanguageOption(click.Option):
     """--language, whose help names the languages the content has sets in, each by its own name
     (templates/lists/languages.yaml), read from kaartgen.yaml's folders or the built-in ones when

@@ -65,4 +65,3 @@ def scan(scans: tuple[Path, ...], out: Path, content: Path | None, templates: Pa
         click.echo(str(path))
     if result.notes:
         raise SystemExit(1)
-
