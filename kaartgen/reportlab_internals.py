@@ -283,6 +283,7 @@ def with_end_spaces(p: Paragraph) -> Paragraph:
 
 SPLITS_KEPT = 4096  # lines remembered a font (SeededTTFont.splitString)
 
+
 class SeededTTFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints: TTFont is Any
     """A TrueType font whose first subset is the same in every document that shares fonts.
 

@@ -118,7 +118,7 @@ _EXPORTS = {
     "ScanResult": "kaartgen.engine.scan",
     "ScannedPack": "kaartgen.engine.scan",
     "SCAN_SUFFIXES": "kaartgen.engine.scanpages",
-    "picture_suffix": "kaartgen.engine.scanpages",
+    "suffix_of": "kaartgen.engine.scanpages",
     # evaluating many clients' answers, without exposing one
     "evaluate_answers": "kaartgen.engine.evaluate",
     "EvaluateOptions": "kaartgen.engine.evaluate",
@@ -182,10 +182,10 @@ __all__ = [  # the same names as _EXPORTS (a test checks)
     "lint",
     "load_statement",
     "parse_day",
-    "picture_suffix",
     "remove_temporary",
     "run_batch",
     "serve_settings",
+    "suffix_of",
     "write_atomic",
 ]
 
@@ -219,7 +219,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from kaartgen.engine.printrun import ERRORS, MERGED
     from kaartgen.engine.read import SHOWN_CHARACTERS, SHOWN_LINES
     from kaartgen.engine.scan import ScannedPack, Scanner, ScanResult
-    from kaartgen.engine.scanpages import SCAN_SUFFIXES, picture_suffix
+    from kaartgen.engine.scanpages import SCAN_SUFFIXES, suffix_of
     from kaartgen.engine.shards import JoinResult, join_parts
     from kaartgen.engine.translate import export_po, import_po
     from kaartgen.model.builtin import DEFAULT_CONTENT, DEFAULT_TEMPLATES

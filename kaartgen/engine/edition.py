@@ -115,6 +115,13 @@ class Reading:
     heading: list[str] = field(default_factory=list)  # the pack's reference and the reading date, worded
     notes: list[KaartgenError] = field(default_factory=list)  # a scan's: what a person should look at
 
+    @property
+    def scanned(self) -> bool:
+        """Answers read from scanned paper cards."""
+        from kaartgen.engine.read import SCANNED
+
+        return bool(self.summary.get("channel") == SCANNED)
+
 
 def _option_error(exc: KaartgenError, personal: Personal) -> FieldError:
     """A layout error that only a client's value causes, naming its field, never the value."""
@@ -549,19 +556,20 @@ class Library:
 
     def _scanned(self, data: bytes, path: Path) -> tuple[Any, list[KaartgenError]]:
         """The answers on the scanned cards of one pack, and what a person should look at."""
-        from kaartgen.engine.read import Filled
+        from kaartgen.engine.read import SCANNED, Filled
         from kaartgen.engine.scan import Scanner
 
         result = Scanner(self).scan([(path, data)])
         if not result.packs:  # a PDF may be anyone's: it is neither a pack of ours nor a scan of our cards
-            pdf = data[:5].startswith(b"%PDF")
-            raise KaartgenError("scan.not_pack_nor_scan" if pdf else "scan.no_cards", file=path)
+            from kaartgen.engine.scanpages import is_pdf
+
+            raise KaartgenError("scan.not_pack_nor_scan" if is_pdf(data) else "scan.no_cards", file=path)
         if len(result.packs) > 1:
             raise KaartgenError("scan.many_packs", file=path, count=len(result.packs))
         pack = result.packs[0]
         language, variant = pack.set.split("/", 1)
         filled = Filled(language, variant, pack.answers, pack.reference, images=pack.images,
-                        uncertain=pack.uncertain, channel="scan")
+                        uncertain=pack.uncertain, channel=SCANNED)
         return filled, [note.error() for note in result.notes]
 
 

@@ -53,6 +53,7 @@ from typing import Any
 from kaartgen import __version__
 from kaartgen.engine.edition import Library
 from kaartgen.engine.read import MAX_FILE, read_answers
+from kaartgen.engine.scanpages import is_pdf
 from kaartgen.engine.suppress import MARKS, MIN_COUNT, MIN_GROUP, PRIMARY, SECONDARY
 from kaartgen.engine.tally import PACK, PDF, SCAN, WEB, Builder, Counts, Record, Table, benefit_choice, record
 from kaartgen.errors import FieldError, KaartgenError, check_stop
@@ -392,7 +393,7 @@ def read_one(source: Source) -> Outcome:
         if filled.set_name not in _sets:
             return None, Term("read.unknown_set")
         cs = _library.card_set(filled.language, filled.variant).model
-        pdf = data[:5].startswith(b"%PDF")
+        pdf = is_pdf(data)
         when = (_saved(data) if pdf else None) or source.when
         digest = hashlib.sha256(data).digest()
         channel = PDF if pdf else SCAN if filled.channel == SCAN else WEB

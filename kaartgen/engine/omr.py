@@ -29,6 +29,7 @@ WRITTEN = 0.002  # of a write-in area: anything written
 MIN_STROKE_MM2 = 0.8  # smaller specks are scanner dust
 OVER_PRINT = 0.06  # more dark than the blank card has on an option's printed letter: marked there
 TINT, TINTED = 0.92, 0.25  # a quarter of a description's paper a shade darker: a highlighter
+INK = 0.72  # darker than this share of the paper's grey is ink (a blue ballpoint is about half as light)
 
 
 @dataclass
@@ -38,19 +39,20 @@ class SideMarks:
     uncertain: dict[str, np.ndarray] = field(default_factory=dict)  # the picture of a mark not read
 
 
-def paper_level(scan: np.ndarray) -> float:
-    """The grey of the paper on a straightened side (most of a card is paper): what ink is darker than."""
+def paper_level(scan: np.ndarray, step: int = 4) -> float:
+    """The grey of the paper on a straightened side or a page (most of it is paper): what ink is
+    darker than. Taken from every `step`-th pixel each way."""
     import numpy as np
 
-    return float(np.percentile(scan[::4, ::4], 90)) or 1.0
+    return float(np.percentile(scan[::step, ::step], 90)) or 1.0
 
 
 def darker(scan: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int], paper: float) -> float:
     """How much more of `box` is dark on the scan than on the blank card, as a share of the box:
     ink on top of print (a cross over a printed letter) that `new_ink` cannot separate from it."""
     x0, y0, x1, y1 = _clip(box, scan.shape)
-    dark = int((scan[y0:y1, x0:x1] < paper * 0.72).sum())
-    printed = int((blank[y0:y1, x0:x1] < 0.72 * 255).sum())
+    dark = int((scan[y0:y1, x0:x1] < paper * INK).sum())
+    printed = int((blank[y0:y1, x0:x1] < INK * 255).sum())
     return (dark - printed) / max(1, (x1 - x0) * (y1 - y0))
 
 
@@ -75,7 +77,7 @@ def new_ink(scan: np.ndarray, blank: np.ndarray, paper: float) -> np.ndarray:
     import cv2
     import numpy as np
 
-    dark = scan < paper * 0.72  # a blue ballpoint is about half as light as the paper
+    dark = scan < paper * INK
     reach = max(3, round(PX_MM * 0.5)) | 1
     printed = cv2.dilate((blank < 235).astype(np.uint8), np.ones((reach, reach), np.uint8)).astype(bool)
     ink = cv2.morphologyEx((dark & ~printed).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))

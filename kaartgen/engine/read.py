@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaartgen import __version__
+from kaartgen.engine.scanpages import is_pdf, picture_suffix
 from kaartgen.errors import KaartgenError
 from kaartgen.messages import Term
 from kaartgen.model.answers import (
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 Answers = dict[str, Any]  # field name -> str (text, radio) or bool (check box)
 
 
+SCANNED = "scan"  # the channel of answers read from paper cards by `kaartgen scan`
+
 @dataclass
 class Filled:
     language: str
@@ -60,7 +63,7 @@ class Filled:
     not_text: set[str] = field(default_factory=set)  # fields whose value in the PDF is no text (a forged file)
     images: dict[str, bytes] = field(default_factory=dict)  # scanned cards: PNG of each handwritten area
     uncertain: dict[str, bytes] = field(default_factory=dict)  # scanned cards: PNG of each mark not read
-    channel: str = ""  # "scan" for answers read from paper
+    channel: str = ""  # SCANNED for answers read from paper cards
     scan: dict[str, Any] | None = None  # the scan section of answers saved by `kaartgen scan`
 
     @property
@@ -182,7 +185,7 @@ def _json_answers(raw: bytes, path: Path) -> Filled:
     language, variant = data["set"].split("/", 1)
     filled = Filled(language, variant, dict(data["answers"]), reference)
     if isinstance(data.get("scan"), dict):
-        filled.channel = "scan"  # read from paper cards by `kaartgen scan`
+        filled.channel = SCANNED
         filled.scan = data["scan"]
     return filled
 
@@ -207,7 +210,7 @@ def scan_pictures(filled: Filled, path: Path) -> None:
             if not picture.is_file() or picture.stat().st_size > MAX_PICTURE:
                 continue
             data = picture.read_bytes()
-            if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            if picture_suffix(data) == ".png":
                 target[field_name] = data
 
 
@@ -226,7 +229,7 @@ def read_answers(data: bytes, path: Path) -> Filled:
     (an upload is read from memory and never written to disk)."""
     if len(data) > MAX_FILE:
         raise KaartgenError("file.too_large", file=path, what=Term("term.answers_file"), mb=MAX_FILE // (1024 * 1024))
-    if data[:5].startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+    if is_pdf(data) or path.suffix.lower() == ".pdf":
         return _pdf_answers(data, path)
     return _json_answers(data, path)
 

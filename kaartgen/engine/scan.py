@@ -160,7 +160,7 @@ class Scanner:
         """Every pack on the pages of `sources` (a path, and its bytes when read already): one
         client's cards may lie in several files and in any order. With `progress`, it is called as
         `progress(pages done, pages in all)` after each page (the files are counted first)."""
-        from kaartgen.engine.scanpages import is_scan, page_count, scan_pages
+        from kaartgen.engine.scanpages import is_pdf, is_scan, page_count, scan_pages
 
         packs: dict[tuple[str, str | None], ScannedPack] = {}
         notes: list[ScanNote] = []
@@ -169,7 +169,7 @@ class Scanner:
         # (a pack kaartgen made counts its pages here and is left out below: the bar then ends early)
         for path, given in sources:
             data = _read(path, given)
-            if data[:5].startswith(b"%PDF") and not is_scan(data, path):  # a pack kaartgen made, not a scan
+            if is_pdf(data) and not is_scan(data, path):  # a pack kaartgen made, not a scan
                 notes.append(ScanNote("scan.made_not_scanned", 0, file=path))
                 continue
             for page in scan_pages(data, path):
@@ -298,13 +298,20 @@ class Scanner:
         self._blanks[key] = (raster, fields, side, edition)
         return self._blanks[key]
 
+    def _known(self, page: ScanPage, scan_id: ScanId,
+               notes: list[ScanNote]) -> tuple[np.ndarray, list[Field], Any, Edition] | None:
+        """The blank side a code names, or None with a note when this content has no such card."""
+        blank = self.blank(scan_id)
+        if blank is None:
+            notes.append(ScanNote("scan.unknown_card", page.number, {"set": scan_id.set, "card": scan_id.card}))
+        return blank
+
     def locate(self, page: ScanPage, scan_id: ScanId, code: Any,
                notes: list[ScanNote]) -> tuple[Any, list[Any]] | None:
         """Where the side a code was found on lies: the homography to the straightened side and its
         corner dots on the page; None (with a note) when its card is unknown or its dots not found."""
-        blank = self.blank(scan_id)
+        blank = self._known(page, scan_id, notes)
         if blank is None:
-            notes.append(ScanNote("scan.unknown_card", page.number, {"set": scan_id.set, "card": scan_id.card}))
             return None
         edition = blank[3]
         found = _locate(page, code, _matrix(edition, scan_id), edition)
@@ -319,9 +326,8 @@ class Scanner:
 
         from kaartgen.engine.omr import read_side
 
-        blank = self.blank(scan_id)
+        blank = self._known(page, scan_id, notes)
         if blank is None:
-            notes.append(ScanNote("scan.unknown_card", page.number, {"set": scan_id.set, "card": scan_id.card}))
             return None
         raster, fields, _, edition = blank
         if scan_id.version != edition.texts_version:
@@ -380,8 +386,7 @@ def _dot_centres(page: ScanPage) -> list[tuple[float, float]]:
 
     shrink = 3  # looked for at a third of the page's resolution: a 2 mm dot is 8 pixels wide at 100 dpi
     small = cv2.resize(page.grey, None, fx=1 / shrink, fy=1 / shrink, interpolation=cv2.INTER_AREA)
-    paper = float(np.percentile(small[::4, ::4], 90)) or 1.0
-    dark = (small < paper * 0.6).astype(np.uint8)
+    dark = _dark(small, 4)
     _, _, stats, centres = cv2.connectedComponentsWithStats(dark, connectivity=8)
     centres = centres * shrink + (shrink - 1) / 2
     diameter = 2.0 * page.dpi / 25.4 / shrink  # the smallest dot a template has: 2 mm
@@ -398,6 +403,19 @@ def _dot_centres(page: ScanPage) -> list[tuple[float, float]]:
     around = total[y1, x1] - total[y0, x1] - total[y1, x0] + total[y0, x0] - areas
     alone = around <= 0.1 * areas
     return [(float(x), float(y)) for x, y in centres[1:][round_ & alone]]
+
+
+def _dark(grey: np.ndarray, step: int) -> np.ndarray:
+    """Where `grey` is as dark as a printed dot (well darker than ink need be), as 0/1: a corner
+    dot is solid black, so lighter marks and grey print are left out."""
+    import numpy as np
+
+    from kaartgen.engine.omr import paper_level
+
+    return (grey < paper_level(grey, step) * DOT_DARK).astype(np.uint8)
+
+
+DOT_DARK = 0.6  # of the paper's grey: a corner dot's pixels
 
 
 def _matrix(edition: Edition, scan_id: ScanId) -> Matrix:
@@ -573,9 +591,7 @@ def _dot(grey: np.ndarray, at: Any, diameter: float, reach: float) -> tuple[floa
     x1, y1 = int(min(grey.shape[1], x + reach)), int(min(grey.shape[0], y + reach))
     if x1 - x0 < diameter or y1 - y0 < diameter:
         return None
-    window = grey[y0:y1, x0:x1]
-    paper = float(np.percentile(window[::2, ::2], 90))
-    dark = (window < paper * 0.6).astype(np.uint8)
+    dark = _dark(grey[y0:y1, x0:x1], 2)
     count, _, stats, centroids = cv2.connectedComponentsWithStats(dark, connectivity=8)
     expected = np.pi * diameter * diameter / 4
     best = None

@@ -32,6 +32,17 @@ class ScanPage:
     dpi: float
 
 
+def is_pdf(data: bytes) -> bool:
+    """A PDF by its first bytes (never by its name): a pack, a filled pack or a scanner's PDF."""
+    return data[:5].startswith(b"%PDF")
+
+
+def suffix_of(data: bytes) -> str | None:
+    """A file's kind by its first bytes: ".pdf", or a picture's (`picture_suffix`); None for
+    anything else (saved answers, JSON)."""
+    return ".pdf" if is_pdf(data) else picture_suffix(data)
+
+
 def picture_suffix(data: bytes) -> str | None:
     """The kind of a picture from a scanner or a phone by its first bytes (never by its name):
     ".png", ".jpg" or ".tif"; None for anything else."""
@@ -49,7 +60,7 @@ def is_scan(data: bytes, path: Path) -> bool:
     scanner's PDF): what `kaartgen read` hands to the scanner instead of reading form fields."""
     if picture_suffix(data) is not None:
         return True
-    if data[:5].startswith(b"%PDF"):
+    if is_pdf(data):
         import pypdfium2
 
         try:
@@ -68,7 +79,7 @@ def page_count(data: bytes) -> int:
     """How many pages a scan file has (for progress); 0 for one that cannot be read (it is then
     refused, with its message, when its pages are read)."""
     try:
-        if data[:5].startswith(b"%PDF"):
+        if is_pdf(data):
             import pypdfium2
 
             document = pypdfium2.PdfDocument(data)
@@ -86,7 +97,7 @@ def page_count(data: bytes) -> int:
 def scan_pages(data: bytes, path: Path) -> Iterator[ScanPage]:
     """Every page of a scan file, grey, scaled to WORK_DPI. Raises KaartgenError naming the file
     for one that is none of the four kinds, has too many pages or a page too large."""
-    if data[:5].startswith(b"%PDF"):
+    if is_pdf(data):
         yield from _pdf_pages(data, path)
     else:
         yield from _image_pages(data, path)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from kaartgen.engine.read import Filled
+from kaartgen.engine.read import SCANNED, Filled
 from kaartgen.engine.suppress import (
     MARGIN,
     MIN_GROUP,
@@ -43,7 +43,7 @@ from kaartgen.model.content import CardSet, Choice, Descriptions, DomainChoice, 
 from kaartgen.model.text import Personal, card_values, render
 
 PACK, REFLECTION = "pack", "reflection"
-PDF, WEB, SCAN = "pdf", "web", "scan"  # the channel: the fillable PDF, the web-page pack's answers, paper cards
+PDF, WEB, SCAN = "pdf", "web", SCANNED  # the channel: the fillable PDF, the web-page pack's answers, paper cards
 NONE = "-"  # no choice, no date: a row of its own
 UNKNOWN = "?"  # a group the file does not tell (no benefit, no team)
 DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")

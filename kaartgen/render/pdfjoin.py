@@ -170,10 +170,11 @@ class PdfJoiner:
         if self.next != INFO + 1 or self.out.tell() != len(HEADER):
             raise ValueError("a pack's shared objects go right after its header")
         if library.opening is None:
-            scratch = PdfJoiner(io.BytesIO(), {})
+            buffer = io.BytesIO()
+            scratch = PdfJoiner(buffer, {})
             names = scratch.add_library(library)
-            written = scratch.out.getvalue()[len(HEADER):]  # type: ignore[attr-defined]  # a BytesIO
-            library.opening = _Opening(written, list(scratch.offsets.buffer), scratch.next, names, scratch.digest)
+            library.opening = _Opening(buffer.getvalue()[len(HEADER):], list(scratch.offsets.buffer), scratch.next,
+                                       names, scratch.digest)
         opening = library.opening
         self.out.write(opening.data)
         self.digest = opening.digest.copy()

@@ -52,7 +52,7 @@ from kaartgen.engine import (
     Unavailable,
     load_statement,
     parse_day,
-    picture_suffix,
+    suffix_of,
 )
 from kaartgen.errors import FieldError, KaartgenError, KaartgenErrors
 from kaartgen.web.jobs import RESULTS, Busy, Job, Jobs, JobSettings
@@ -428,14 +428,14 @@ class WebApp:
         except Refused as exc:
             return refuse(exc.status, exc.message)
         # by the first bytes, never the name the browser sent: a PDF (a pack or a scanner's), a picture
-        suffix = ".pdf" if data[:5].startswith(b"%PDF") else picture_suffix(data) or ".json"
+        suffix = suffix_of(data) or ".json"
         try:
             reading = await run_in_threadpool(self.pool.read, f"upload{suffix}", data, self.today())
         except KaartgenError as exc:
             return refuse(422, self.pool_text(request, exc) or exc.text(self.lang(request)))
         key = secrets.token_urlsafe(16)
         self._keep(self._summaries, key, reading.pdf, f"{reading.stem}.pdf")
-        kind = "scan" if reading.summary.get("channel") == "scan" else "pdf" if suffix == ".pdf" else "json"
+        kind = "scan" if reading.scanned else "pdf" if suffix == ".pdf" else "json"
         self.audit.record("read", self.user(request), reference=str(reading.summary.get("reference") or ""),
                           set_name=str(reading.summary.get("set") or ""), fmt=kind,
                           sha256=hashlib.sha256(data).hexdigest(),
@@ -685,4 +685,3 @@ def create_app(library: Library, token: str | None = None, jobs_root: Path | Non
                            "jobs_folder": lambda: os.access(web.jobs.root, os.W_OK | os.X_OK)})
     app.add_middleware(Service, settings=service or ServiceSettings(), readiness=readiness)  # outermost
     return app
-
